@@ -1,0 +1,1 @@
+"""Scene understanding: the scene graph (SCENE) and the shot plan (SHOTS)."""

@@ -1,0 +1,1 @@
+"""Style embedding (STYLE)."""

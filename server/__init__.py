@@ -1,0 +1,1 @@
+"""Reelgraph back end: the execution engine (``server.engine``) and the aiohttp app."""

@@ -1,0 +1,48 @@
+"""The run context a node function receives: its only window on the engine."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Cancelled
+
+ProgressHook = Callable[[float, float, Any], None]
+
+
+@dataclass
+class NodeContext:
+    """What a running node may know and do.
+
+    ``progress`` doubles as a cancellation point, so a node that reports progress is
+    cancellable without any extra code.
+    """
+
+    node_id: str
+    node_type: str
+    run_id: str
+    seed: int
+    temp_dir: Path
+    output_dir: Path
+    log: logging.Logger
+    models: Any = None
+    workflow: dict | None = None
+    _on_progress: ProgressHook | None = field(default=None, repr=False)
+    _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def progress(self, done: float, total: float, preview: Any = None) -> None:
+        """Report ``done`` of ``total`` units; ``preview`` may be an IMAGE-like array for the UI."""
+        self.check_cancelled()
+        if self._on_progress is not None:
+            self._on_progress(done, total, preview)
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check_cancelled(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled(f"{self.node_id}: cancelled")
