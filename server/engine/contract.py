@@ -132,7 +132,9 @@ class NodeDef:
 
     @cached_property
     def defaults(self) -> dict[str, Any]:
-        return self.params().model_dump(mode="json")
+        """Widget defaults. A default may be a placeholder that fails validation on purpose
+        (an empty prompt), so that an untouched node is reported rather than run."""
+        return self.params.model_construct().model_dump(mode="json")
 
     @cached_property
     def has_seed(self) -> bool:
@@ -244,7 +246,7 @@ def check_contract(d: NodeDef) -> None:
         if not NAME.match(name):
             fail(f"parameter name {name!r} must be a lower-case identifier")
         if info.is_required():
-            fail(f"parameter {name!r} needs a default so that a freshly added node is valid")
+            fail(f"parameter {name!r} needs a default so that the editor can show a fresh node")
         if name in d.inputs:
             fail(f"parameter {name!r} has the same name as an input; rename one of them")
     try:

@@ -1,0 +1,1 @@
+"""Text nodes: the prompt and its analysis (DOC)."""

@@ -1,0 +1,68 @@
+"""Content-addressed results: node outputs by key, least recently used first out, bounded in bytes."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from .summary import sizeof
+
+
+class ResultCache:
+    """Thread-safe LRU of ``key → {output name: value}`` holding at most ``max_bytes``.
+
+    A result larger than the whole budget is not kept. A value that knows it went stale
+    (``is_valid()`` false, e.g. an output file was deleted) is a miss.
+    """
+
+    def __init__(self, max_bytes: int = 2 << 30) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, tuple[dict[str, Any], int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and all(getattr(v, "is_valid", lambda: True)() for v in entry[0].values()):
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return entry[0]
+            if entry is not None:
+                self._drop(key)
+            self.misses += 1
+            return None
+
+    def put(self, key: str, outputs: dict[str, Any]) -> None:
+        size = sizeof(outputs)
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            if size > self.max_bytes:
+                return
+            self._entries[key] = (outputs, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: str) -> None:
+        _, size = self._entries.pop(key)
+        self._bytes -= size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes

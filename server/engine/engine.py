@@ -1,0 +1,307 @@
+"""The runner: takes a plan through the state machine with threads, the cache and events.
+
+CPU nodes run in a thread pool; GPU nodes go through a single-thread executor, so they run
+one at a time per engine (one device) while CPU branches overlap. When exactly one node is
+ready and nothing is running, it runs on the calling thread: a chain pays no thread
+hand-off, and ``cpu_workers=0`` gives a fully synchronous engine for debugging.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .cache import ResultCache
+from .context import NodeContext
+from .errors import Cancelled, NodeInputError, Problem, WorkflowInvalid
+from .events import Event, EventHook
+from .plan import Plan, PlannedNode, compile_workflow, param_problems
+from .registry import Registry
+from .state import RunState
+from .summary import describe
+from .workflow import Workflow
+
+log = logging.getLogger("reelgraph.engine")
+
+
+@dataclass
+class NodeResult:
+    status: str = "pending"
+    seconds: float = 0.0
+    cached: bool = False
+    error: dict[str, Any] | None = None
+    outputs: dict[str, Any] = field(default_factory=dict)  # JSON summaries
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status, "seconds": round(self.seconds, 4), "cached": self.cached}
+        if self.error:
+            out["error"] = self.error
+        if self.outputs:
+            out["outputs"] = self.outputs
+        return out
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    status: str
+    seconds: float
+    targets: list[str]
+    nodes: dict[str, NodeResult]
+    values: dict[str, dict[str, Any]]  # the real output values, by node and output name
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "seconds": round(self.seconds, 4),
+            "targets": self.targets,
+            "nodes": {n: r.to_json() for n, r in self.nodes.items()},
+        }
+
+
+class Engine:
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        output_dir: Path | str = "output",
+        temp_dir: Path | str | None = None,
+        cache_bytes: int = 2 << 30,
+        cpu_workers: int = 2,
+        models: Any = None,
+    ) -> None:
+        self.registry = registry
+        self.output_dir = Path(output_dir)
+        self.temp_root = Path(temp_dir) if temp_dir else Path(tempfile.gettempdir()) / "reelgraph"
+        self.cache = ResultCache(cache_bytes)
+        self.models = models
+        self.cpu_workers = cpu_workers
+        self._cpu_pool = ThreadPoolExecutor(max(cpu_workers, 1), thread_name_prefix="reelgraph-cpu")
+        self._gpu_pool = ThreadPoolExecutor(1, thread_name_prefix="reelgraph-gpu")
+
+    def close(self) -> None:
+        self._cpu_pool.shutdown(wait=True, cancel_futures=True)
+        self._gpu_pool.shutdown(wait=True, cancel_futures=True)
+
+    def validate(self, workflow: Workflow, targets: list[str] | None = None) -> list[Problem]:
+        return compile_workflow(workflow, self.registry, targets)[1]
+
+    def plan(self, workflow: Workflow, targets: list[str] | None = None) -> Plan:
+        plan, problems = compile_workflow(workflow, self.registry, targets)
+        if problems:
+            raise WorkflowInvalid(problems)
+        assert plan is not None
+        return plan
+
+    def run(
+        self,
+        workflow: Workflow,
+        *,
+        targets: list[str] | None = None,
+        run_id: str | None = None,
+        on_event: EventHook | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RunResult:
+        """Validate, plan and execute; blocks until the run ends. Raises WorkflowInvalid."""
+        plan = self.plan(workflow, targets)
+        run = _Run(self, plan, run_id or uuid.uuid4().hex, on_event, cancel or threading.Event(), workflow)
+        try:
+            return run.execute()
+        finally:
+            shutil.rmtree(run.temp_dir, ignore_errors=True)
+
+
+class _Run:
+    """One execution: the state machine plus keys, values, timings and the event stream."""
+
+    def __init__(self, engine: Engine, plan: Plan, run_id: str, on_event: EventHook | None,
+                 cancel: threading.Event, workflow: Workflow) -> None:
+        self.engine, self.plan, self.run_id = engine, plan, run_id
+        self.on_event, self.cancel = on_event, cancel
+        self.workflow_json = workflow.to_json()
+        self.state = RunState({n: p.sources() for n, p in plan.nodes.items()})
+        self.keys: dict[str, str] = {}
+        self.values: dict[str, dict[str, Any]] = {}
+        self.results = {n: NodeResult() for n in plan.order}
+        self.temp_dir = engine.temp_root / run_id
+        self.futures: dict[Future, str] = {}
+
+    # -- the loop ----------------------------------------------------------------------
+    def execute(self) -> RunResult:
+        started = time.perf_counter()
+        self.temp_dir.mkdir(parents=True, exist_ok=True)
+        self.emit("run_started", None, nodes=self.plan.order, targets=self.plan.targets)
+        while True:
+            self.start_ready()
+            if not self.futures:
+                break
+            done, _ = wait(self.futures, return_when=FIRST_COMPLETED)
+            for future in done:
+                self.complete(self.futures.pop(future), *future.result())
+        status = self.final_status()
+        seconds = time.perf_counter() - started
+        self.emit("run_finished", None, status=status, seconds=round(seconds, 4),
+                  nodes={n: {"status": r.status, "seconds": round(r.seconds, 4), "cached": r.cached}
+                         for n, r in self.results.items()})
+        return RunResult(self.run_id, status, seconds, self.plan.targets, self.results, self.values)
+
+    def start_ready(self) -> None:
+        while (node_id := self.state.take_ready()) is not None:
+            if self.cancel.is_set():
+                self.state.fail(node_id, "cancelled")
+                self.results[node_id].status = "cancelled"
+                self.mark_cancelled()
+                return
+            job = self.prepare(node_id)
+            if job is None:
+                continue
+            planned = self.plan.nodes[node_id]
+            if not self.futures and not self.state.ready:
+                self.complete(node_id, *self.call(planned, *job))
+            else:
+                pool = self.engine._gpu_pool if planned.definition.resource == "gpu" else self.engine._cpu_pool
+                self.futures[pool.submit(self.call, planned, *job)] = node_id
+
+    def prepare(self, node_id: str) -> tuple[BaseModel, dict[str, Any], NodeContext] | None:
+        """Gather inputs, validate parameters, compute the key; serve from cache if possible."""
+        planned = self.plan.nodes[node_id]
+        d = planned.definition
+        inputs = {name: self.values[src][out] for name, (src, out) in planned.inputs.items()}
+        raw = dict(planned.params)
+        raw.update({name: self.values[src][out] for name, (src, out) in planned.param_links.items()})
+        try:
+            params = d.parse_params(raw)
+        except ValidationError:
+            problem = param_problems(node_id, d, raw)[0]
+            self.fail(node_id, {"type": "InvalidValue", "message": problem.message, "traceback": None}, problem.name)
+            return None
+        key = self.key_of(planned, params)
+        self.keys[node_id] = key
+        cacheable = d.deterministic or d.has_seed
+        cached = self.engine.cache.get(key) if cacheable else None
+        if cached is not None:
+            self.values[node_id] = cached
+            result = self.results[node_id]
+            result.status, result.cached = "cached", True
+            result.outputs = {k: describe(v) for k, v in cached.items()}
+            self.state.finish(node_id, "cached")
+            self.emit("node_cached", node_id, type=d.id, outputs=result.outputs)
+            return None
+        seed = int(getattr(params, "seed", None) if d.has_seed else int(key[:8], 16))
+        ctx = NodeContext(
+            node_id=node_id, node_type=d.id, run_id=self.run_id, seed=seed,
+            temp_dir=self.temp_dir, output_dir=self.engine.output_dir,
+            log=logging.getLogger(f"reelgraph.node.{d.id}"), models=self.engine.models,
+            workflow=self.workflow_json, _on_progress=self.progress_hook(node_id), _cancel=self.cancel,
+        )
+        self.results[node_id].status = "running"
+        self.emit("node_started", node_id, type=d.id)
+        return params, inputs, ctx
+
+    def key_of(self, planned: PlannedNode, params: BaseModel) -> str:
+        """hash(type, version, canonical params, keys of the inputs): equal work, equal key,
+        whatever the workflow or node id. Linked parameter values are already in ``params``."""
+        d = planned.definition
+        inputs = {name: f"{self.keys[src]}:{out}" for name, (src, out) in planned.inputs.items()}
+        material = [d.id, d.version, params.model_dump(mode="json"), inputs]
+        return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+
+    def call(self, planned: PlannedNode, params: BaseModel, inputs: dict[str, Any],
+             ctx: NodeContext) -> tuple[float, dict[str, Any] | None, dict[str, Any] | None, str | None]:
+        """Runs on a worker thread: the node function and nothing else."""
+        d = planned.definition
+        started = time.perf_counter()
+        try:
+            outputs = d.fn(ctx, params, **inputs)
+            if not isinstance(outputs, dict) or set(outputs) != set(d.outputs):
+                got = sorted(outputs) if isinstance(outputs, dict) else type(outputs).__name__
+                raise TypeError(f"{d.id} returned {got}; it declares outputs {sorted(d.outputs)}")
+            return time.perf_counter() - started, outputs, None, None
+        except Cancelled:
+            return time.perf_counter() - started, None, {"type": "Cancelled", "message": "cancelled",
+                                                         "traceback": None}, None
+        except NodeInputError as exc:
+            return time.perf_counter() - started, None, _error_record(exc), exc.name
+        except Exception as exc:  # noqa: BLE001 - a node's failure is data, reported on the node
+            return time.perf_counter() - started, None, _error_record(exc), None
+
+    def complete(self, node_id: str, seconds: float, outputs: dict[str, Any] | None,
+                 error: dict[str, Any] | None, input_name: str | None) -> None:
+        result = self.results[node_id]
+        result.seconds = seconds
+        if outputs is None:
+            assert error is not None
+            if error["type"] == "Cancelled":
+                result.status = "cancelled"
+                self.state.fail(node_id, "cancelled")
+                self.mark_cancelled()
+            else:
+                self.fail(node_id, error, input_name)
+            return
+        planned = self.plan.nodes[node_id]
+        d = planned.definition
+        self.values[node_id] = outputs
+        if d.deterministic or d.has_seed:
+            self.engine.cache.put(self.keys[node_id], outputs)
+        result.status = "succeeded"
+        result.outputs = {k: describe(v) for k, v in outputs.items()}
+        self.state.finish(node_id, "succeeded")
+        self.emit("node_finished", node_id, type=d.id, seconds=round(seconds, 4), outputs=result.outputs)
+
+    def fail(self, node_id: str, error: dict[str, Any], input_name: str | None) -> None:
+        d = self.plan.nodes[node_id].definition
+        result = self.results[node_id]
+        result.status, result.error = "failed", {**error, "input": input_name}
+        self.emit("node_failed", node_id, type=d.id, error=error, input=input_name)
+        for skipped in self.state.fail(node_id):
+            self.results[skipped].status = "skipped"
+            self.emit("node_skipped", skipped, reason=f"upstream node {node_id!r} failed")
+
+    def mark_cancelled(self) -> None:
+        for node_id in self.state.cancel_pending():
+            self.results[node_id].status = "cancelled"
+
+    def final_status(self) -> str:
+        statuses = [r.status for r in self.results.values()]
+        if self.cancel.is_set() and any(s == "cancelled" for s in statuses):
+            return "cancelled"
+        if all(s in ("succeeded", "cached") for s in statuses):
+            return "succeeded"
+        ok_targets = [t for t in self.plan.targets if self.results[t].status in ("succeeded", "cached")]
+        return "partial" if ok_targets else "failed"
+
+    # -- events --------------------------------------------------------------------------
+    def progress_hook(self, node_id: str):
+        def report(done: float, total: float, preview: Any = None) -> None:
+            self.emit("node_progress", node_id, done=done, total=total, preview=preview)
+        return report
+
+    def emit(self, kind: str, node: str | None, **data: Any) -> None:
+        if self.on_event is None:
+            return
+        try:
+            self.on_event(Event(kind, self.run_id, node, data))
+        except Exception:  # noqa: BLE001 - a broken listener must not break the run
+            log.exception("event listener failed on %s", kind)
+
+
+def _error_record(exc: BaseException) -> dict[str, Any]:
+    return {
+        "type": type(exc).__name__,
+        "message": str(exc) or type(exc).__name__,
+        "traceback": "".join(traceback.format_exception(exc)),
+    }
