@@ -162,9 +162,7 @@ class _Run:
     def start_ready(self) -> None:
         while (node_id := self.state.take_ready()) is not None:
             if self.cancel.is_set():
-                self.state.fail(node_id, "cancelled")
-                self.results[node_id].status = "cancelled"
-                self.mark_cancelled()
+                self.mark_cancelled(node_id)
                 return
             job = self.prepare(node_id)
             if job is None:
@@ -190,8 +188,10 @@ class _Run:
             self.fail(node_id, {"type": "InvalidValue", "message": problem.message, "traceback": None}, problem.name)
             return None
         key = self.key_of(planned, params)
-        self.keys[node_id] = key
         cacheable = d.deterministic or d.has_seed
+        if not cacheable:  # a fresh key per execution, so nothing downstream is served stale
+            key = hashlib.sha256(f"{key}:{uuid.uuid4().hex}".encode()).hexdigest()
+        self.keys[node_id] = key
         cached = self.engine.cache.get(key) if cacheable else None
         if cached is not None:
             self.values[node_id] = cached
@@ -208,8 +208,6 @@ class _Run:
             log=logging.getLogger(f"reelgraph.node.{d.id}"), models=self.engine.models,
             workflow=self.workflow_json, _on_progress=self.progress_hook(node_id), _cancel=self.cancel,
         )
-        self.results[node_id].status = "running"
-        self.emit("node_started", node_id, type=d.id)
         return params, inputs, ctx
 
     def key_of(self, planned: PlannedNode, params: BaseModel) -> str:
@@ -224,6 +222,8 @@ class _Run:
              ctx: NodeContext) -> tuple[float, dict[str, Any] | None, dict[str, Any] | None, str | None]:
         """Runs on a worker thread: the node function and nothing else."""
         d = planned.definition
+        self.results[planned.id].status = "running"
+        self.emit("node_started", planned.id, type=d.id)
         started = time.perf_counter()
         try:
             outputs = d.fn(ctx, params, **inputs)
@@ -246,9 +246,7 @@ class _Run:
         if outputs is None:
             assert error is not None
             if error["type"] == "Cancelled":
-                result.status = "cancelled"
-                self.state.fail(node_id, "cancelled")
-                self.mark_cancelled()
+                self.mark_cancelled(node_id)
             else:
                 self.fail(node_id, error, input_name)
             return
@@ -271,9 +269,12 @@ class _Run:
             self.results[skipped].status = "skipped"
             self.emit("node_skipped", skipped, reason=f"upstream node {node_id!r} failed")
 
-    def mark_cancelled(self) -> None:
-        for node_id in self.state.cancel_pending():
-            self.results[node_id].status = "cancelled"
+    def mark_cancelled(self, node_id: str) -> None:
+        """``node_id`` stopped for cancellation; nothing that has not started will start."""
+        for pending in self.state.cancel_pending():
+            self.results[pending].status = "cancelled"
+        self.state.fail(node_id, "cancelled")
+        self.results[node_id].status = "cancelled"
 
     def final_status(self) -> str:
         statuses = [r.status for r in self.results.values()]

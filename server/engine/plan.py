@@ -29,6 +29,7 @@ class PlannedNode:
     params: dict[str, Any]
     inputs: dict[str, Source] = field(default_factory=dict)
     param_links: dict[str, Source] = field(default_factory=dict)
+    linked_badly: set[str] = field(default_factory=set)  # inputs whose link has its own problem
 
     def sources(self) -> list[str]:
         return [s for s, _ in (*self.inputs.values(), *self.param_links.values())]
@@ -108,6 +109,8 @@ def _link(workflow: Workflow, planned: dict[str, PlannedNode], problems: list[Pr
             if end is None and name not in workflow.nodes:
                 problems.append(Problem("unknown_node", name, None,
                                         f"a link {link.to_json()} names node {name!r}, which is not in the workflow"))
+        if dst is not None:
+            dst.linked_badly.add(link.to_input)  # cleared below when the link is good
         if src is None or dst is None:
             continue
         out = src.definition.outputs.get(link.from_output)
@@ -138,6 +141,7 @@ def _link(workflow: Workflow, planned: dict[str, PlannedNode], problems: list[Pr
                                     f"input {link.to_input!r} has more than one link; keep one"))
             continue
         target[link.to_input] = (link.from_node, link.from_output)
+        dst.linked_badly.discard(link.to_input)
         graph.add_edge(link.from_node, link.to_node)
     return graph
 
@@ -151,7 +155,7 @@ def _input_type(node: PlannedNode, name: str) -> str | None:
 def _check_required_inputs(planned: dict[str, PlannedNode], problems: list[Problem]) -> None:
     for p in planned.values():
         for name, sock in p.definition.inputs.items():
-            if not sock.optional and name not in p.inputs:
+            if not sock.optional and name not in p.inputs and name not in p.linked_badly:
                 problems.append(Problem("missing_input", p.id, name,
                                         f"input {name!r} ({sock.type}) needs a link from a node that outputs {sock.type}"))
 

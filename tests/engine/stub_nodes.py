@@ -1,0 +1,118 @@
+"""Stub nodes for engine tests: trivial, observable, and slow or failing on demand.
+
+Every call is recorded in CALLS (node id, params) so tests can see exactly what ran.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from pydantic import BaseModel, ConfigDict
+from typing import Literal
+
+from server.engine.context import NodeContext
+from server.engine.contract import Input, Output, Param, node
+
+CALLS: list[tuple[str, str]] = []
+_lock = threading.Lock()
+
+
+def record(ctx: NodeContext) -> None:
+    with _lock:
+        CALLS.append((ctx.node_id, ctx.node_type))
+
+
+class ValueParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: int = Param(0, description="The number to emit.", ge=-1000, le=1000)
+    mode: Literal["plain", "double"] = Param("plain", description="How to emit it.")
+
+
+@node(id="test.value", version="1.0.0", title="Value", category="test",
+      outputs={"out": Output("INT")}, params=ValueParams)
+def value(ctx: NodeContext, params: ValueParams) -> dict:
+    record(ctx)
+    return {"out": params.value * (2 if params.mode == "double" else 1)}
+
+
+class AddParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    offset: int = Param(0, description="Added to the sum.")
+
+
+@node(id="test.add", version="1.0.0", title="Add", category="test",
+      inputs={"a": Input("INT"), "b": Input("INT", optional=True)},
+      outputs={"out": Output("INT")}, params=AddParams)
+def add(ctx: NodeContext, params: AddParams, *, a: int, b: int | None = None) -> dict:
+    record(ctx)
+    return {"out": a + (b or 0) + params.offset}
+
+
+@node(id="test.sink", version="1.0.0", title="Sink", category="test", output=True,
+      inputs={"a": Input("INT")}, outputs={"out": Output("INT")})
+def sink(ctx: NodeContext, params: BaseModel, *, a: int) -> dict:
+    record(ctx)
+    return {"out": a}
+
+
+class SlowParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seconds: float = Param(0.3, description="How long to sleep.", ge=0, le=60)
+    steps: int = Param(5, description="Progress steps.", ge=1, le=1000)
+    tag: str = Param("", description="Makes otherwise equal nodes distinct.")
+
+
+@node(id="test.slow", version="1.0.0", title="Slow", category="test",
+      inputs={"a": Input("INT", optional=True)}, outputs={"out": Output("INT")}, params=SlowParams)
+def slow(ctx: NodeContext, params: SlowParams, *, a: int | None = None) -> dict:
+    """Sleeps in steps, reporting progress (and so honouring cancellation) between them."""
+    record(ctx)
+    for step in range(params.steps):
+        time.sleep(params.seconds / params.steps)
+        ctx.progress(step + 1, params.steps)
+    return {"out": (a or 0) + 1}
+
+
+@node(id="test.slow_gpu", version="1.0.0", title="Slow GPU", category="test", resource="gpu",
+      inputs={"a": Input("INT", optional=True)}, outputs={"out": Output("INT")}, params=SlowParams)
+def slow_gpu(ctx: NodeContext, params: SlowParams, *, a: int | None = None) -> dict:
+    return slow.fn(ctx, params, a=a)
+
+
+@node(id="test.fail", version="1.0.0", title="Fail", category="test",
+      inputs={"a": Input("INT", optional=True)}, outputs={"out": Output("INT")})
+def fail(ctx: NodeContext, params: BaseModel, *, a: int | None = None) -> dict:
+    record(ctx)
+    raise RuntimeError("stub failure")
+
+
+@node(id="test.text", version="1.0.0", title="Text", category="test",
+      outputs={"out": Output("TEXT")})
+def text(ctx: NodeContext, params: BaseModel) -> dict:
+    return {"out": "hello"}
+
+
+class NoiseParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scale: int = Param(1, description="Multiplier.")
+
+
+@node(id="test.noise", version="1.0.0", title="Noise", category="test", deterministic=False,
+      outputs={"out": Output("INT")}, params=NoiseParams)
+def noise(ctx: NodeContext, params: NoiseParams) -> dict:
+    record(ctx)
+    return {"out": time.perf_counter_ns() * params.scale}
+
+
+def renamed_value_v1(params: dict) -> dict:
+    """Version 1 called the parameter 'number'."""
+    if "number" in params:
+        params["value"] = params.pop("number")
+    return params
+
+
+@node(id="test.migrated", version="2.0.0", title="Migrated", category="test",
+      outputs={"out": Output("INT")}, params=ValueParams, migrations={1: renamed_value_v1})
+def migrated(ctx: NodeContext, params: ValueParams) -> dict:
+    return {"out": params.value}
