@@ -1,0 +1,246 @@
+"""The command line: ``run``, ``validate``, ``nodes`` and ``serve``.
+
+Exit codes: 0 success; 1 a run failed, was partial or was cancelled; 2 invalid input.
+User errors print a clear message and no traceback (``--debug`` shows one). Progress and
+tables go to stderr, so ``--print`` output on stdout stays clean JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from server.engine import Engine, Problem, Registry, RunResult, Workflow, WorkflowInvalid, describe
+from server.progress import Reporter
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad command-line value; reported as one line, exit 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except WorkflowInvalid as exc:
+        print_problems(None, exc.problems)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for a traceback)",
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python main.py", description="Reelgraph: text-to-video node pipelines.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run a workflow headless")
+    run.add_argument("workflow", help="workflow JSON file")
+    run.add_argument("-o", "--output-dir", default="output", help="where output files go (default: ./output)")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="NODE.PARAM=VALUE",
+                     help="override a parameter (VALUE is JSON, or a plain string)")
+    run.add_argument("--only", action="append", default=[], metavar="NODE",
+                     help="run only this node and what it needs (repeatable)")
+    run.add_argument("--print", dest="prints", action="append", default=[], metavar="NODE[.OUTPUT]",
+                     help="write this node's output(s) as JSON to stdout (repeatable)")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
+    run.set_defaults(handler=cmd_run)
+
+    validate = sub.add_parser("validate", help="check workflow files; exit 2 when any is invalid")
+    validate.add_argument("workflows", nargs="+", metavar="WORKFLOW")
+    validate.set_defaults(handler=cmd_validate)
+
+    nodes = sub.add_parser("nodes", help="list the node catalog")
+    nodes.add_argument("--json", action="store_true", help="the full catalog as JSON")
+    nodes.set_defaults(handler=cmd_nodes)
+
+    serve = sub.add_parser("serve", help="start the editor and API server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8188)
+    serve.add_argument("--token", default=None, help="access token (generated when binding beyond loopback)")
+    serve.add_argument("--data-dir", default="data", help="queue, history, workflow library, uploads")
+    serve.add_argument("-o", "--output-dir", default="output")
+    serve.set_defaults(handler=cmd_serve)
+    return parser
+
+
+# -- run -------------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    registry = discover_registry()
+    workflow = Workflow.load(args.workflow)
+    apply_overrides(workflow, args.overrides)
+    prints = [parse_print_spec(workflow, spec) for spec in args.prints]
+    targets = choose_targets(workflow, registry, args.only, [node for node, _ in prints])
+    engine = Engine(registry, output_dir=Path(args.output_dir), models=_model_manager())
+    problems = engine.validate(workflow, targets)
+    if problems:
+        raise WorkflowInvalid(problems)
+    reporter = Reporter(enabled=not args.quiet)
+    result = run_cancellable(engine, workflow, targets, reporter)
+    reporter.summary(result, workflow)
+    if prints:
+        emit_prints(result, prints)
+    engine.close()
+    return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
+
+
+def run_cancellable(engine: Engine, workflow: Workflow, targets: list[str] | None, reporter: Reporter) -> RunResult:
+    """Run on a worker thread so that Ctrl-C cancels cooperatively instead of killing mid-write."""
+    cancel = threading.Event()
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = engine.run(workflow, targets=targets, on_event=reporter.on_event, cancel=cancel)
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=work, name="reelgraph-run")
+    with reporter:
+        thread.start()
+        while thread.is_alive():
+            try:
+                thread.join(0.1)
+            except KeyboardInterrupt:
+                reporter.note("cancelling… (completed nodes stay cached)")
+                cancel.set()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def apply_overrides(workflow: Workflow, overrides: list[str]) -> None:
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        node_id, dot, param = key.rpartition(".")
+        if not sep or not dot or not node_id or not param:
+            raise UsageError(f"--set {item!r}: expected NODE.PARAM=VALUE, e.g. --set prompt.text='a red fox'")
+        if node_id not in workflow.nodes:
+            raise UsageError(f"--set {item!r}: no node {node_id!r}; nodes: {', '.join(workflow.nodes)}")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        workflow.nodes[node_id].params[param] = value
+
+
+def parse_print_spec(workflow: Workflow, spec: str) -> tuple[str, str | None]:
+    if spec in workflow.nodes:
+        return spec, None
+    node_id, _, output = spec.rpartition(".")
+    if node_id in workflow.nodes:
+        return node_id, output
+    raise UsageError(f"--print {spec!r}: no node {spec!r}; nodes: {', '.join(workflow.nodes)}")
+
+
+def choose_targets(workflow: Workflow, registry: Registry, only: list[str], printed: list[str]) -> list[str] | None:
+    """--only wins; --print adds the printed nodes to the workflow's output nodes."""
+    if only:
+        return list(dict.fromkeys([*only, *printed]))
+    if not printed:
+        return None
+    outputs = [n for n, node in workflow.nodes.items() if (d := registry.get(node.type)) and d.output]
+    return list(dict.fromkeys([*outputs, *printed]))
+
+
+def emit_prints(result: RunResult, prints: list[tuple[str, str | None]]) -> None:
+    documents: dict[str, Any] = {}
+    for node_id, output in prints:
+        values = result.values.get(node_id)
+        if values is None:
+            documents[node_id] = {"status": result.nodes.get(node_id).status if node_id in result.nodes else "not run"}
+        elif output is None:
+            documents[node_id] = {name: describe(v, full=True) for name, v in values.items()}
+        elif output not in values:
+            raise UsageError(f"--print {node_id}.{output}: outputs are {', '.join(values)}")
+        else:
+            documents[f"{node_id}.{output}"] = describe(values[output], full=True)
+    body = next(iter(documents.values())) if len(documents) == 1 else documents
+    json.dump(body, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+# -- validate, nodes, serve --------------------------------------------------------------
+def cmd_validate(args: argparse.Namespace) -> int:
+    registry = discover_registry()
+    engine = Engine(registry, cpu_workers=0)
+    bad = 0
+    several = len(args.workflows) > 1
+    for path in args.workflows:
+        try:
+            problems = engine.validate(Workflow.load(path))
+        except WorkflowInvalid as exc:
+            problems = exc.problems
+        if problems:
+            bad += 1
+            print_problems(path if several else None, problems)
+        else:
+            print(f"{path}: ok")
+    return EXIT_INVALID if bad else EXIT_OK
+
+
+def cmd_nodes(args: argparse.Namespace) -> int:
+    registry = discover_registry()
+    if args.json:
+        json.dump(registry.catalog(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    category = None
+    for d in registry.all():
+        if d.category != category:
+            category = d.category
+            print(f"\n{category}")
+        ins = ", ".join(f"{n}:{i.type}" for n, i in d.inputs.items()) or "-"
+        outs = ", ".join(f"{n}:{o.type}" for n, o in d.outputs.items()) or "-"
+        summary = d.description.split("\n")[0]
+        print(f"  {d.id:<22} {d.version:<7} ({ins}) → ({outs})  {summary}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from server.app import Config, serve
+    except ImportError as exc:  # pragma: no cover - only before the server package exists
+        raise UsageError(f"the server is not available: {exc}") from None
+    serve(Config(host=args.host, port=args.port, token=args.token, data_dir=Path(args.data_dir),
+                 output_dir=Path(args.output_dir)))
+    return EXIT_OK
+
+
+def discover_registry() -> Registry:
+    """The nodes under nodes/, plus modules named in $REELGRAPH_EXTRA_NODES (comma-separated;
+    used by tests to add stub nodes to a real server or CLI)."""
+    extra = [m.strip() for m in os.environ.get("REELGRAPH_EXTRA_NODES", "").split(",") if m.strip()]
+    return Registry.discover(extra_modules=extra)
+
+
+def print_problems(source: str | None, problems: list[Problem]) -> None:
+    """One line per problem, ``node_id.name: code: message`` (prefixed by the file when several)."""
+    for problem in problems:
+        print(f"{source}: {problem}" if source else str(problem), file=sys.stderr)
+
+
+def _model_manager() -> Any:
+    try:
+        from server.models import default_manager
+    except ImportError:
+        return None
+    return default_manager()
