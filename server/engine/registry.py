@@ -1,18 +1,28 @@
-"""Node discovery: every :class:`NodeDef` found in the modules under ``nodes/``.
+"""Node discovery: every :class:`NodeDef` declared in the modules under ``nodes/``.
 
-Discovery imports modules, so node modules keep heavy imports (torch, spaCy, PyAV) inside
-their functions; importing the whole catalog stays fast.
+Only modules whose source declares a node (contains ``@node(``) are imported, so helper
+modules may import heavy libraries at top level; node modules themselves keep heavy
+imports (torch, spaCy, PyAV) inside their functions, and the catalog loads fast.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 from collections.abc import Iterable
 from types import ModuleType
 
 from .contract import NodeDef
 from .errors import RegistryError
+
+
+def _declares_nodes(info: pkgutil.ModuleInfo) -> bool:
+    spec = info.module_finder.find_spec(info.name.rpartition(".")[2], None)  # type: ignore[call-arg]
+    origin = spec.origin if spec else None
+    if not origin or not origin.endswith(".py"):
+        return True  # not plain source: import it to be safe
+    return "@node(" in Path(origin).read_text(encoding="utf-8", errors="replace")
 
 
 class Registry:
@@ -48,7 +58,11 @@ class Registry:
     def discover(cls, package: str = "nodes", extra_modules: Iterable[str] = ()) -> Registry:
         """All nodes under ``package`` (recursively), plus any ``extra_modules``."""
         root = importlib.import_module(package)
-        names = [m.name for m in pkgutil.walk_packages(root.__path__, prefix=f"{package}.")]
+        names = [
+            m.name
+            for m in pkgutil.walk_packages(root.__path__, prefix=f"{package}.")
+            if _declares_nodes(m)
+        ]
         return cls.from_modules([package, *sorted(names), *extra_modules])
 
     def get(self, node_id: str) -> NodeDef | None:
