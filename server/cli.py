@@ -185,6 +185,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     several = len(args.workflows) > 1
     for path in args.workflows:
+        if is_json_schema(path):
+            print(f"{path}: a JSON Schema, not a workflow (skipped)")
+            continue
         try:
             problems = engine.validate(Workflow.load(path))
         except WorkflowInvalid as exc:
@@ -195,6 +198,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             print(f"{path}: ok")
     return EXIT_INVALID if bad else EXIT_OK
+
+
+def is_json_schema(path: str) -> bool:
+    """``workflows/`` also holds the workflow JSON Schema, so that ``validate workflows/*.json`` works."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and "$schema" in doc and "format" not in doc
 
 
 def cmd_nodes(args: argparse.Namespace) -> int:
