@@ -1,0 +1,257 @@
+"""ComfyUI-compatible routes, so that existing ComfyUI clients and scripts work unchanged.
+
+``POST /prompt`` takes a ComfyUI API prompt (converted, see :mod:`comfy`) or one of our
+workflows; the queue and history come back in ComfyUI's shapes. The routes are also served
+under ``/api/`` as recent ComfyUI versions do; ``GET /api/queue`` answers both shapes at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from server.engine import Problem, Registry
+from server.store import Run
+
+from .bodies import read_json_object
+from .comfy import is_workflow, node_info, object_info, prompt_to_workflow, workflow_to_prompt
+from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
+from .runs import check, checked_client_id, checked_run_id, notify_queue, submit, without_tracebacks
+from .system import system_stats
+
+routes = web.RouteTableDef()
+
+
+def _both(method: str, path: str):
+    """Register a handler at ``path`` and at ``/api`` + ``path``."""
+
+    def register(handler):
+        routes.route(method, path)(handler)
+        routes.route(method, f"/api{path}")(handler)
+        return handler
+
+    return register
+
+
+# -- submitting ------------------------------------------------------------------------
+@_both("POST", "/prompt")
+async def post_prompt(request: web.Request) -> web.Response:
+    body = await read_json_object(request, lenient=True)
+    prompt = body.get("prompt")
+    registry = request.app[REGISTRY]
+    extra_data = body.get("extra_data") if isinstance(body.get("extra_data"), dict) else {}
+    client_id = checked_client_id(body.get("client_id") or extra_data.get("client_id"))
+    run_id = checked_run_id(body.get("prompt_id"))
+    targets = body.get("partial_execution_targets")
+    if is_workflow(prompt):
+        doc, problems = prompt, []
+    else:
+        doc, problems = prompt_to_workflow(prompt, registry)
+    workflow, found = check(request.app[ENGINE], doc, targets) if doc else (None, [])
+    problems = problems + [p for p in found if p not in problems]
+    if problems or workflow is None:
+        return web.json_response(comfy_errors(problems, prompt if isinstance(prompt, dict) else {}), status=400)
+    run = submit(
+        request.app,
+        workflow,
+        targets=targets,
+        client_id=client_id,
+        run_id=run_id,
+        front=bool(body.get("front", False)),
+        extra={"extra_data": extra_data},
+    )
+    return web.json_response({"prompt_id": run.id, "number": run.number, "node_errors": {}})
+
+
+def comfy_errors(problems: list[Problem], prompt: dict[str, Any]) -> dict[str, Any]:
+    """ComfyUI's 400 body (``error`` + ``node_errors`` by node id), plus our ``errors`` list."""
+    node_errors: dict[str, Any] = {}
+    for p in problems:
+        if p.node is None:
+            continue
+        nodes = prompt.get("nodes") if is_workflow(prompt) else prompt
+        spec = nodes.get(p.node) if isinstance(nodes, dict) and isinstance(nodes.get(p.node), dict) else {}
+        entry = node_errors.setdefault(
+            p.node, {"errors": [], "dependent_outputs": [], "class_type": spec.get("class_type") or spec.get("type")}
+        )
+        entry["errors"].append(
+            {
+                "type": p.code,
+                "message": p.message,
+                "details": f"{p.name or ''}: {p.message}",
+                "extra_info": {"input_name": p.name},
+            }
+        )
+    general = next((p for p in problems if p.node is None), None)
+    if general is not None and not node_errors:
+        error = {"type": general.code, "message": general.message, "details": "", "extra_info": {}}
+    else:
+        error = {
+            "type": "prompt_outputs_failed_validation",
+            "message": "Prompt outputs failed validation",
+            "details": "",
+            "extra_info": {},
+        }
+    return {"error": error, "node_errors": node_errors, "errors": [p.to_json() for p in problems]}
+
+
+@_both("GET", "/prompt")
+async def get_prompt(request: web.Request) -> web.Response:
+    queued, running = request.app[STORE].pending()
+    return web.json_response({"exec_info": {"queue_remaining": queued + running}})
+
+
+# -- queue -----------------------------------------------------------------------------
+def queue_item(run: Run, registry: Registry) -> list[Any]:
+    """``[number, prompt_id, prompt, extra_data, outputs_to_execute]``."""
+    extra = {**(run.extra.get("extra_data") or {}), "client_id": run.client_id}
+    return [run.number, run.id, workflow_to_prompt(run.workflow, registry), extra, _outputs_to_execute(run, registry)]
+
+
+def _outputs_to_execute(run: Run, registry: Registry) -> list[str]:
+    if run.targets:
+        return list(run.targets)
+    return [
+        n
+        for n, spec in run.workflow["nodes"].items()
+        if (d := registry.get(spec.get("type", ""))) is not None and d.output
+    ]
+
+
+@_both("GET", "/queue")
+async def get_queue(request: web.Request) -> web.Response:
+    store, registry, worker = request.app[STORE], request.app[REGISTRY], request.app[WORKER]
+    running, queued = store.running(), store.queued()
+    return web.json_response(
+        {
+            "queue_running": [queue_item(r, registry) for r in running],
+            "queue_pending": [queue_item(r, registry) for r in queued],
+            "paused": worker.paused,
+            "running": [r.summary() for r in running],
+            "queued": [r.summary() for r in queued],
+        }
+    )
+
+
+@_both("POST", "/queue")
+async def post_queue(request: web.Request) -> web.Response:
+    """``{"clear": true}`` empties the queue; ``{"delete": [ids]}`` removes queued runs."""
+    body = await read_json_object(request, lenient=True)
+    store = request.app[STORE]
+    if body.get("clear"):
+        store.clear(queued=True)
+    if isinstance(body.get("delete"), list):
+        queued = {r.id for r in store.queued()}
+        store.delete([i for i in body["delete"] if isinstance(i, str) and i in queued])
+    notify_queue(request.app)
+    return web.json_response({})
+
+
+@_both("POST", "/interrupt")
+async def interrupt(request: web.Request) -> web.Response:
+    """Cancel the running run (only it, when ``{"prompt_id"}`` names one)."""
+    body = await read_json_object(request, lenient=True, optional=True)
+    prompt_id = body.get("prompt_id")
+    request.app[WORKER].cancel(prompt_id if isinstance(prompt_id, str) else None)
+    return web.json_response({})
+
+
+# -- history -----------------------------------------------------------------------------
+def history_entry(run: Run, registry: Registry) -> dict[str, Any]:
+    result = run.result or {}
+    outputs = {n: ui for n, ui in (result.get("ui") or {}).items() if ui}
+    return {
+        "prompt": queue_item(run, registry),
+        "outputs": outputs,
+        "status": {
+            "status_str": "success" if run.status == "succeeded" else "error",
+            "completed": run.status == "succeeded",
+            "messages": _messages(run),
+        },
+        "meta": {n: {"node_id": n, "display_node": n, "parent_node": None, "real_node_id": n} for n in outputs},
+    }
+
+
+def _messages(run: Run) -> list[list[Any]]:
+    ms = lambda t: int((t or 0) * 1000)
+    messages: list[list[Any]] = [["execution_start", {"prompt_id": run.id, "timestamp": ms(run.started)}]]
+    cached = [n for n, s in run.nodes.items() if s.get("status") == "cached"]
+    messages.append(["execution_cached", {"nodes": cached, "prompt_id": run.id, "timestamp": ms(run.started)}])
+    done = {"prompt_id": run.id, "timestamp": ms(run.finished)}
+    failed = next(((n, s) for n, s in run.nodes.items() if s.get("status") == "failed"), None)
+    if run.status == "succeeded":
+        messages.append(["execution_success", done])
+    elif run.status in ("cancelled", "interrupted"):
+        messages.append(["execution_interrupted", {**done, "node_id": None, "node_type": None, "executed": []}])
+    else:
+        node, state = failed or (None, {})
+        error = state.get("error") or (run.result or {}).get("error") or {}
+        messages.append(
+            [
+                "execution_error",
+                {
+                    **done,
+                    "node_id": node,
+                    "node_type": state.get("type"),
+                    "exception_message": error.get("message", ""),
+                    "exception_type": error.get("type", ""),
+                    "traceback": [],
+                    "executed": [],
+                },
+            ]
+        )
+    return messages
+
+
+def _history(runs: list[Run], registry: Registry) -> dict[str, Any]:
+    return without_tracebacks({r.id: history_entry(r, registry) for r in runs})
+
+
+@_both("GET", "/history")
+async def get_history(request: web.Request) -> web.Response:
+    limit = request.query.get("max_items", "")
+    offset = request.query.get("offset", "")
+    runs = request.app[STORE].finished(
+        limit=int(limit) if limit.isdigit() else request.app[CONFIG].limits.history_page,
+        offset=int(offset) if offset.isdigit() else 0,
+    )
+    return web.json_response(_history(list(reversed(runs)), request.app[REGISTRY]))
+
+
+@_both("GET", "/history/{prompt_id}")
+async def get_history_entry(request: web.Request) -> web.Response:
+    run = request.app[STORE].get(request.match_info["prompt_id"])
+    if run is None or not run.final:
+        return web.json_response({})
+    return web.json_response(_history([run], request.app[REGISTRY]))
+
+
+@_both("POST", "/history")
+async def post_history(request: web.Request) -> web.Response:
+    """``{"clear": true}`` forgets all finished runs; ``{"delete": [ids]}`` some of them."""
+    body = await read_json_object(request, lenient=True)
+    store = request.app[STORE]
+    if body.get("clear"):
+        store.clear(history=True)
+    if isinstance(body.get("delete"), list):
+        ids = [i for i in body["delete"] if isinstance(i, str)]
+        store.delete([i for i in ids if (r := store.get(i)) is not None and r.final])
+    return web.json_response({})
+
+
+# -- catalog and system ------------------------------------------------------------------
+@_both("GET", "/object_info")
+async def get_object_info(request: web.Request) -> web.Response:
+    return web.json_response(object_info(request.app[REGISTRY]))
+
+
+@_both("GET", "/object_info/{node_class}")
+async def get_object_info_one(request: web.Request) -> web.Response:
+    definition = request.app[REGISTRY].get(request.match_info["node_class"])
+    return web.json_response({definition.id: node_info(definition)} if definition else {})
+
+
+@_both("GET", "/system_stats")
+async def get_system_stats(request: web.Request) -> web.Response:
+    return web.json_response(system_stats(request.app[ENGINE].models))
