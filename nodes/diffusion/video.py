@@ -1,0 +1,222 @@
+"""video.diffuse: text-to-video and image-to-video, one clip per shot.
+
+Without input frames each clip comes from its prompt alone. With frames (keyframes, or
+the animatic) each clip is conditioned the way its family allows:
+- AnimateDiff: video-to-video from the shot's frames (the animatic's motion and layout);
+- Wan image-to-video: from the shot's first frame, and its last frame for the FLF2V model;
+- LTX-Video: keyframes at frame indices (the shot's first, ..., last frame);
+- CogVideoX image-to-video: from the shot's first frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from nodes.datatypes import Frames
+from nodes.scene.shots import Shot, ShotPlan
+from server.engine.context import NodeContext
+from server.engine.contract import Input, Output, Param, node
+from server.engine.errors import NodeInputError
+
+from .common import (
+    accepts,
+    call_default,
+    frame_size,
+    generator,
+    require,
+    running,
+    temporal_ratio,
+    to_pil,
+    to_uint8,
+)
+from .progress import StepReporter
+from .timing import is_strip, shot_frames, shot_span
+
+MAX_SEED = 2**32 - 1
+
+
+class VideoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seed: int = Param(0, description="Seed of the first clip; clip i uses seed + i.", ge=0, le=MAX_SEED, widget="seed")
+    steps: int = Param(30, description="Denoising steps per clip.", ge=1, le=150)
+    guidance: float = Param(5.0, description="Classifier-free guidance.", ge=0.0, le=30.0, step=0.5)
+    negative_prompt: str = Param("blurry, low quality, distorted, static", description="What to avoid.", multiline=True)
+    clip_frames: int = Param(
+        0,
+        description="Frames per clip; 0 = the shot's duration at fps (text alone: the "
+        "model's native length). Rounded to what the model accepts (e.g. 4k+1 for Wan).",
+        ge=0,
+        le=1024,
+    )
+    fps: float = Param(16.0, description="Frame rate of the output.", ge=1.0, le=60.0, step=1.0)
+    width: int = Param(0, description="Width in pixels; 0 = the model's native size.", ge=0, le=4096, step=8)
+    height: int = Param(0, description="Height in pixels; 0 = the model's native size.", ge=0, le=4096, step=8)
+    strength: float = Param(
+        0.8,
+        description="AnimateDiff with input frames: how far the video may move from them (1 = ignore them).",
+        ge=0.05,
+        le=1.0,
+        step=0.05,
+    )
+    keyframes: int = Param(
+        2,
+        description="LTX-Video with a timed input (animatic): conditioning frames per clip, "
+        "spread from its first to its last frame.",
+        ge=1,
+        le=16,
+    )
+
+
+@dataclass(frozen=True)
+class Clip:
+    prompt: str
+    shot: Shot | None
+
+
+@node(
+    id="video.diffuse",
+    version="1.0.0",
+    title="Diffuse video",
+    category="diffusion",
+    inputs={
+        "pipeline": Input("PIPELINE", "A video model: AnimateDiff, Wan, LTX-Video, CogVideoX."),
+        "shots": Input("SHOTS", "One clip per shot, from its prompt and duration.", optional=True),
+        "text": Input("TEXT", "One clip from this prompt (when no shots are connected).", optional=True),
+        "frames": Input("FRAMES", "Keyframes or animatic frames to start each clip from.", optional=True),
+    },
+    outputs={"frames": Output("FRAMES", "The clips back to back, a cut between each.")},
+    params=VideoParams,
+    resource="gpu",
+    deterministic=False,
+)
+def video_diffuse(
+    ctx: NodeContext,
+    params: VideoParams,
+    *,
+    pipeline: Any,
+    shots: ShotPlan | None = None,
+    text: str | None = None,
+    frames: Frames | None = None,
+) -> dict:
+    """Video clips from text (text-to-video) or from keyframes / the animatic (image-to-video)."""
+    conditioned = frames is not None and frames.count > 0
+    kind = "image2video" if conditioned else "text2video"
+    handle = require(pipeline, (kind,))
+    clips = _clips(shots, text)
+    reporter = StepReporter(ctx, len(clips), params.steps, handle.family)
+    with running(handle, kind) as pipe:
+        width, height = frame_size(pipe, params.width, params.height)
+    videos = []
+    for i, clip in enumerate(clips):
+        with running(handle, kind) as pipe:
+            call = _base_call(pipe, handle, params, reporter, clip, width, height, ctx.seed + i)
+            if conditioned:
+                call.update(_conditioning(handle.family, pipe, frames, i, clip.shot, len(clips), call, params))
+            reporter.start_call(_packed_grid(pipe, width, height))
+            videos.append(to_uint8(pipe(**call).frames)[0])
+        reporter.end_call()
+        ctx.log.info("clip %d/%d: %d frames, %s", i + 1, len(clips), len(videos[-1]), clip.prompt[:80])
+    cuts = tuple(np.cumsum([len(v) for v in videos[:-1]]).tolist())
+    return {"frames": Frames.from_array(np.concatenate(videos), fps=params.fps, cuts=cuts)}
+
+
+def _clips(shots: ShotPlan | None, text: str | None) -> list[Clip]:
+    if shots is not None and shots.shots:
+        return [Clip(shot.prompt, shot) for shot in shots.shots]
+    if text and text.strip():
+        return [Clip(text.strip(), None)]
+    raise NodeInputError("shots", "connect a shot plan (one clip per shot) or a text prompt (one clip)")
+
+
+def _frame_count(pipe: Any, params: VideoParams, shot: Shot | None) -> int:
+    ratio = temporal_ratio(pipe)
+    if params.clip_frames:
+        count = params.clip_frames
+    elif shot is not None:
+        count = max(1, round(shot.duration * params.fps))
+    else:
+        count = call_default(pipe, "num_frames") or 16
+    return max(1, (count - 1) // ratio * ratio + 1)
+
+
+def _base_call(
+    pipe: Any, handle: Any, params: VideoParams, reporter: StepReporter, clip: Clip, width: int, height: int, seed: int
+) -> dict[str, Any]:
+    call: dict[str, Any] = {
+        "prompt": clip.prompt,
+        "negative_prompt": params.negative_prompt or None,
+        "num_inference_steps": params.steps,
+        "guidance_scale": params.guidance,
+        "generator": generator(handle, seed),
+        "width": width,
+        "height": height,
+        "output_type": "np",
+        "callback_on_step_end": reporter.on_step_end,
+        "callback_on_step_end_tensor_inputs": ["latents"],
+    }
+    if accepts(pipe, "num_frames"):
+        call["num_frames"] = _frame_count(pipe, params, clip.shot)
+    if accepts(pipe, "frame_rate"):
+        call["frame_rate"] = round(params.fps)
+    text_tokens = (
+        getattr(getattr(pipe.transformer, "config", None), "max_text_seq_length", None)
+        if hasattr(pipe, "transformer")
+        else None
+    )
+    if text_tokens and accepts(pipe, "max_sequence_length"):  # CogVideoX is trained on a fixed text length
+        call["max_sequence_length"] = text_tokens
+    return call
+
+
+def _conditioning(
+    family: str,
+    pipe: Any,
+    frames: Frames,
+    index: int,
+    shot: Shot | None,
+    shots: int,
+    call: dict[str, Any],
+    params: VideoParams,
+) -> dict[str, Any]:
+    width, height = call["width"], call["height"]
+    if family == "animatediff":
+        count = call.pop("num_frames", None) or _frame_count(pipe, params, shot)
+        clip = shot_frames(frames, index, shot, shots, count)
+        return {"video": [to_pil(f, width, height) for f in clip], "strength": params.strength}
+    if family == "ltx":
+        return {"conditions": _ltx_conditions(pipe, frames, index, shot, shots, call, params)}
+    first, last = shot_span(frames, index, shot, shots)
+    out: dict[str, Any] = {"image": to_pil(frames.read(first, first + 1)[0], width, height)}
+    transformer_config = getattr(getattr(pipe, "transformer", None), "config", None)
+    if family == "wan" and getattr(transformer_config, "pos_embed_seq_len", None):  # FLF2V: first and last frame
+        out["last_image"] = to_pil(frames.read(last, last + 1)[0], width, height)
+    return out
+
+
+def _ltx_conditions(
+    pipe: Any, frames: Frames, index: int, shot: Shot | None, shots: int, call: dict[str, Any], params: VideoParams
+) -> list[Any]:
+    from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
+
+    count = 1 if is_strip(frames, shots) else params.keyframes
+    pictures = shot_frames(frames, index, shot, shots, count)
+    ratio = temporal_ratio(pipe)
+    length = call.get("num_frames") or 1
+    positions = np.linspace(0, length - 1, num=len(pictures)).astype(int) // ratio * ratio
+    return [
+        LTXVideoCondition(image=to_pil(p, call["width"], call["height"]), frame_index=int(k))
+        for p, k in zip(pictures, positions)
+    ]
+
+
+def _packed_grid(pipe: Any, width: int, height: int) -> tuple[int, int] | None:
+    """Latent (height, width) for pipelines that pack latents into tokens (LTX-Video)."""
+    spatial = getattr(pipe, "vae_spatial_compression_ratio", None)
+    patch = getattr(pipe, "transformer_spatial_patch_size", 1) or 1
+    if not spatial:
+        return None
+    return height // spatial // patch, width // spatial // patch

@@ -1,0 +1,38 @@
+"""Model manager: loads diffusers/transformers models offline, keeps them resident within a
+memory budget, shares components, and recovers from out-of-memory. Imports no torch until
+a model is loaded."""
+
+from .errors import (
+    DeviceUnavailable,
+    ModelError,
+    ModelNotFound,
+    OutOfMemory,
+    UnsafeWeights,
+    UnsupportedOption,
+    WrongModelKind,
+)
+from .handle import LoadSpec, ModelHandle
+from .kinds import KINDS, ModelKind, classify
+from .manager import ModelManager, default_manager
+from .resolve import ModelFiles, resolve
+from .speed import SpeedOptions
+
+__all__ = [
+    "KINDS",
+    "DeviceUnavailable",
+    "LoadSpec",
+    "ModelError",
+    "ModelFiles",
+    "ModelHandle",
+    "ModelKind",
+    "ModelManager",
+    "ModelNotFound",
+    "OutOfMemory",
+    "SpeedOptions",
+    "UnsafeWeights",
+    "UnsupportedOption",
+    "WrongModelKind",
+    "classify",
+    "default_manager",
+    "resolve",
+]

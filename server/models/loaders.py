@@ -1,0 +1,57 @@
+"""Loading from a resolved folder: diffusers pipelines, and transformers models (e.g. VITS /
+MMS-TTS speech) wrapped so that the manager treats both alike. Safetensors only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .resolve import ModelFiles
+
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.json", "spiece.model")
+
+
+@dataclass
+class TransformersBundle:
+    """A transformers model and its tokenizer; ``components`` mirrors a diffusers pipeline so
+    that memory accounting and unloading treat both alike."""
+
+    model: Any
+    tokenizer: Any | None
+
+    @property
+    def components(self) -> dict[str, Any]:
+        return {"model": self.model, "tokenizer": self.tokenizer}
+
+
+def load_transformers(files: ModelFiles, device: str, torch_dtype: Any) -> TransformersBundle:
+    import transformers
+
+    model_class = getattr(transformers, files.class_name, None)
+    if model_class is None:
+        model_class = transformers.AutoModel
+    model = model_class.from_pretrained(files.path, dtype=torch_dtype, use_safetensors=True, local_files_only=True)
+    model = model.to(device).eval()
+    tokenizer = None
+    if any((files.path / name).exists() for name in TOKENIZER_FILES):
+        tokenizer = transformers.AutoTokenizer.from_pretrained(files.path, local_files_only=True)
+    return TransformersBundle(model, tokenizer)
+
+
+def load_pipeline(files: ModelFiles, device: str, dtype: str) -> Any:
+    import torch
+    from diffusers.utils import logging as diffusers_logging
+    from transformers.utils import logging as transformers_logging
+
+    diffusers_logging.disable_progress_bar()  # load bars would flood the server's log
+    transformers_logging.disable_progress_bar()
+    torch_dtype = getattr(torch, dtype)
+    if files.library != "diffusers":
+        return load_transformers(files, device, torch_dtype)
+    from diffusers import DiffusionPipeline
+
+    pipeline = DiffusionPipeline.from_pretrained(
+        files.path, dtype=torch_dtype, use_safetensors=True, local_files_only=True
+    )
+    pipeline.set_progress_bar_config(disable=True)
+    return pipeline.to(device)
