@@ -72,6 +72,26 @@ class Scene:
             if d.get("kind") != "has" and (kind is None or d.get("kind") == kind)
         ]
 
+    def summary(self) -> dict[str, Any]:
+        """What a person needs at a glance (events, listings); ``to_json`` has everything."""
+        settings = self.settings
+        return {
+            "type": "SCENE",
+            "setting": settings.get("setting"),
+            "time_of_day": settings.get("time_of_day"),
+            "weather": settings.get("weather", []),
+            "entities": [
+                {"id": n, "label": d.get("label"), "type": d.get("type"), "count": d.get("count", 1)}
+                for n, d in self.entities()
+            ][:24],
+            "relations": len(self.relations()),
+            "audio_cues": settings.get("audio_cues", []),
+        }
+
+    @property
+    def nbytes(self) -> int:
+        return 512 * (self.graph.number_of_nodes() + self.graph.number_of_edges())
+
     def to_json(self) -> dict[str, Any]:
         return nx.node_link_data(self.graph, edges="links")
 

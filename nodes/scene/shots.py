@@ -52,6 +52,21 @@ class ShotPlan:
                 return shot
         return self.shots[-1]
 
+    def summary(self) -> dict[str, Any]:
+        return {
+            "type": "SHOTS",
+            "duration": self.duration,
+            "shots": [
+                {"index": s.index, "start": round(s.start, 3), "duration": round(s.duration, 3),
+                 "subject": s.subject, "action": s.action, "camera": s.camera.move}
+                for s in self.shots
+            ],
+        }
+
+    @property
+    def nbytes(self) -> int:
+        return 1024 * len(self.shots)
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 

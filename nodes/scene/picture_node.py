@@ -1,0 +1,105 @@
+"""The ``scene.picture`` output node: write the scene graph and storyboard as PNG and SVG files.
+
+The IMAGE outputs of scene.graph and scene.shots show in the editor; this node is how a
+command-line user gets files to open (``python main.py run`` prints their paths).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from nodes.datatypes import MediaFile
+from server.engine.context import NodeContext
+from server.engine.contract import Input, Output, Param, node
+from server.engine.errors import NodeInputError
+
+from .model import Scene
+from .shots import ShotPlan
+
+FILE_MODE = 0o644  # mkstemp makes 0600; output pictures are for reading
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+
+
+class PictureParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Param(
+        "understanding", description="Folder name for the pictures inside the run's output folder.", max_length=80
+    )
+    formats: Literal["png+svg", "png", "svg"] = Param("png+svg", description="Which files to write.")
+
+    @field_validator("name")
+    @classmethod
+    def safe(cls, value: str) -> str:
+        if not SAFE_NAME.match(value) or ".." in value:
+            raise ValueError("use letters, digits, '-', '_' and '.', starting with a letter or digit")
+        return value
+
+
+@node(
+    id="scene.picture",
+    version="1.0.0",
+    title="Save understanding pictures",
+    category="scene",
+    inputs={
+        "scene": Input("SCENE", "The scene graph to draw."),
+        "shots": Input("SHOTS", "The shot plan to draw as a storyboard (needs the scene too).", optional=True),
+    },
+    outputs={"files": Output("VIDEO", "The folder with scene_graph.png/.svg and storyboard.png/.svg.")},
+    params=PictureParams,
+    output=True,
+)
+def scene_picture_files(
+    ctx: NodeContext, params: PictureParams, *, scene: Scene, shots: ShotPlan | None = None
+) -> dict:
+    """Write pictures of what the system understood: the scene graph and the storyboard."""
+    from .picture import scene_picture
+    from .storyboard import storyboard
+
+    if not isinstance(scene, Scene):
+        raise NodeInputError("scene", "connect a scene graph (scene.graph) to draw it")
+    folder = Path(ctx.output_dir) / params.name
+    folder.mkdir(parents=True, exist_ok=True)
+    canvases = {"scene_graph": scene_picture(scene)}
+    if shots is not None:
+        canvases["storyboard"] = storyboard(scene, shots)
+    written: list[str] = []
+    for k, (stem, canvas) in enumerate(canvases.items()):
+        ctx.progress(k, len(canvases))
+        if "png" in params.formats:
+            written.append(str(_write_png(canvas.to_image(), folder / f"{stem}.png")))
+        if "svg" in params.formats:
+            written.append(str(_write_text(canvas.to_svg(), folder / f"{stem}.svg")))
+    ctx.progress(len(canvases), len(canvases))
+    return {"files": MediaFile(path=folder, media_type="inode/directory", extra={"files": written})}
+
+
+def _write_png(image: Any, path: Path) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".png")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            image.save(fh, format="PNG")
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write_text(text: str, path: Path) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
