@@ -1,0 +1,673 @@
+// The canvas surface: the one module that imports litegraph.
+//
+// Everything else in the editor sees the graph through `Surface`, in our own terms:
+// nodes have string ids, params by name, links `[fromNode, output, toNode, input]` by
+// name, groups as `{title, bounding, color}`. Swapping litegraph for another canvas means
+// rewriting this module and its helpers (canvas_nodes.js, canvas_widgets.js, canvas_draw.js,
+// which follow litegraph's protocols but never import it), nothing else. Node classes are
+// generated from the catalog: there is no per-node code.
+//
+// Events (CustomEvent on the Surface): "change" after any edit a user could undo (debounced),
+// "selection" with {ids}, "status" with {message, level} for things worth a toast.
+
+import { LGraph, LGraphCanvas, LGraphGroup, LGraphNode, LiteGraph, RenderShape } from "litegraph";
+import { randomizeSeeds } from "./canvas_widgets.js";
+import { preferredPreviewHeight, previewArea } from "./canvas_draw.js";
+import { missingNodeClass, nodeClassFor } from "./canvas_nodes.js";
+import { THEME } from "./theme.js";
+
+const MISSING_TYPE = "reelgraph/missing";
+/** What the node class factories need from litegraph, handed in so only this module imports it. */
+const NODE_LIB = { LGraphNode, RenderShape };
+/** The smallest zoom at which a freshly opened graph is shown (text still reads). */
+const READABLE_ZOOM = 0.6;
+
+function configureLiteGraph() {
+  Object.assign(LiteGraph, {
+    NODE_TITLE_HEIGHT: THEME.titleHeight,
+    NODE_SLOT_HEIGHT: THEME.slotHeight,
+    NODE_WIDGET_HEIGHT: THEME.widgetHeight,
+    NODE_WIDTH: THEME.nodeWidth / 1.5,
+    NODE_TEXT_SIZE: 13,
+    NODE_SUBTEXT_SIZE: 12,
+    NODE_FONT: THEME.font,
+    DEFAULT_FONT: THEME.font,
+    GROUP_FONT: THEME.font,
+    NODE_TITLE_COLOR: THEME.nodeTitleText,
+    NODE_SELECTED_TITLE_COLOR: "#ffffff",
+    NODE_TEXT_COLOR: THEME.nodeText,
+    NODE_DEFAULT_COLOR: THEME.nodeTitle,
+    NODE_DEFAULT_BGCOLOR: THEME.nodeBody,
+    NODE_DEFAULT_BOXCOLOR: "#5a6270",
+    NODE_BOX_OUTLINE_COLOR: "#dfe6f3",
+    NODE_DEFAULT_SHAPE: RenderShape.ROUND,
+    ROUND_RADIUS: THEME.radius,
+    WIDGET_BGCOLOR: THEME.widgetBg,
+    WIDGET_OUTLINE_COLOR: THEME.widgetOutline,
+    WIDGET_TEXT_COLOR: THEME.widgetText,
+    WIDGET_SECONDARY_TEXT_COLOR: THEME.widgetLabel,
+    LINK_COLOR: THEME.link,
+    CONNECTING_LINK_COLOR: "#dfe6f3",
+    release_link_on_empty_shows_menu: true,
+    catch_exceptions: false,
+    snaps_for_comfy: true,
+    ctrl_shift_v_paste_connect_unselected_outputs: true,
+  });
+}
+
+export class Surface extends EventTarget {
+  /**
+   * @param canvasEl the <canvas> to draw on (its parent's size is followed)
+   * @param hooks {prompt, search, pickFile, pickColor}: the DOM dialogs the canvas opens
+   */
+  constructor(canvasEl, hooks) {
+    super();
+    configureLiteGraph();
+    this.hooks = hooks;
+    this.contracts = new Map();
+    this.byId = new Map();
+    this.quiet = 0;
+    this.changeTimer = null;
+    this.searching = false;
+    this.graph = new LGraph();
+    this.canvas = new LGraphCanvas(canvasEl, this.graph, { skip_render: false });
+    this.#styleCanvas();
+    this.#hookGraph();
+    this.#hookCanvas(canvasEl);
+    new ResizeObserver(() => this.resize()).observe(canvasEl.parentElement);
+    this.resize();
+  }
+
+  #styleCanvas() {
+    const c = this.canvas;
+    c.background_image = null;
+    c.clear_background_color = THEME.background;
+    c.render_shadows = false;
+    c.render_canvas_border = false;
+    c.render_connections_border = false;
+    c.connections_width = 3;
+    c.default_link_color = THEME.link;
+    c.show_info = false;
+    c.low_quality_zoom_threshold = 0.45;
+    c.onDrawBackground = (ctx, area) => this.#drawGrid(ctx, area);
+  }
+
+  /** A dot grid in graph space: cheap, and it shows the pan and zoom. */
+  #drawGrid(ctx, area) {
+    const step = 40;
+    if (this.canvas.ds.scale < 0.4) return;
+    ctx.fillStyle = THEME.grid;
+    const x0 = Math.floor(area[0] / step) * step;
+    const y0 = Math.floor(area[1] / step) * step;
+    ctx.beginPath();
+    for (let x = x0; x < area[0] + area[2]; x += step) {
+      for (let y = y0; y < area[1] + area[3]; y += step) ctx.rect(x - 1.5, y - 1.5, 3, 3);
+    }
+    ctx.fill();
+  }
+
+  #hookGraph() {
+    this.graph.onNodeAdded = (node) => this.#adopt(node);
+    this.graph.onNodeRemoved = (node) => {
+      if (this.byId.get(node.properties?.id) === node) this.byId.delete(node.properties.id);
+      this.touch();
+    };
+  }
+
+  #hookCanvas(canvasEl) {
+    const c = this.canvas;
+    c.prompt = (title, value, callback, event, multiline) => {
+      this.hooks.prompt({ title, value, multiline: Boolean(multiline), x: event?.clientX, y: event?.clientY }).then(
+        (v) => v !== null && v !== undefined && callback?.(v),
+      );
+    };
+    c.showSearchBox = (event, options) => this.#openSearch(event, options ?? {});
+    c.showConnectionMenu = (opts) => this.#openSearch(opts.e, {
+      node_from: opts.nodeFrom, slot_from: opts.slotFrom ?? opts.slotTo, node_to: opts.nodeTo,
+      type_filter_in: opts.nodeFrom ? opts.slotFrom?.type : undefined,
+      type_filter_out: opts.nodeTo ? opts.slotTo?.type : undefined,
+    });
+    c.onSelectionChange = () => this.emit("selection", { ids: this.selectedIds() });
+    c.getExtraMenuOptions = () => [
+      null,
+      { content: "Search nodes…", callback: (_v, _o, e) => this.#openSearch(e, {}) },
+      { content: "Group selected nodes", callback: () => this.groupSelected() },
+      { content: "Fit view", callback: () => this.fitView() },
+    ];
+    this.#hookHover(canvasEl);
+    // The browser's own double-click (the system's timing) also opens the search, in case
+    // litegraph's stricter 300 ms detection missed it.
+    canvasEl.addEventListener("dblclick", (e) => {
+      const [x, y] = this.graphPosAt(e.clientX, e.clientY);
+      if (!this.searching && !this.graph.getNodeOnPos(x, y) && !this.graph.getGroupOnPos(x, y)) this.#openSearch(e, {});
+    });
+    canvasEl.addEventListener("pointerup", () => this.touch(), true);
+    canvasEl.addEventListener("keyup", () => this.touch());
+    canvasEl.addEventListener("pointerdown", () => canvasEl.focus({ preventScroll: true }));
+  }
+
+  /** After the pointer rests on a node part, emit "hover" {text, x, y}; any movement emits null. */
+  #hookHover(canvasEl) {
+    let timer = null;
+    let shown = false;
+    const hide = () => {
+      clearTimeout(timer);
+      if (shown) this.emit("hover", null);
+      shown = false;
+    };
+    canvasEl.addEventListener("pointermove", (e) => {
+      hide();
+      if (e.buttons) return;
+      timer = setTimeout(() => {
+        const tip = this.#describeAt(e.clientX, e.clientY);
+        if (tip) this.emit("hover", tip);
+        shown = Boolean(tip);
+      }, 550);
+    });
+    canvasEl.addEventListener("pointerleave", hide);
+    canvasEl.addEventListener("pointerdown", hide);
+  }
+
+  /** What the contract says about the thing under (x, y): a socket, a widget or the node. */
+  #describeAt(x, y) {
+    const [gx, gy] = this.graphPosAt(x, y);
+    const node = this.graph.getNodeOnPos(gx, gy);
+    const contract = node && this.contracts.get(node.type);
+    if (!contract) return null;
+    const slot = node.getSlotOnPos([gx, gy]);
+    let text = null;
+    if (slot) {
+      const info = contract.inputs?.[slot.name] ?? contract.outputs?.[slot.name];
+      const param = contract.params?.properties?.[slot.name];
+      text = `${slot.name} · ${slot.type}${info?.optional ? " · optional" : ""}\n${info?.description ?? param?.description ?? ""}`;
+    } else if (gy < node.pos[1]) {
+      text = `${contract.title} · ${contract.id} v${contract.version}\n${contract.description ?? ""}`;
+    } else {
+      const widget = node.getWidgetOnPos(gx, gy, true);
+      if (widget?.tooltip) text = `${widget.label ?? widget.name}\n${widget.tooltip}`;
+    }
+    return text ? { text: text.trim(), x, y } : null;
+  }
+
+  /** Follow the stage's size, at the screen's pixel density (litegraph expects a DPR-scaled context). */
+  resize() {
+    const el = this.canvas.canvas;
+    const dpr = Math.max(window.devicePixelRatio || 1, 1);
+    const w = Math.round(el.parentElement.clientWidth * dpr);
+    const h = Math.round(el.parentElement.clientHeight * dpr);
+    if (el.width === w && el.height === h) return;
+    this.canvas.resize(w, h);
+    this.canvas.ctx.scale(dpr, dpr);
+    this.canvas.setDirty(true, true);
+  }
+
+  emit(name, detail) {
+    this.dispatchEvent(new CustomEvent(name, { detail }));
+  }
+
+  /** Something may have changed: tell listeners once things settle. */
+  touch() {
+    if (this.quiet) return;
+    clearTimeout(this.changeTimer);
+    this.changeTimer = setTimeout(() => this.emit("change", {}), 60);
+  }
+
+  /** Run `fn` without emitting "change" for each step (loading, undo). */
+  batch(fn) {
+    this.quiet += 1;
+    try {
+      return fn();
+    } finally {
+      this.quiet -= 1;
+      this.canvas.setDirty(true, true);
+    }
+  }
+
+  // -- catalog ------------------------------------------------------------------------
+
+  setCatalog(contracts, socketTypes) {
+    for (const [name, info] of Object.entries(socketTypes ?? {})) {
+      const colour = typeof info === "string" ? info : info.color;
+      LGraphCanvas.link_type_colors[name] = colour;
+      this.canvas.default_connection_color_byType[name] = colour;
+      this.canvas.default_connection_color_byTypeOff[name] = colour;
+    }
+    for (const contract of contracts) {
+      this.contracts.set(contract.id, contract);
+      LiteGraph.registerNodeType(contract.id, nodeClassFor(NODE_LIB, contract, this));
+      LiteGraph.registered_node_types[contract.id].category = contract.category;
+    }
+    if (!LiteGraph.registered_node_types[MISSING_TYPE]) LiteGraph.registerNodeType(MISSING_TYPE, missingNodeClass(NODE_LIB));
+    LiteGraph.registered_node_types[MISSING_TYPE].skip_list = true;
+  }
+
+  contract(type) {
+    return this.contracts.get(type);
+  }
+
+  // -- nodes ----------------------------------------------------------------------------
+
+  /** Add a node; returns its id. `opts`: {id, pos, size, params, title, collapsed, advanced, randomize}. */
+  addNode(type, opts = {}) {
+    const known = this.contracts.has(type);
+    const node = LiteGraph.createNode(known ? type : MISSING_TYPE);
+    if (!known) node.becomeMissing(type, opts);
+    node.properties.id = opts.id && !this.byId.has(opts.id) ? opts.id : this.newId(type);
+    if (known) this.#applyParams(node, opts.params ?? {});
+    if (opts.title) node.title = opts.title;
+    if (opts.randomize) for (const name of opts.randomize) setRandomize(node, name, true);
+    if (opts.advanced) {
+      node.showAdvanced = true;
+      node.setSize([node.size[0], node.computeSize()[1]]);
+    }
+    node.pos = opts.pos ? [...opts.pos] : this.viewCentre();
+    if (opts.size) node.setSize([Math.max(opts.size[0], 80), Math.max(opts.size[1], 30)]);
+    this.graph.add(node);
+    if (opts.collapsed) node.collapse(true);
+    this.touch();
+    return node.properties.id;
+  }
+
+  #adopt(node) {
+    const id = node.properties?.id;
+    if (!id || (this.byId.has(id) && this.byId.get(id) !== node)) node.properties.id = this.newId(node.rgType ?? node.type);
+    this.byId.set(node.properties.id, node);
+    this.touch();
+  }
+
+  /** A readable unused id from the type's last word: "prompt", "prompt_2", … */
+  newId(type) {
+    const base = String(type).split(/[./]/).pop().replace(/[^A-Za-z0-9_]/g, "_") || "node";
+    if (!this.byId.has(base)) return base;
+    for (let i = 2; ; i++) if (!this.byId.has(`${base}_${i}`)) return `${base}_${i}`;
+  }
+
+  #applyParams(node, params) {
+    node.rgExtraParams = {};
+    for (const [name, value] of Object.entries(params)) {
+      const widget = node.widgets?.find((w) => w.rgParam === name && !w.rgRandomizes);
+      if (widget) widget.value = value;
+      else node.rgExtraParams[name] = value;
+    }
+  }
+
+  node(id) {
+    return this.byId.get(id);
+  }
+
+  ids() {
+    return [...this.byId.keys()];
+  }
+
+  typeOf(id) {
+    const node = this.byId.get(id);
+    return node?.rgType ?? node?.type;
+  }
+
+  params(id) {
+    return paramsOf(this.byId.get(id));
+  }
+
+  setParam(id, name, value) {
+    const widget = this.byId.get(id)?.widgets?.find((w) => w.rgParam === name && !w.rgRandomizes);
+    if (!widget) return false;
+    widget.value = value;
+    this.canvas.setDirty(true);
+    this.touch();
+    return true;
+  }
+
+  /** Plain records of every node, in graph order. */
+  nodeRecords() {
+    return this.graph._nodes.map((node) => ({
+      id: node.properties.id,
+      type: node.rgType ?? node.type,
+      title: node.rgType ? node.rgTitle : node.title !== node.constructor.title ? node.title : undefined,
+      params: paramsOf(node),
+      pos: [Math.round(node.pos[0]), Math.round(node.pos[1])],
+      size: [Math.round(node.size[0]), Math.round(node.size[1])],
+      collapsed: Boolean(node.flags?.collapsed),
+      advanced: Boolean(node.showAdvanced),
+      randomize: (node.widgets ?? []).filter((w) => w.rgRandomizes && w.value).map((w) => w.rgRandomizes),
+    }));
+  }
+
+  /** Seeds set to "randomize each run" get new values now (before queueing). */
+  randomizeSeeds() {
+    let count = 0;
+    for (const node of this.graph._nodes) count += randomizeSeeds(node);
+    if (count) this.canvas.setDirty(true);
+    return count;
+  }
+
+  // -- links ------------------------------------------------------------------------------
+
+  /** Connect by names; false if a name is unknown or the types do not match. */
+  connect(fromId, output, toId, input) {
+    const from = this.byId.get(fromId);
+    const to = this.byId.get(toId);
+    if (!from || !to) return false;
+    let outIndex = from.findOutputSlot(output);
+    let inIndex = to.findInputSlot(input);
+    if (outIndex < 0 && from.rgType) outIndex = from.addMissingSlot("output", output);
+    if (inIndex < 0 && to.rgType) inIndex = to.addMissingSlot("input", input);
+    if (outIndex < 0 || inIndex < 0) return false;
+    const link = from.connect(outIndex, to, inIndex);
+    this.touch();
+    return Boolean(link);
+  }
+
+  linkRecords() {
+    const links = [];
+    for (const node of this.graph._nodes) {
+      for (const input of node.inputs ?? []) {
+        if (input.link == null) continue;
+        const link = this.graph._links.get(input.link);
+        const origin = link && this.graph.getNodeById(link.origin_id);
+        if (!origin) continue;
+        links.push([origin.properties.id, origin.outputs[link.origin_slot].name, node.properties.id, input.name]);
+      }
+    }
+    return links;
+  }
+
+  // -- groups, view, selection --------------------------------------------------------
+
+  groupRecords() {
+    return this.graph._groups.map((g) => ({
+      title: g.title,
+      bounding: [...g._bounding].map(Math.round),
+      color: g.color,
+    }));
+  }
+
+  addGroup({ title = "Group", bounding, color }) {
+    const group = new LGraphGroup(title);
+    group.configure({ id: -1, title, bounding, color, flags: {} });
+    group.id = -1;
+    this.graph.add(group);
+    this.touch();
+  }
+
+  groupSelected(title = "Group") {
+    const nodes = Object.values(this.canvas.selected_nodes ?? {});
+    if (!nodes.length) return false;
+    const group = new LGraphGroup(title);
+    group.resizeTo(nodes, 14);
+    this.graph.add(group);
+    this.touch();
+    return true;
+  }
+
+  getView() {
+    const { offset, scale } = this.canvas.ds;
+    return { offset: [Math.round(offset[0]), Math.round(offset[1])], scale: Number(scale.toFixed(3)) };
+  }
+
+  setView(view) {
+    if (!view) return;
+    if (view.offset) this.canvas.ds.offset = [view.offset[0], view.offset[1]];
+    if (view.scale) this.canvas.ds.scale = view.scale;
+    this.canvas.setDirty(true, true);
+  }
+
+  /** The graph position at the middle of the visible area (where a clicked node lands). */
+  viewCentre() {
+    const c = this.canvas.canvas;
+    const [x, y] = this.canvas.convertCanvasToOffset([c.clientWidth / 2, c.clientHeight / 2]);
+    return [Math.round(x - THEME.nodeWidth / 2), Math.round(y - 60)];
+  }
+
+  /**
+   * Show every node, centred, never magnified beyond 100%. With `readable`, a graph too big
+   * for that is shown from its top-left corner at a zoom where titles and widgets still read.
+   */
+  fitView({ readable = false } = {}) {
+    if (!this.graph._nodes.length) return this.setView({ offset: [0, 0], scale: 1 });
+    const [x, y, w, h] = boundsOf(this.graph._nodes);
+    const el = this.canvas.canvas;
+    const scale = Math.min(1, (0.92 * el.clientWidth) / Math.max(w, 300), (0.9 * el.clientHeight) / Math.max(h, 200));
+    if (readable && scale < READABLE_ZOOM) {
+      return this.setView({ offset: [40 / READABLE_ZOOM - x, 40 / READABLE_ZOOM - y], scale: READABLE_ZOOM });
+    }
+    const offset = [el.clientWidth / scale / 2 - (x + w / 2), el.clientHeight / scale / 2 - (y + h / 2)];
+    this.setView({ offset, scale });
+  }
+
+  /** Share of the nodes whose centre is in view (a saved view from a bigger screen may show few). */
+  visibleShare() {
+    const nodes = this.graph._nodes;
+    if (!nodes.length) return 1;
+    const el = this.canvas.canvas;
+    const [x0, y0] = this.canvas.convertCanvasToOffset([0, 0]);
+    const [x1, y1] = this.canvas.convertCanvasToOffset([el.clientWidth, el.clientHeight]);
+    const inside = nodes.filter((n) => {
+      const cx = n.pos[0] + n.size[0] / 2;
+      const cy = n.pos[1] + n.size[1] / 2;
+      return cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1;
+    });
+    return inside.length / nodes.length;
+  }
+
+  selectedIds() {
+    return Object.values(this.canvas.selected_nodes ?? {}).map((n) => n.properties.id);
+  }
+
+  select(ids) {
+    this.canvas.selectNodes(ids.map((id) => this.byId.get(id)).filter(Boolean));
+    this.canvas.setDirty(true);
+  }
+
+  clear() {
+    this.batch(() => {
+      this.graph.clear();
+      this.byId.clear();
+    });
+  }
+
+  copy() {
+    this.canvas.copyToClipboard();
+  }
+
+  paste() {
+    this.canvas.pasteFromClipboard({});
+    this.touch();
+  }
+
+  deleteSelected() {
+    this.canvas.deleteSelected();
+    this.touch();
+  }
+
+  // -- coordinates (for drops, dialogs and tests) -----------------------------------
+
+  graphPosAt(clientX, clientY) {
+    const rect = this.canvas.canvas.getBoundingClientRect();
+    return this.canvas.convertCanvasToOffset([clientX - rect.left, clientY - rect.top]).map(Math.round);
+  }
+
+  clientPosOf(graphPos) {
+    const rect = this.canvas.canvas.getBoundingClientRect();
+    const [x, y] = this.canvas.convertOffsetToCanvas(graphPos);
+    return [x + rect.left, y + rect.top];
+  }
+
+  /** Client coordinates of a socket: kind "input" or "output". */
+  slotClientPos(id, kind, name) {
+    const node = this.byId.get(id);
+    if (!node) return null;
+    node._setConcreteSlots();
+    node.arrange();
+    const index = kind === "input" ? node.findInputSlot(name) : node.findOutputSlot(name);
+    if (index < 0) return null;
+    const pos = kind === "input" ? node.getInputPos(index) : node.getOutputPos(index);
+    return this.clientPosOf(pos);
+  }
+
+  /** Client rectangle {x, y, w, h} of a node (title included) or of one of its widgets. */
+  clientRectOf(id, widgetName) {
+    const node = this.byId.get(id);
+    if (!node) return null;
+    node._setConcreteSlots();
+    node.arrange();
+    let x = node.pos[0];
+    let y = node.pos[1] - THEME.titleHeight;
+    let w = node.size[0];
+    let h = node.size[1] + THEME.titleHeight;
+    if (widgetName) {
+      const widget = node.widgets.find((wd) => wd.name === widgetName);
+      if (!widget) return null;
+      x = node.pos[0] + 15;
+      y = node.pos[1] + widget.y;
+      w = node.size[0] - 30;
+      h = widget.computedHeight ? widget.computedHeight - 4 : THEME.widgetHeight;
+    }
+    const [cx, cy] = this.clientPosOf([x, y]);
+    const s = this.canvas.ds.scale;
+    return { x: cx, y: cy, w: w * s, h: h * s };
+  }
+
+  // -- run state and previews -----------------------------------------------------------
+
+  /** `state`: null or {status: queued|running|cached|done|error|skipped, progress?, seconds?, message?}. */
+  setState(id, state) {
+    const node = this.byId.get(id);
+    if (!node) return;
+    node.rg.state = state;
+    this.canvas.setDirty(true);
+  }
+
+  clearStates() {
+    for (const node of this.graph._nodes) node.rg.state = null;
+    this.canvas.setDirty(true);
+  }
+
+  /** Validation problems on one node: [{name, message}] or null. */
+  setErrors(id, errors) {
+    const node = this.byId.get(id);
+    if (!node) return false;
+    node.rg.errors = errors?.length ? errors : null;
+    this.canvas.setDirty(true);
+    return true;
+  }
+
+  clearErrors() {
+    for (const node of this.graph._nodes) node.rg.errors = null;
+    this.canvas.setDirty(true);
+  }
+
+  /** `preview`: null or {images: [drawable], caption?}; the node grows once to show it. */
+  setPreview(id, preview) {
+    const node = this.byId.get(id);
+    if (!node) return;
+    const first = !node.rg.preview;
+    node.rg.preview = preview;
+    if (preview && first) {
+      const wanted = previewArea(node).top + preferredPreviewHeight(node, preview) + 8;
+      if (node.size[1] < wanted) node.setSize([Math.max(node.size[0], 300), wanted]);
+    }
+    this.canvas.setDirty(true, true);
+  }
+
+  redraw() {
+    this.canvas.setDirty(true, true);
+  }
+
+  // -- dialogs the canvas opens ---------------------------------------------------------
+
+  async #openSearch(event, options) {
+    const pos = event ? this.graphPosAt(event.clientX, event.clientY) : this.viewCentre();
+    const want = options.type_filter_in ? { input: options.type_filter_in } : options.type_filter_out
+      ? { output: options.type_filter_out } : null;
+    this.searching = true;
+    const type = await this.hooks.search({ x: event?.clientX, y: event?.clientY, want }).finally(() => {
+      this.searching = false;
+    });
+    if (!type) return;
+    const id = this.addNode(type, { pos });
+    const node = this.byId.get(id);
+    if (options.node_from && options.slot_from) {
+      const index = node.inputs.findIndex((s) => LiteGraph.isValidConnection(options.slot_from.type, s.type));
+      const from = options.node_from.findOutputSlot(options.slot_from.name);
+      if (index >= 0 && from >= 0) options.node_from.connect(from, node, index);
+    } else if (options.node_to && options.slot_from) {
+      const index = node.outputs.findIndex((s) => LiteGraph.isValidConnection(s.type, options.slot_from.type));
+      const to = options.node_to.findInputSlot(options.slot_from.name);
+      if (index >= 0 && to >= 0) node.connect(index, options.node_to, to);
+    }
+    this.touch();
+  }
+
+  /** Called by widgets when their value changed by hand. */
+  widgetChanged(node, widget) {
+    const left = node.rg.errors?.filter((e) => e.name !== widget?.rgParam) ?? [];
+    node.rg.errors = left.length ? left : null;
+    this.canvas.setDirty(true);
+    this.touch();
+  }
+
+  async editWidget(node, widget, { multiline }) {
+    const rect = this.clientRectOf(node.properties.id, widget.name);
+    const spec = widget.rgSpec;
+    const text = spec.kind === "json" ? JSON.stringify(widget.value) : widget.value == null ? "" : String(widget.value);
+    const value = await this.hooks.prompt({ title: spec.label, value: text, multiline, rect, description: spec.description });
+    if (value === null || value === undefined) return;
+    const parsed = parseTyped(spec, value);
+    if (parsed.error) return this.emit("status", { level: "error", message: `${spec.label}: ${parsed.error}` });
+    widget.value = parsed.value;
+    this.widgetChanged(node, widget);
+  }
+
+  async pickFile(node, widget) {
+    const value = await this.hooks.pickFile({ ...widget.rgSpec, value: widget.value });
+    if (value === null || value === undefined) return;
+    widget.value = value;
+    this.widgetChanged(node, widget);
+  }
+
+  async pickColor(node, widget) {
+    const value = await this.hooks.pickColor(widget.value);
+    if (!value) return;
+    widget.value = value;
+    this.widgetChanged(node, widget);
+  }
+}
+
+function parseTyped(spec, text) {
+  if (spec.kind === "json") {
+    try {
+      return { value: JSON.parse(text) };
+    } catch (e) {
+      return { error: `not valid JSON (${e.message})` };
+    }
+  }
+  if (spec.kind === "number") {
+    if (text.trim() === "" && spec.nullable) return { value: null };
+    const n = Number(text);
+    return Number.isFinite(n) ? { value: spec.integer ? Math.round(n) : n } : { error: `“${text}” is not a number` };
+  }
+  return { value: text };
+}
+
+function paramsOf(node) {
+  if (!node) return {};
+  const params = { ...(node.rgExtraParams ?? {}) };
+  for (const w of node.widgets ?? []) if (w.rgParam && !w.rgRandomizes) params[w.rgParam] = w.value;
+  return params;
+}
+
+function setRandomize(node, name, on) {
+  const toggle = node.widgets?.find((w) => w.rgRandomizes === name);
+  if (toggle) toggle.value = on;
+}
+
+function boundsOf(nodes) {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const n of nodes) {
+    x0 = Math.min(x0, n.pos[0]);
+    y0 = Math.min(y0, n.pos[1] - THEME.titleHeight);
+    x1 = Math.max(x1, n.pos[0] + n.size[0]);
+    y1 = Math.max(y1, n.pos[1] + n.size[1]);
+  }
+  return [x0, y0, x1 - x0, y1 - y0];
+}
