@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server.engine import Engine, NodeContext, Registry, Workflow  # noqa: E402
-from tests.engine import stub_nodes  # noqa: E402
+from server.engine import Engine, NodeContext, Registry, Workflow
+from tests.engine import stub_nodes
 
 REPEATS = 5
 
@@ -34,7 +34,9 @@ def fan_out(width: int) -> Workflow:
     nodes = {"root": {"type": "test.value", "params": {"value": 1}}}
     nodes |= {f"a{i}": {"type": "test.add", "params": {"offset": i}} for i in range(width)}
     nodes |= {f"s{i}": {"type": "test.sink", "params": {}} for i in range(width)}
-    links = [["root", "out", f"a{i}", "a"] for i in range(width)] + [[f"a{i}", "out", f"s{i}", "a"] for i in range(width)]
+    links = [["root", "out", f"a{i}", "a"] for i in range(width)] + [
+        [f"a{i}", "out", f"s{i}", "a"] for i in range(width)
+    ]
     return Workflow.from_json({"format": "reelgraph.workflow", "version": 1, "nodes": nodes, "links": links})
 
 
@@ -94,8 +96,14 @@ def main() -> None:
 
     wide_time = best(wide_run)
     wide_base = plain_loop(401)
-    rows.append(("200-wide fan-out (401 nodes), engine", wide_time * 1e3, "ms",
-                 f"{(wide_time - wide_base) / 401 * 1e6:.0f} µs/node over a plain loop"))
+    rows.append(
+        (
+            "200-wide fan-out (401 nodes), engine",
+            wide_time * 1e3,
+            "ms",
+            f"{(wide_time - wide_base) / 401 * 1e6:.0f} µs/node over a plain loop",
+        )
+    )
 
     for n in (1000, 10_000):
         big = chain(n)

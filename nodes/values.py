@@ -25,13 +25,14 @@ class NumberParams(BaseModel):
 )
 def number(ctx: NodeContext, params: NumberParams) -> dict:
     """One number wired into several parameters (a duration, a strength) so they change together."""
-    return {"value": params.value, "integer": int(round(params.value))}
+    return {"value": params.value, "integer": round(params.value)}
 
 
 class SeedParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    seed: int = Param(0, description="The seed; the editor can randomise it on every run.", ge=0, le=MAX_SEED,
-                      widget="seed")
+    seed: int = Param(
+        0, description="The seed; the editor can randomise it on every run.", ge=0, le=MAX_SEED, widget="seed"
+    )
 
 
 @node(

@@ -41,8 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if getattr(args, "debug", False):
             raise
-        print(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for a traceback)",
-              file=sys.stderr)
+        print(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for a traceback)", file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -54,12 +53,25 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a workflow headless")
     run.add_argument("workflow", help="workflow JSON file")
     run.add_argument("-o", "--output-dir", default="output", help="where output files go (default: ./output)")
-    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="NODE.PARAM=VALUE",
-                     help="override a parameter (VALUE is JSON, or a plain string)")
-    run.add_argument("--only", action="append", default=[], metavar="NODE",
-                     help="run only this node and what it needs (repeatable)")
-    run.add_argument("--print", dest="prints", action="append", default=[], metavar="NODE[.OUTPUT]",
-                     help="write this node's output(s) as JSON to stdout (repeatable)")
+    run.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NODE.PARAM=VALUE",
+        help="override a parameter (VALUE is JSON, or a plain string)",
+    )
+    run.add_argument(
+        "--only", action="append", default=[], metavar="NODE", help="run only this node and what it needs (repeatable)"
+    )
+    run.add_argument(
+        "--print",
+        dest="prints",
+        action="append",
+        default=[],
+        metavar="NODE[.OUTPUT]",
+        help="write this node's output(s) as JSON to stdout (repeatable)",
+    )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
     run.set_defaults(handler=cmd_run)
@@ -232,8 +244,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from server.app import Config, serve
     except ImportError as exc:  # pragma: no cover - only before the server package exists
         raise UsageError(f"the server is not available: {exc}") from None
-    serve(Config(host=args.host, port=args.port, token=args.token, data_dir=Path(args.data_dir),
-                 output_dir=Path(args.output_dir)))
+    serve(
+        Config(
+            host=args.host,
+            port=args.port,
+            token=args.token,
+            data_dir=Path(args.data_dir),
+            output_dir=Path(args.output_dir),
+        )
+    )
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ prints one line per finished node, so logs stay readable.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Self
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -15,8 +15,14 @@ from rich.table import Table
 
 from server.engine import Event, RunResult, Workflow
 
-MARKS = {"succeeded": "[green]✓[/]", "cached": "[cyan]↺[/]", "failed": "[red]✗[/]",
-         "skipped": "[yellow]–[/]", "cancelled": "[yellow]⊘[/]", "pending": " "}
+MARKS = {
+    "succeeded": "[green]✓[/]",
+    "cached": "[cyan]↺[/]",
+    "failed": "[red]✗[/]",
+    "skipped": "[yellow]–[/]",
+    "cancelled": "[yellow]⊘[/]",
+    "pending": " ",
+}
 
 
 class Reporter:
@@ -25,18 +31,23 @@ class Reporter:
         self.console = console or Console(stderr=True, highlight=False)
         self.live = enabled and self.console.is_terminal
         self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(), console=self.console, transient=True, disable=not self.live,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+            disable=not self.live,
         )
         self.tasks: dict[str, TaskID] = {}
         self.lock = threading.Lock()
 
-    def __enter__(self) -> Reporter:
+    def __enter__(self) -> Self:
         if self.live:
             self.progress.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.live:
             self.progress.stop()
 
@@ -62,7 +73,9 @@ class Reporter:
             self.progress.update(task, completed=event.data["done"], total=event.data["total"] or None)
 
     def _on_node_finished(self, event: Event) -> None:
-        self._done(event, f"{MARKS['succeeded']} {event.node} [dim]{event.data['type']}[/] {event.data['seconds']:.2f}s")
+        self._done(
+            event, f"{MARKS['succeeded']} {event.node} [dim]{event.data['type']}[/] {event.data['seconds']:.2f}s"
+        )
 
     def _on_node_cached(self, event: Event) -> None:
         self._done(event, f"{MARKS['cached']} {event.node} [dim]{event.data['type']}[/] cached")
@@ -86,14 +99,15 @@ class Reporter:
         for node_id, r in result.nodes.items():
             node_type = workflow.nodes[node_id].type
             seconds = f"{r.seconds:.2f}" if r.status == "succeeded" else ""
-            table.add_row(node_id, node_type, f"{MARKS.get(r.status, '')} {r.status}", seconds,
-                          "yes" if r.cached else "")
+            table.add_row(
+                node_id, node_type, f"{MARKS.get(r.status, '')} {r.status}", seconds, "yes" if r.cached else ""
+            )
         self.console.print(table)
         for node_id, r in result.nodes.items():
             if r.error:
                 self.console.print(f"[red]{node_id}[/] ({workflow.nodes[node_id].type}) failed: {r.error['message']}")
         for node_id, values in result.values.items():
-            for name, value in values.items():
+            for value in values.values():
                 path = getattr(value, "path", None)
                 if path is not None and node_id in result.targets:
                     self.console.print(f"[bold]wrote[/] {path}")

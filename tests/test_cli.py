@@ -18,8 +18,15 @@ def cli(*args: str, cwd: Path | None = None, extra_nodes: bool = True) -> subpro
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if extra_nodes:
         env["REELGRAPH_EXTRA_NODES"] = STUBS
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def write(tmp_path: Path, doc, name: str = "wf.json") -> Path:
@@ -32,8 +39,14 @@ def wf(nodes: dict, links: list) -> dict:
     return {"format": "reelgraph.workflow", "version": 1, "nodes": nodes, "links": links}
 
 
-CHAIN = wf({"v": {"type": "test.value", "params": {"value": 2}}, "a": {"type": "test.add", "params": {"offset": 3}},
-            "s": {"type": "test.sink"}}, [["v", "out", "a", "a"], ["a", "out", "s", "a"]])
+CHAIN = wf(
+    {
+        "v": {"type": "test.value", "params": {"value": 2}},
+        "a": {"type": "test.add", "params": {"offset": 3}},
+        "s": {"type": "test.sink"},
+    },
+    [["v", "out", "a", "a"], ["a", "out", "s", "a"]],
+)
 
 
 def test_run_succeeds_with_a_table_and_exit_0(tmp_path):
@@ -92,8 +105,10 @@ def test_failed_run_exits_1_and_names_the_error(tmp_path):
         ('{"format": "x", "version": 1, "nodes": {}, "links": []}', "unknown_format"),
         ('{"format": "reelgraph.workflow", "version": 7, "nodes": {}, "links": []}', "version 7 is not supported"),
         (json.dumps(wf({"s": {"type": "test.sink"}}, [["ghost", "out", "s", "a"]])), "unknown_node"),
-        (json.dumps(wf({"v": {"type": "test.value"}, "s": {"type": "test.sink"}}, [["v", "zzz", "s", "a"]])),
-         "v.zzz: unknown_output"),
+        (
+            json.dumps(wf({"v": {"type": "test.value"}, "s": {"type": "test.sink"}}, [["v", "zzz", "s", "a"]])),
+            "v.zzz: unknown_output",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message_and_writes_nothing(tmp_path, content, fragment):
@@ -110,8 +125,14 @@ def test_missing_file_exits_2(tmp_path):
 
 
 def test_validate_reports_one_line_per_problem(tmp_path):
-    doc = wf({"v": {"type": "test.value", "params": {"value": 5000}}, "s": {"type": "test.sink"},
-              "x": {"type": "text.promt"}}, [])
+    doc = wf(
+        {
+            "v": {"type": "test.value", "params": {"value": 5000}},
+            "s": {"type": "test.sink"},
+            "x": {"type": "text.promt"},
+        },
+        [],
+    )
     out = cli("validate", str(write(tmp_path, doc)))
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()

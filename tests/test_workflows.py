@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -25,7 +26,9 @@ def registry() -> Registry:
 def ffprobe(path: Path) -> dict:
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout)
 
@@ -83,7 +86,7 @@ def not_static(path: Path) -> bool:
 
     with av.open(str(path)) as container:
         frames = [f.to_ndarray(format="gray").astype(np.float32) for _, f in zip(range(48), container.decode(video=0))]
-    return float(np.mean([np.abs(a - b).mean() for a, b in zip(frames, frames[1:])])) > 0.2
+    return float(np.mean([np.abs(a - b).mean() for a, b in itertools.pairwise(frames)])) > 0.2
 
 
 def not_silent(path: Path) -> bool:

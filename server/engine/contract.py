@@ -59,7 +59,7 @@ class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def Param(  # noqa: N802 - reads like pydantic's Field, which it wraps
+def Param(
     default: Any,
     *,
     description: str,
@@ -177,7 +177,7 @@ class NodeDef:
 
 def node(
     *,
-    id: str,  # noqa: A002 - the contract's own word
+    id: str,
     version: str,
     title: str,
     category: str,
@@ -263,9 +263,7 @@ def check_contract(d: NodeDef) -> None:
 def check_signature(d: NodeDef, fail: Callable[[str], None]) -> None:
     """The function must be ``fn(ctx, params, *, <one keyword per input>)``."""
     sig = inspect.signature(d.fn)
-    positional = [
-        p for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ]
+    positional = [p for p in sig.parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     keywords = {p.name: p for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY}
     if len(positional) != 2:
         fail("the function must take (ctx, params, *, <inputs>): two positional parameters")

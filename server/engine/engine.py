@@ -128,8 +128,15 @@ class Engine:
 class _Run:
     """One execution: the state machine plus keys, values, timings and the event stream."""
 
-    def __init__(self, engine: Engine, plan: Plan, run_id: str, on_event: EventHook | None,
-                 cancel: threading.Event, workflow: Workflow) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        plan: Plan,
+        run_id: str,
+        on_event: EventHook | None,
+        cancel: threading.Event,
+        workflow: Workflow,
+    ) -> None:
         self.engine, self.plan, self.run_id = engine, plan, run_id
         self.on_event, self.cancel = on_event, cancel
         self.workflow_json = workflow.to_json()
@@ -154,9 +161,16 @@ class _Run:
                 self.complete(self.futures.pop(future), *future.result())
         status = self.final_status()
         seconds = time.perf_counter() - started
-        self.emit("run_finished", None, status=status, seconds=round(seconds, 4),
-                  nodes={n: {"status": r.status, "seconds": round(r.seconds, 4), "cached": r.cached}
-                         for n, r in self.results.items()})
+        self.emit(
+            "run_finished",
+            None,
+            status=status,
+            seconds=round(seconds, 4),
+            nodes={
+                n: {"status": r.status, "seconds": round(r.seconds, 4), "cached": r.cached}
+                for n, r in self.results.items()
+            },
+        )
         return RunResult(self.run_id, status, seconds, self.plan.targets, self.results, self.values)
 
     def start_ready(self) -> None:
@@ -203,10 +217,17 @@ class _Run:
             return None
         seed = int(getattr(params, "seed", None) if d.has_seed else int(key[:8], 16))
         ctx = NodeContext(
-            node_id=node_id, node_type=d.id, run_id=self.run_id, seed=seed,
-            temp_dir=self.temp_dir, output_dir=self.engine.output_dir,
-            log=logging.getLogger(f"reelgraph.node.{d.id}"), models=self.engine.models,
-            workflow=self.workflow_json, _on_progress=self.progress_hook(node_id), _cancel=self.cancel,
+            node_id=node_id,
+            node_type=d.id,
+            run_id=self.run_id,
+            seed=seed,
+            temp_dir=self.temp_dir,
+            output_dir=self.engine.output_dir,
+            log=logging.getLogger(f"reelgraph.node.{d.id}"),
+            models=self.engine.models,
+            workflow=self.workflow_json,
+            _on_progress=self.progress_hook(node_id),
+            _cancel=self.cancel,
         )
         return params, inputs, ctx
 
@@ -218,8 +239,9 @@ class _Run:
         material = [d.id, d.version, params.model_dump(mode="json"), inputs]
         return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
 
-    def call(self, planned: PlannedNode, params: BaseModel, inputs: dict[str, Any],
-             ctx: NodeContext) -> tuple[float, dict[str, Any] | None, dict[str, Any] | None, str | None]:
+    def call(
+        self, planned: PlannedNode, params: BaseModel, inputs: dict[str, Any], ctx: NodeContext
+    ) -> tuple[float, dict[str, Any] | None, dict[str, Any] | None, str | None]:
         """Runs on a worker thread: the node function and nothing else."""
         d = planned.definition
         self.results[planned.id].status = "running"
@@ -232,15 +254,25 @@ class _Run:
                 raise TypeError(f"{d.id} returned {got}; it declares outputs {sorted(d.outputs)}")
             return time.perf_counter() - started, outputs, None, None
         except Cancelled:
-            return time.perf_counter() - started, None, {"type": "Cancelled", "message": "cancelled",
-                                                         "traceback": None}, None
+            return (
+                time.perf_counter() - started,
+                None,
+                {"type": "Cancelled", "message": "cancelled", "traceback": None},
+                None,
+            )
         except NodeInputError as exc:
             return time.perf_counter() - started, None, _error_record(exc), exc.name
         except Exception as exc:  # noqa: BLE001 - a node's failure is data, reported on the node
             return time.perf_counter() - started, None, _error_record(exc), None
 
-    def complete(self, node_id: str, seconds: float, outputs: dict[str, Any] | None,
-                 error: dict[str, Any] | None, input_name: str | None) -> None:
+    def complete(
+        self,
+        node_id: str,
+        seconds: float,
+        outputs: dict[str, Any] | None,
+        error: dict[str, Any] | None,
+        input_name: str | None,
+    ) -> None:
         result = self.results[node_id]
         result.seconds = seconds
         if outputs is None:
@@ -289,6 +321,7 @@ class _Run:
     def progress_hook(self, node_id: str):
         def report(done: float, total: float, preview: Any = None) -> None:
             self.emit("node_progress", node_id, done=done, total=total, preview=preview)
+
         return report
 
     def emit(self, kind: str, node: str | None, **data: Any) -> None:
@@ -296,7 +329,7 @@ class _Run:
             return
         try:
             self.on_event(Event(kind, self.run_id, node, data))
-        except Exception:  # noqa: BLE001 - a broken listener must not break the run
+        except Exception:
             log.exception("event listener failed on %s", kind)
 
 

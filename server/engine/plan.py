@@ -92,11 +92,15 @@ def _migrate(node_id: str, d: NodeDef, recorded: str, params: dict, problems: li
         return params  # same major version: compatible by semver
     if major in d.migrations:
         return d.migrations[major](dict(params))
-    problems.append(Problem(
-        "version_mismatch", node_id, None,
-        f"the file was saved with {d.id} {recorded}, this Reelgraph has {d.version} and no migration from "
-        f"version {recorded}; re-create the node or update the file",
-    ))
+    problems.append(
+        Problem(
+            "version_mismatch",
+            node_id,
+            None,
+            f"the file was saved with {d.id} {recorded}, this Reelgraph has {d.version} and no migration from "
+            f"version {recorded}; re-create the node or update the file",
+        )
+    )
     return None
 
 
@@ -107,38 +111,65 @@ def _link(workflow: Workflow, planned: dict[str, PlannedNode], problems: list[Pr
         src, dst = planned.get(link.from_node), planned.get(link.to_node)
         for end, name in ((src, link.from_node), (dst, link.to_node)):
             if end is None and name not in workflow.nodes:
-                problems.append(Problem("unknown_node", name, None,
-                                        f"a link {link.to_json()} names node {name!r}, which is not in the workflow"))
+                problems.append(
+                    Problem(
+                        "unknown_node",
+                        name,
+                        None,
+                        f"a link {link.to_json()} names node {name!r}, which is not in the workflow",
+                    )
+                )
         if dst is not None:
             dst.linked_badly.add(link.to_input)  # cleared below when the link is good
         if src is None or dst is None:
             continue
         out = src.definition.outputs.get(link.from_output)
         if out is None:
-            problems.append(Problem(
-                "unknown_output", link.from_node, link.from_output,
-                f"{src.definition.id} has no output {link.from_output!r}; outputs: {_names(src.definition.outputs)}",
-            ))
+            problems.append(
+                Problem(
+                    "unknown_output",
+                    link.from_node,
+                    link.from_output,
+                    f"{src.definition.id} has no output {link.from_output!r}; outputs: {_names(src.definition.outputs)}",
+                )
+            )
             continue
         want = _input_type(dst, link.to_input)
         if want is None:
-            problems.append(Problem(
-                "unknown_input", link.to_node, link.to_input,
-                f"{dst.definition.id} has no input {link.to_input!r}; inputs: {_names(dst.definition.inputs)}"
-                + (f"; linkable parameters: {_names(dst.definition.linkable_params)}"
-                   if dst.definition.linkable_params else ""),
-            ))
+            problems.append(
+                Problem(
+                    "unknown_input",
+                    link.to_node,
+                    link.to_input,
+                    f"{dst.definition.id} has no input {link.to_input!r}; inputs: {_names(dst.definition.inputs)}"
+                    + (
+                        f"; linkable parameters: {_names(dst.definition.linkable_params)}"
+                        if dst.definition.linkable_params
+                        else ""
+                    ),
+                )
+            )
             continue
         if want != out.type:
-            problems.append(Problem(
-                "type_mismatch", link.to_node, link.to_input,
-                f"input {link.to_input!r} takes {want}, but {link.from_node}.{link.from_output} gives {out.type}",
-            ))
+            problems.append(
+                Problem(
+                    "type_mismatch",
+                    link.to_node,
+                    link.to_input,
+                    f"input {link.to_input!r} takes {want}, but {link.from_node}.{link.from_output} gives {out.type}",
+                )
+            )
             continue
         target = dst.inputs if link.to_input in dst.definition.inputs else dst.param_links
         if link.to_input in target:
-            problems.append(Problem("duplicate_link", link.to_node, link.to_input,
-                                    f"input {link.to_input!r} has more than one link; keep one"))
+            problems.append(
+                Problem(
+                    "duplicate_link",
+                    link.to_node,
+                    link.to_input,
+                    f"input {link.to_input!r} has more than one link; keep one",
+                )
+            )
             continue
         target[link.to_input] = (link.from_node, link.from_output)
         dst.linked_badly.discard(link.to_input)
@@ -156,8 +187,14 @@ def _check_required_inputs(planned: dict[str, PlannedNode], problems: list[Probl
     for p in planned.values():
         for name, sock in p.definition.inputs.items():
             if not sock.optional and name not in p.inputs and name not in p.linked_badly:
-                problems.append(Problem("missing_input", p.id, name,
-                                        f"input {name!r} ({sock.type}) needs a link from a node that outputs {sock.type}"))
+                problems.append(
+                    Problem(
+                        "missing_input",
+                        p.id,
+                        name,
+                        f"input {name!r} ({sock.type}) needs a link from a node that outputs {sock.type}",
+                    )
+                )
 
 
 def _check_params(planned: dict[str, PlannedNode], problems: list[Problem]) -> None:
@@ -165,8 +202,14 @@ def _check_params(planned: dict[str, PlannedNode], problems: list[Problem]) -> N
         fields = p.definition.params.model_fields
         for name in p.params:
             if name not in fields:
-                problems.append(Problem("unknown_input", p.id, name,
-                                        f"{p.definition.id} has no parameter {name!r}; parameters: {_names(fields)}"))
+                problems.append(
+                    Problem(
+                        "unknown_input",
+                        p.id,
+                        name,
+                        f"{p.definition.id} has no parameter {name!r}; parameters: {_names(fields)}",
+                    )
+                )
         known = {k: v for k, v in p.params.items() if k in fields}
         problems.extend(param_problems(p.id, p.definition, known, skip=set(p.param_links)))
 
@@ -183,8 +226,14 @@ def param_problems(node_id: str, d: NodeDef, values: dict[str, Any], skip: set[s
                 continue
             allowed = _allowed(d.param_schema.get("properties", {}).get(name, {}))
             msg = err["msg"].removeprefix("Value error, ")
-            out.append(Problem("invalid_value", node_id, name,
-                               f"{msg} (got {_short(err.get('input'))}){'; allowed: ' + allowed if allowed else ''}"))
+            out.append(
+                Problem(
+                    "invalid_value",
+                    node_id,
+                    name,
+                    f"{msg} (got {_short(err.get('input'))}){'; allowed: ' + allowed if allowed else ''}",
+                )
+            )
         return out
     return []
 
@@ -214,8 +263,14 @@ def _check_cycles(graph: nx.DiGraph, problems: list[Problem]) -> None:
         if len(component) == 1 and not graph.has_edge(*(next(iter(component)),) * 2):
             continue
         cycle = [edge[0] for edge in nx.find_cycle(graph.subgraph(component))]
-        problems.append(Problem("dependency_cycle", cycle[0], None,
-                                f"these nodes depend on each other in a loop: {' → '.join([*cycle, cycle[0]])}"))
+        problems.append(
+            Problem(
+                "dependency_cycle",
+                cycle[0],
+                None,
+                f"these nodes depend on each other in a loop: {' → '.join([*cycle, cycle[0]])}",
+            )
+        )
 
 
 def _choose_targets(
@@ -224,13 +279,21 @@ def _choose_targets(
     if targets:
         unknown = [t for t in targets if t not in workflow.nodes]
         for t in unknown:
-            problems.append(Problem("unknown_target", t, None, f"no node {t!r} to run; nodes: {_names(workflow.nodes)}"))
+            problems.append(
+                Problem("unknown_target", t, None, f"no node {t!r} to run; nodes: {_names(workflow.nodes)}")
+            )
         return [t for t in dict.fromkeys(targets) if t in planned]
     chosen = [n for n, p in planned.items() if p.definition.output]
     if not chosen and planned:
-        problems.append(Problem("no_outputs", None, None,
-                                "the workflow has no output node (one that writes a file or shows a result); "
-                                "add one, e.g. encode.video, or choose nodes to run with --only"))
+        problems.append(
+            Problem(
+                "no_outputs",
+                None,
+                None,
+                "the workflow has no output node (one that writes a file or shows a result); "
+                "add one, e.g. encode.video, or choose nodes to run with --only",
+            )
+        )
     elif not workflow.nodes:
         problems.append(Problem("no_outputs", None, None, "the workflow has no nodes"))
     return chosen

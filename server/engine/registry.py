@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from types import ModuleType
 
 from .contract import NodeDef
@@ -58,11 +58,7 @@ class Registry:
     def discover(cls, package: str = "nodes", extra_modules: Iterable[str] = ()) -> Registry:
         """All nodes under ``package`` (recursively), plus any ``extra_modules``."""
         root = importlib.import_module(package)
-        names = [
-            m.name
-            for m in pkgutil.walk_packages(root.__path__, prefix=f"{package}.")
-            if _declares_nodes(m)
-        ]
+        names = [m.name for m in pkgutil.walk_packages(root.__path__, prefix=f"{package}.") if _declares_nodes(m)]
         return cls.from_modules([package, *sorted(names), *extra_modules])
 
     def get(self, node_id: str) -> NodeDef | None:

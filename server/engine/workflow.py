@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import fastjsonschema
 
@@ -70,8 +71,9 @@ class Workflow:
     def from_json(cls, doc: Any) -> Workflow:
         """Build from parsed JSON; raises :class:`WorkflowInvalid` for a bad shape."""
         if not isinstance(doc, dict):
-            raise WorkflowInvalid([Problem("invalid_workflow", None, None,
-                                           f"a workflow must be a JSON object, got {type(doc).__name__}")])
+            raise WorkflowInvalid(
+                [Problem("invalid_workflow", None, None, f"a workflow must be a JSON object, got {type(doc).__name__}")]
+            )
         if doc.get("format") != FORMAT or doc.get("version") != VERSION:
             raise WorkflowInvalid([_format_problem(doc)])
         try:
@@ -110,8 +112,9 @@ class Workflow:
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            raise WorkflowInvalid([Problem("invalid_json", None, None,
-                                           f"cannot read {path}: {exc.strerror or exc}")]) from None
+            raise WorkflowInvalid(
+                [Problem("invalid_json", None, None, f"cannot read {path}: {exc.strerror or exc}")]
+            ) from None
         return cls.loads(data)
 
     # -- writing ---------------------------------------------------------------------
@@ -178,15 +181,22 @@ def _format_problem(doc: dict) -> Problem:
             hint = " This looks like a ComfyUI API prompt; submit it to the server's POST /prompt, which converts it."
         else:
             hint = ""
-        return Problem("unknown_format", None, "format",
-                       f"expected format {FORMAT!r}, got {fmt!r}.{hint}")
-    return Problem("unknown_format", None, "version",
-                   f"workflow version {version!r} is not supported; this Reelgraph reads version {VERSION}")
+        return Problem("unknown_format", None, "format", f"expected format {FORMAT!r}, got {fmt!r}.{hint}")
+    return Problem(
+        "unknown_format",
+        None,
+        "version",
+        f"workflow version {version!r} is not supported; this Reelgraph reads version {VERSION}",
+    )
 
 
 def _shape_problem(exc: fastjsonschema.JsonSchemaValueException) -> Problem:
     path = [str(p) for p in exc.path[1:]]
     node = path[1] if len(path) > 1 and path[0] == "nodes" else None
     where = "/".join(path) or "workflow"
-    return Problem("invalid_workflow", node, path[2] if node and len(path) > 2 else None,
-                   f"{where}: {exc.message.replace('data.', '').replace('data ', '')}")
+    return Problem(
+        "invalid_workflow",
+        node,
+        path[2] if node and len(path) > 2 else None,
+        f"{where}: {exc.message.replace('data.', '').replace('data ', '')}",
+    )

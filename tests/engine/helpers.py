@@ -11,8 +11,9 @@ def workflow(nodes: dict, links: list | None = None, **extra) -> Workflow:
     for node_id, spec in nodes.items():
         node_type, params = (spec, {}) if isinstance(spec, str) else spec
         doc_nodes[node_id] = {"type": node_type, "params": params}
-    return Workflow.from_json({"format": "reelgraph.workflow", "version": 1, "nodes": doc_nodes,
-                               "links": links or [], **extra})
+    return Workflow.from_json(
+        {"format": "reelgraph.workflow", "version": 1, "nodes": doc_nodes, "links": links or [], **extra}
+    )
 
 
 def check_event_order(events: list[Event], sources: dict[str, list[str]] | None = None) -> None:
@@ -34,8 +35,13 @@ def check_event_order(events: list[Event], sources: dict[str, list[str]] | None 
             started_at[e.node] = i
     for node, kinds in per_node.items():
         core = [k for k in kinds if k != "node_progress"]
-        assert core in (["node_cached"], ["node_started", "node_finished"], ["node_started", "node_failed"],
-                        ["node_failed"], ["node_skipped"]), (node, kinds)
+        assert core in (
+            ["node_cached"],
+            ["node_started", "node_finished"],
+            ["node_started", "node_failed"],
+            ["node_failed"],
+            ["node_skipped"],
+        ), (node, kinds)
         if "node_progress" in kinds:
             first, last = kinds.index("node_progress"), len(kinds) - 1 - kinds[::-1].index("node_progress")
             assert kinds[0] == "node_started" and first > 0 and last < len(kinds) - 1, (node, kinds)

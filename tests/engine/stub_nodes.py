@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
-from typing import Literal
 
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
@@ -29,8 +29,9 @@ class ValueParams(BaseModel):
     mode: Literal["plain", "double"] = Param("plain", description="How to emit it.")
 
 
-@node(id="test.value", version="1.0.0", title="Value", category="test",
-      outputs={"out": Output("INT")}, params=ValueParams)
+@node(
+    id="test.value", version="1.0.0", title="Value", category="test", outputs={"out": Output("INT")}, params=ValueParams
+)
 def value(ctx: NodeContext, params: ValueParams) -> dict:
     record(ctx)
     return {"out": params.value * (2 if params.mode == "double" else 1)}
@@ -41,16 +42,29 @@ class AddParams(BaseModel):
     offset: int = Param(0, description="Added to the sum.")
 
 
-@node(id="test.add", version="1.0.0", title="Add", category="test",
-      inputs={"a": Input("INT"), "b": Input("INT", optional=True)},
-      outputs={"out": Output("INT")}, params=AddParams)
+@node(
+    id="test.add",
+    version="1.0.0",
+    title="Add",
+    category="test",
+    inputs={"a": Input("INT"), "b": Input("INT", optional=True)},
+    outputs={"out": Output("INT")},
+    params=AddParams,
+)
 def add(ctx: NodeContext, params: AddParams, *, a: int, b: int | None = None) -> dict:
     record(ctx)
     return {"out": a + (b or 0) + params.offset}
 
 
-@node(id="test.sink", version="1.0.0", title="Sink", category="test", output=True,
-      inputs={"a": Input("INT")}, outputs={"out": Output("INT")})
+@node(
+    id="test.sink",
+    version="1.0.0",
+    title="Sink",
+    category="test",
+    output=True,
+    inputs={"a": Input("INT")},
+    outputs={"out": Output("INT")},
+)
 def sink(ctx: NodeContext, params: BaseModel, *, a: int) -> dict:
     record(ctx)
     return {"out": a}
@@ -63,8 +77,15 @@ class SlowParams(BaseModel):
     tag: str = Param("", description="Makes otherwise equal nodes distinct.")
 
 
-@node(id="test.slow", version="1.0.0", title="Slow", category="test",
-      inputs={"a": Input("INT", optional=True)}, outputs={"out": Output("INT")}, params=SlowParams)
+@node(
+    id="test.slow",
+    version="1.0.0",
+    title="Slow",
+    category="test",
+    inputs={"a": Input("INT", optional=True)},
+    outputs={"out": Output("INT")},
+    params=SlowParams,
+)
 def slow(ctx: NodeContext, params: SlowParams, *, a: int | None = None) -> dict:
     """Sleeps in steps, reporting progress (and so honouring cancellation) between them."""
     record(ctx)
@@ -74,21 +95,34 @@ def slow(ctx: NodeContext, params: SlowParams, *, a: int | None = None) -> dict:
     return {"out": (a or 0) + 1}
 
 
-@node(id="test.slow_gpu", version="1.0.0", title="Slow GPU", category="test", resource="gpu",
-      inputs={"a": Input("INT", optional=True)}, outputs={"out": Output("INT")}, params=SlowParams)
+@node(
+    id="test.slow_gpu",
+    version="1.0.0",
+    title="Slow GPU",
+    category="test",
+    resource="gpu",
+    inputs={"a": Input("INT", optional=True)},
+    outputs={"out": Output("INT")},
+    params=SlowParams,
+)
 def slow_gpu(ctx: NodeContext, params: SlowParams, *, a: int | None = None) -> dict:
     return slow.fn(ctx, params, a=a)
 
 
-@node(id="test.fail", version="1.0.0", title="Fail", category="test",
-      inputs={"a": Input("INT", optional=True)}, outputs={"out": Output("INT")})
+@node(
+    id="test.fail",
+    version="1.0.0",
+    title="Fail",
+    category="test",
+    inputs={"a": Input("INT", optional=True)},
+    outputs={"out": Output("INT")},
+)
 def fail(ctx: NodeContext, params: BaseModel, *, a: int | None = None) -> dict:
     record(ctx)
     raise RuntimeError("stub failure")
 
 
-@node(id="test.text", version="1.0.0", title="Text", category="test",
-      outputs={"out": Output("TEXT")})
+@node(id="test.text", version="1.0.0", title="Text", category="test", outputs={"out": Output("TEXT")})
 def text(ctx: NodeContext, params: BaseModel) -> dict:
     return {"out": "hello"}
 
@@ -98,8 +132,15 @@ class NoiseParams(BaseModel):
     scale: int = Param(1, description="Multiplier.")
 
 
-@node(id="test.noise", version="1.0.0", title="Noise", category="test", deterministic=False,
-      outputs={"out": Output("INT")}, params=NoiseParams)
+@node(
+    id="test.noise",
+    version="1.0.0",
+    title="Noise",
+    category="test",
+    deterministic=False,
+    outputs={"out": Output("INT")},
+    params=NoiseParams,
+)
 def noise(ctx: NodeContext, params: NoiseParams) -> dict:
     record(ctx)
     return {"out": time.perf_counter_ns() * params.scale}
@@ -112,7 +153,14 @@ def renamed_value_v1(params: dict) -> dict:
     return params
 
 
-@node(id="test.migrated", version="2.0.0", title="Migrated", category="test",
-      outputs={"out": Output("INT")}, params=ValueParams, migrations={1: renamed_value_v1})
+@node(
+    id="test.migrated",
+    version="2.0.0",
+    title="Migrated",
+    category="test",
+    outputs={"out": Output("INT")},
+    params=ValueParams,
+    migrations={1: renamed_value_v1},
+)
 def migrated(ctx: NodeContext, params: ValueParams) -> dict:
     return {"out": params.value}

@@ -60,8 +60,14 @@ def test_function_parameters_must_match_inputs():
         return {}
 
     with pytest.raises(ContractError, match=r"\['extra'\] are not declared inputs"):
-        node(id="test.y", version="1.0.0", title="Y", category="t", inputs={"a": Input("INT")},
-             outputs={"out": Output("INT")})(fn)
+        node(
+            id="test.y",
+            version="1.0.0",
+            title="Y",
+            category="t",
+            inputs={"a": Input("INT")},
+            outputs={"out": Output("INT")},
+        )(fn)
 
 
 def test_duplicate_ids_are_refused_naming_both_places():

@@ -16,8 +16,13 @@ from .helpers import workflow
 def diamond(value: int = 1, offset: int = 0):
     """v → a → sink1 and v → b(offset) → sink2: two outputs sharing a source."""
     return workflow(
-        {"v": ("test.value", {"value": value}), "a": "test.add", "b": ("test.add", {"offset": offset}),
-         "s1": "test.sink", "s2": "test.sink"},
+        {
+            "v": ("test.value", {"value": value}),
+            "a": "test.add",
+            "b": ("test.add", {"offset": offset}),
+            "s1": "test.sink",
+            "s2": "test.sink",
+        },
         [["v", "out", "a", "a"], ["v", "out", "b", "a"], ["a", "out", "s1", "a"], ["b", "out", "s2", "a"]],
     )
 
@@ -59,8 +64,9 @@ def test_cache_is_shared_between_workflows_with_the_same_subgraph(run):
 
 
 def test_unneeded_branch_is_not_executed(run):
-    wf = workflow({"v": "test.value", "s": "test.sink", "lonely": ("test.slow", {"seconds": 0})},
-                  [["v", "out", "s", "a"]])
+    wf = workflow(
+        {"v": "test.value", "s": "test.sink", "lonely": ("test.slow", {"seconds": 0})}, [["v", "out", "s", "a"]]
+    )
     result = run(wf)
     assert "lonely" not in result.nodes and "lonely" not in run.ran()
 
@@ -78,10 +84,20 @@ def test_a_non_output_node_can_be_a_target(run):
 
 def test_failure_fails_descendants_and_independent_branch_finishes(run):
     wf = workflow(
-        {"v": "test.value", "bad": "test.fail", "after": "test.add", "s1": "test.sink",
-         "good": ("test.slow", {"seconds": 0.05, "steps": 2}), "s2": "test.sink"},
-        [["v", "out", "bad", "a"], ["bad", "out", "after", "a"], ["after", "out", "s1", "a"],
-         ["good", "out", "s2", "a"]],
+        {
+            "v": "test.value",
+            "bad": "test.fail",
+            "after": "test.add",
+            "s1": "test.sink",
+            "good": ("test.slow", {"seconds": 0.05, "steps": 2}),
+            "s2": "test.sink",
+        },
+        [
+            ["v", "out", "bad", "a"],
+            ["bad", "out", "after", "a"],
+            ["after", "out", "s1", "a"],
+            ["good", "out", "s2", "a"],
+        ],
     )
     result = run(wf)
     assert result.status == "partial"
@@ -111,8 +127,12 @@ def test_failed_nodes_are_not_cached(run):
 
 def test_independent_cpu_branches_overlap(run):
     wf = workflow(
-        {"x": ("test.slow", {"seconds": 0.4, "tag": "x"}), "y": ("test.slow", {"seconds": 0.4, "tag": "y"}),
-         "sx": "test.sink", "sy": "test.sink"},
+        {
+            "x": ("test.slow", {"seconds": 0.4, "tag": "x"}),
+            "y": ("test.slow", {"seconds": 0.4, "tag": "y"}),
+            "sx": "test.sink",
+            "sy": "test.sink",
+        },
         [["x", "out", "sx", "a"], ["y", "out", "sy", "a"]],
     )
     started = time.perf_counter()
@@ -124,8 +144,12 @@ def test_independent_cpu_branches_overlap(run):
 
 def test_gpu_nodes_run_one_at_a_time(run):
     wf = workflow(
-        {"x": ("test.slow_gpu", {"seconds": 0.2, "tag": "x"}), "y": ("test.slow_gpu", {"seconds": 0.2, "tag": "y"}),
-         "sx": "test.sink", "sy": "test.sink"},
+        {
+            "x": ("test.slow_gpu", {"seconds": 0.2, "tag": "x"}),
+            "y": ("test.slow_gpu", {"seconds": 0.2, "tag": "y"}),
+            "sx": "test.sink",
+            "sy": "test.sink",
+        },
         [["x", "out", "sx", "a"], ["y", "out", "sy", "a"]],
     )
     run(wf)
@@ -178,14 +202,18 @@ def test_non_deterministic_unseeded_node_is_never_cached(run):
 
 
 def test_linked_parameter_takes_the_link_value(run):
-    wf = workflow({"num": ("value.number", {"value": 41.6}), "v": ("test.value", {"value": 0}), "s": "test.sink"},
-                  [["num", "integer", "v", "value"], ["v", "out", "s", "a"]])
+    wf = workflow(
+        {"num": ("value.number", {"value": 41.6}), "v": ("test.value", {"value": 0}), "s": "test.sink"},
+        [["num", "integer", "v", "value"], ["v", "out", "s", "a"]],
+    )
     assert run(wf).values["s"]["out"] == 42
 
 
 def test_linked_parameter_out_of_range_fails_the_node_naming_the_parameter(run):
-    wf = workflow({"num": ("value.number", {"value": 5000}), "v": "test.value", "s": "test.sink"},
-                  [["num", "integer", "v", "value"], ["v", "out", "s", "a"]])
+    wf = workflow(
+        {"num": ("value.number", {"value": 5000}), "v": "test.value", "s": "test.sink"},
+        [["num", "integer", "v", "value"], ["v", "out", "s", "a"]],
+    )
     result = run(wf)
     assert result.nodes["v"].status == "failed" and result.nodes["v"].error["input"] == "value"
     assert "1000" in result.nodes["v"].error["message"]
@@ -196,8 +224,7 @@ def test_node_returning_wrong_outputs_fails_clearly(registry, tmp_path):
 
     from server.engine import Output, Registry, node
 
-    @node(id="test.wrong", version="1.0.0", title="Wrong", category="test", output=True,
-          outputs={"out": Output("INT")})
+    @node(id="test.wrong", version="1.0.0", title="Wrong", category="test", output=True, outputs={"out": Output("INT")})
     def wrong(ctx, params: BaseModel) -> dict:
         return {"other": 1}
 
@@ -216,8 +243,16 @@ def test_seed_comes_from_params_or_is_stable_per_key(run, registry, tmp_path):
         model_config = ConfigDict(extra="forbid")
         seed: int = Param(7, description="seed")
 
-    @node(id="test.seeded", version="1.0.0", title="S", category="test", output=True, deterministic=False,
-          outputs={"out": Output("INT")}, params=P)
+    @node(
+        id="test.seeded",
+        version="1.0.0",
+        title="S",
+        category="test",
+        output=True,
+        deterministic=False,
+        outputs={"out": Output("INT")},
+        params=P,
+    )
     def seeded(ctx, params: P) -> dict:
         return {"out": ctx.seed}
 

@@ -22,8 +22,13 @@ def test_valid_workflow_has_no_problems(engine):
 
 def test_several_problems_are_reported_at_once(engine):
     wf = workflow(
-        {"v": ("test.value", {"value": 5000, "mode": "triple", "bogus": 1}), "s": "test.sink", "x": "test.nope",
-         "t": "test.text", "a": "test.add"},
+        {
+            "v": ("test.value", {"value": 5000, "mode": "triple", "bogus": 1}),
+            "s": "test.sink",
+            "x": "test.nope",
+            "t": "test.text",
+            "a": "test.add",
+        },
         [["t", "out", "a", "a"], ["v", "out", "a", "zzz"]],
     )
     got = codes(engine.validate(wf))
@@ -51,8 +56,10 @@ def test_value_not_among_choices_lists_the_choices(engine):
 
 
 def test_cycle_is_named_with_its_nodes(engine):
-    wf = workflow({"a": "test.add", "b": "test.add", "c": "test.add", "v": "test.value", "s": "test.sink"},
-                  [["a", "out", "b", "a"], ["b", "out", "c", "a"], ["c", "out", "a", "a"], ["c", "out", "s", "a"]])
+    wf = workflow(
+        {"a": "test.add", "b": "test.add", "c": "test.add", "v": "test.value", "s": "test.sink"},
+        [["a", "out", "b", "a"], ["b", "out", "c", "a"], ["c", "out", "a", "a"], ["c", "out", "s", "a"]],
+    )
     [problem] = engine.validate(wf)
     assert problem.code == "dependency_cycle"
     assert all(n in problem.message for n in ("a", "b", "c")) and "→" in problem.message
@@ -99,8 +106,9 @@ def test_empty_prompt_is_a_validation_error_naming_the_node(engine):
 
 
 def test_version_mismatch_without_migration(engine):
-    wf = workflow({"v": "test.value", "s": "test.sink"}, [["v", "out", "s", "a"]],
-                  meta={"node_versions": {"test.value": "0.9.0"}})
+    wf = workflow(
+        {"v": "test.value", "s": "test.sink"}, [["v", "out", "s", "a"]], meta={"node_versions": {"test.value": "0.9.0"}}
+    )
     [problem] = engine.validate(wf)
     assert problem.code == "version_mismatch" and "0.9.0" in problem.message and "1.0.0" in problem.message
 
@@ -112,8 +120,9 @@ def test_declared_migration_upgrades_old_params(engine):
 
 
 def test_same_major_version_is_compatible(engine):
-    wf = workflow({"v": "test.value", "s": "test.sink"}, [["v", "out", "s", "a"]],
-                  meta={"node_versions": {"test.value": "1.3.2"}})
+    wf = workflow(
+        {"v": "test.value", "s": "test.sink"}, [["v", "out", "s", "a"]], meta={"node_versions": {"test.value": "1.3.2"}}
+    )
     assert engine.validate(wf) == []
 
 

@@ -15,7 +15,10 @@ WORKFLOWS = sorted((Path(__file__).parents[2] / "workflows").glob("*.json"))
 WORKFLOWS = [p for p in WORKFLOWS if p.name != "workflow.schema.json"]
 
 DOC = {
-    "format": "reelgraph.workflow", "version": 1, "title": "T", "description": "D",
+    "format": "reelgraph.workflow",
+    "version": 1,
+    "title": "T",
+    "description": "D",
     "nodes": {"p": {"type": "text.prompt", "params": {"text": "hi ✨"}, "ui": {"pos": [1, 2]}, "color": "#fff"}},
     "links": [["p", "text", "q", "first"]],
     "ui": {"view": {"offset": [0, 0], "scale": 1.0}, "groups": []},
