@@ -87,6 +87,31 @@ class Frames:
     def to_array(self) -> np.ndarray:
         return self.read(0, self.count)
 
+    def to_files(self, folder: Path, name: str) -> dict[str, Any]:
+        """Disk form for the engine's persistent cache: one ``.npy``, written chunk by chunk."""
+        file = f"{name}.frames.npy"
+        out = np.lib.format.open_memmap(
+            folder / file, mode="w+", dtype=np.uint8, shape=(self.count, self.height, self.width, 3)
+        )
+        for start in range(0, self.count, 32):
+            out[start : start + 32] = self.read(start, start + 32)
+        out.flush()
+        del out
+        return {"file": file, "fps": self.fps, "cuts": list(self.cuts)}
+
+    @classmethod
+    def from_files(cls, folder: Path, name: str, meta: dict[str, Any]) -> Frames:
+        """Memory-mapped: frames are read from disk as they are consumed."""
+        array = np.load(folder / meta["file"], mmap_mode="r", allow_pickle=False)
+        return cls(
+            lambda a, b: np.asarray(array[a:b]),
+            count=array.shape[0],
+            width=array.shape[2],
+            height=array.shape[1],
+            fps=meta["fps"],
+            cuts=tuple(meta["cuts"]),
+        )
+
     def summary(self) -> dict[str, Any]:
         return {
             "type": "FRAMES",
@@ -121,6 +146,15 @@ class Audio:
     @property
     def nbytes(self) -> int:
         return int(self.samples.nbytes)
+
+    def to_files(self, folder: Path, name: str) -> dict[str, Any]:
+        file = f"{name}.audio.npy"
+        np.save(folder / file, self.samples, allow_pickle=False)
+        return {"file": file, "sample_rate": self.sample_rate}
+
+    @classmethod
+    def from_files(cls, folder: Path, name: str, meta: dict[str, Any]) -> Audio:
+        return cls(np.load(folder / meta["file"], allow_pickle=False), int(meta["sample_rate"]))
 
     def summary(self) -> dict[str, Any]:
         peak = float(np.abs(self.samples).max()) if self.samples.size else 0.0

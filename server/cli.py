@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NODE[.OUTPUT]",
         help="write this node's output(s) as JSON to stdout (repeatable)",
     )
+    run.add_argument(
+        "--cache-dir",
+        default=str(default_cache_dir()),
+        help="where expensive results (diffusion keyframes, video, sound) persist across runs (default: %(default)s)",
+    )
+    run.add_argument("--no-disk-cache", action="store_true", help="keep results in memory only")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
     run.set_defaults(handler=cmd_run)
@@ -101,7 +107,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     apply_overrides(workflow, args.overrides)
     prints = [parse_print_spec(workflow, spec) for spec in args.prints]
     targets = choose_targets(workflow, registry, args.only, [node for node, _ in prints])
-    engine = Engine(registry, output_dir=Path(args.output_dir), models=_model_manager())
+    disk_cache = None if args.no_disk_cache else Path(args.cache_dir)
+    engine = Engine(registry, output_dir=Path(args.output_dir), models=_model_manager(), disk_cache=disk_cache)
     problems = engine.validate(workflow, targets)
     if problems:
         raise WorkflowInvalid(problems)
@@ -254,6 +261,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "reelgraph" / "results"
 
 
 def discover_registry() -> Registry:

@@ -43,6 +43,7 @@ class AudioParams(BaseModel):
     outputs={"audio": Output("AUDIO", "The generated sound.")},
     params=AudioParams,
     resource="gpu",
+    persist=True,
     deterministic=False,
 )
 def audio_diffuse(

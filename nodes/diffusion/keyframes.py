@@ -72,6 +72,7 @@ class KeyframeParams(BaseModel):
     outputs={"frames": Output("FRAMES", "One keyframe per shot, a cut between each.")},
     params=KeyframeParams,
     resource="gpu",
+    persist=True,
     deterministic=False,
 )
 def keyframes_diffuse(

@@ -91,6 +91,7 @@ class Clip:
     outputs={"frames": Output("FRAMES", "The clips back to back, a cut between each.")},
     params=VideoParams,
     resource="gpu",
+    persist=True,
     deterministic=False,
 )
 def video_diffuse(

@@ -4,6 +4,7 @@ scheduling and run events. Imports no web framework; reports only through event 
 from .cache import ResultCache
 from .context import NodeContext
 from .contract import Input, NodeDef, Output, Param, node
+from .disk_cache import DiskCache
 from .engine import Engine, NodeResult, RunResult
 from .errors import Cancelled, ContractError, NodeInputError, Problem, RegistryError, WorkflowInvalid
 from .events import EVENT_TYPES, Event, EventHook
@@ -16,6 +17,7 @@ __all__ = [
     "EVENT_TYPES",
     "Cancelled",
     "ContractError",
+    "DiskCache",
     "Engine",
     "Event",
     "EventHook",

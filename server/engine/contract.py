@@ -113,6 +113,7 @@ class NodeDef:
     output: bool = False
     resource: Literal["cpu", "gpu"] = "cpu"
     deterministic: bool = True
+    persist: bool = False
     migrations: Mapping[int, Migration] = field(default_factory=dict)
 
     def __call__(self, *args: Any, **kwargs: Any) -> dict:
@@ -172,6 +173,7 @@ class NodeDef:
             "output": self.output,
             "resource": self.resource,
             "deterministic": self.deterministic,
+            "persist": self.persist,
         }
 
 
@@ -188,9 +190,13 @@ def node(
     output: bool = False,
     resource: Literal["cpu", "gpu"] = "cpu",
     deterministic: bool = True,
+    persist: bool = False,
     migrations: Mapping[int, Migration] | None = None,
 ) -> Callable[[Callable[..., dict]], NodeDef]:
-    """Declare a node. See the module docstring for the shape of the function."""
+    """Declare a node. See the module docstring for the shape of the function.
+
+    ``persist=True`` marks outputs worth keeping on disk across restarts (hours of GPU work);
+    the engine stores them in its disk cache when it has one."""
 
     def declare(fn: Callable[..., dict]) -> NodeDef:
         definition = NodeDef(
@@ -206,6 +212,7 @@ def node(
             output=output,
             resource=resource,
             deterministic=deterministic,
+            persist=persist,
             migrations=dict(migrations or {}),
         )
         check_contract(definition)

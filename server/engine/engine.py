@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from .cache import ResultCache
 from .context import NodeContext
+from .disk_cache import DiskCache
 from .errors import Cancelled, NodeInputError, Problem, WorkflowInvalid
 from .events import Event, EventHook
 from .plan import Plan, PlannedNode, compile_workflow, param_problems
@@ -83,11 +84,13 @@ class Engine:
         cache_bytes: int = 2 << 30,
         cpu_workers: int = 2,
         models: Any = None,
+        disk_cache: DiskCache | Path | str | None = None,
     ) -> None:
         self.registry = registry
         self.output_dir = Path(output_dir)
         self.temp_root = Path(temp_dir) if temp_dir else Path(tempfile.gettempdir()) / "reelgraph"
         self.cache = ResultCache(cache_bytes)
+        self.disk_cache = DiskCache(disk_cache) if isinstance(disk_cache, Path | str) else disk_cache
         self.models = models
         self.cpu_workers = cpu_workers
         self._cpu_pool = ThreadPoolExecutor(max(cpu_workers, 1), thread_name_prefix="reelgraph-cpu")
@@ -207,6 +210,10 @@ class _Run:
             key = hashlib.sha256(f"{key}:{uuid.uuid4().hex}".encode()).hexdigest()
         self.keys[node_id] = key
         cached = self.engine.cache.get(key) if cacheable else None
+        if cached is None and cacheable and d.persist and self.engine.disk_cache is not None:
+            cached = self.engine.disk_cache.get(key)
+            if cached is not None:
+                self.engine.cache.put(key, cached)
         if cached is not None:
             self.values[node_id] = cached
             result = self.results[node_id]
@@ -252,7 +259,9 @@ class _Run:
             if not isinstance(outputs, dict) or set(outputs) != set(d.outputs):
                 got = sorted(outputs) if isinstance(outputs, dict) else type(outputs).__name__
                 raise TypeError(f"{d.id} returned {got}; it declares outputs {sorted(d.outputs)}")
-            return time.perf_counter() - started, outputs, None, None
+            seconds = time.perf_counter() - started
+            self.persist(planned, outputs)
+            return seconds, outputs, None, None
         except Cancelled:
             return (
                 time.perf_counter() - started,
@@ -264,6 +273,16 @@ class _Run:
             return time.perf_counter() - started, None, _error_record(exc), exc.name
         except Exception as exc:  # noqa: BLE001 - a node's failure is data, reported on the node
             return time.perf_counter() - started, None, _error_record(exc), None
+
+    def persist(self, planned: PlannedNode, outputs: dict[str, Any]) -> None:
+        """Write a persist-flagged result to disk (on the worker thread); never fails the node."""
+        d, disk = planned.definition, self.engine.disk_cache
+        if not d.persist or disk is None or not (d.deterministic or d.has_seed):
+            return
+        try:
+            disk.put(self.keys[planned.id], outputs)
+        except Exception:
+            log.exception("could not persist the result of %s", planned.id)
 
     def complete(
         self,

@@ -164,3 +164,37 @@ def renamed_value_v1(params: dict) -> dict:
 )
 def migrated(ctx: NodeContext, params: ValueParams) -> dict:
     return {"out": params.value}
+
+
+class ClipParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seed: int = Param(1, description="Seed.", ge=0)
+    frames: int = Param(6, description="How many frames.", ge=1, le=100)
+
+
+@node(
+    id="test.clip",
+    version="1.0.0",
+    title="Clip",
+    category="test",
+    output=True,
+    deterministic=False,
+    persist=True,
+    outputs={"frames": Output("FRAMES"), "audio": Output("AUDIO"), "mask": Output("IMAGE"), "label": Output("TEXT")},
+    params=ClipParams,
+)
+def clip(ctx: NodeContext, params: ClipParams) -> dict:
+    """Stands for an expensive generator (a diffusion model): seeded, so cacheable, and persisted."""
+    import numpy as np
+
+    from nodes.datatypes import Audio, Frames
+
+    record(ctx)
+    rng = np.random.default_rng(params.seed)
+    frames = rng.integers(0, 255, (params.frames, 8, 10, 3), dtype=np.uint8)
+    return {
+        "frames": Frames.from_array(frames, fps=12, cuts=(3,)),
+        "audio": Audio(rng.standard_normal((480, 2)).astype(np.float32) * 0.1, 48000),
+        "mask": frames[0],
+        "label": f"clip {params.seed}",
+    }
