@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     nodes = sub.add_parser("nodes", help="list the node catalog")
     nodes.add_argument("--json", action="store_true", help="the full catalog as JSON")
+    nodes.add_argument("--markdown", action="store_true", help="a reference of every node, as Markdown")
     nodes.set_defaults(handler=cmd_nodes)
 
     serve = sub.add_parser("serve", help="start the editor and API server")
@@ -234,6 +235,9 @@ def cmd_nodes(args: argparse.Namespace) -> int:
         json.dump(registry.catalog(), sys.stdout, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
+    if args.markdown:
+        sys.stdout.write(catalog_markdown(registry))
+        return EXIT_OK
     category = None
     for d in registry.all():
         if d.category != category:
@@ -244,6 +248,43 @@ def cmd_nodes(args: argparse.Namespace) -> int:
         summary = d.description.split("\n")[0]
         print(f"  {d.id:<22} {d.version:<7} ({ins}) → ({outs})  {summary}")
     return EXIT_OK
+
+
+def catalog_markdown(registry: Registry) -> str:
+    """The node reference, derived from the contracts alone."""
+    lines = ["# Reelgraph nodes", ""]
+    category = None
+    for d in registry.all():
+        if d.category != category:
+            category = d.category
+            lines += [f"## {category}", ""]
+        flags = [f for f, on in (("output", d.output), ("GPU", d.resource == "gpu"), ("persisted", d.persist)) if on]
+        lines += [
+            f"### `{d.id}` — {d.title} ({d.version}{', ' + ', '.join(flags) if flags else ''})",
+            "",
+            d.description,
+            "",
+        ]
+        rows = [
+            f"| input `{n}` | {i.type}{' (optional)' if i.optional else ''} | {i.description} |"
+            for n, i in d.inputs.items()
+        ]
+        rows += [f"| output `{n}` | {o.type} | {o.description} |" for n, o in d.outputs.items()]
+        for name, prop in d.param_schema.get("properties", {}).items():
+            rows.append(f"| param `{name}` | {_param_kind(prop)} | {prop.get('description', '')} |")
+        if rows:
+            lines += ["| socket / parameter | type | description |", "| --- | --- | --- |", *rows, ""]
+    return "\n".join(lines)
+
+
+def _param_kind(prop: dict) -> str:
+    parts = [str(prop.get("type", "value"))]
+    if "enum" in prop:
+        parts = ["one of " + ", ".join(f"`{v}`" for v in prop["enum"])]
+    if "minimum" in prop or "maximum" in prop:
+        parts.append(f"{prop.get('minimum', '…')}–{prop.get('maximum', '…')}")
+    parts.append(f"default `{json.dumps(prop.get('default'))}`")
+    return ", ".join(parts)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

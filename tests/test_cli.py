@@ -162,3 +162,10 @@ def test_nodes_lists_the_catalog():
     assert out.returncode == 0 and "text.prompt" in out.stdout
     catalog = json.loads(cli("nodes", "--json", extra_nodes=False).stdout)
     assert {"text.prompt", "value.seed"} <= {entry["id"] for entry in catalog}
+
+
+def test_nodes_markdown_reference_is_derived_from_the_contracts():
+    out = cli("nodes", "--markdown", extra_nodes=False)
+    assert out.returncode == 0
+    assert "### `text.prompt` — Prompt (1.0.0)" in out.stdout
+    assert "| param `seed` | integer, 0–4294967295, default `0` |" in out.stdout
