@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from .contract import NodeDef
 from .errors import Problem
 from .registry import Registry
-from .workflow import Workflow
+from .workflow import Link, Workflow
 
 Source = tuple[str, str]  # (node id, output name)
 
@@ -105,6 +105,7 @@ def _migrate(node_id: str, d: NodeDef, recorded: str, params: dict, problems: li
 
 
 def _link(workflow: Workflow, planned: dict[str, PlannedNode], problems: list[Problem]) -> nx.DiGraph:
+    """Attach every good link to its input; the dependency graph has an edge per good link."""
     graph = nx.DiGraph()
     graph.add_nodes_from(planned)
     for link in workflow.links:
@@ -123,58 +124,49 @@ def _link(workflow: Workflow, planned: dict[str, PlannedNode], problems: list[Pr
             dst.linked_badly.add(link.to_input)  # cleared below when the link is good
         if src is None or dst is None:
             continue
-        out = src.definition.outputs.get(link.from_output)
-        if out is None:
-            problems.append(
-                Problem(
-                    "unknown_output",
-                    link.from_node,
-                    link.from_output,
-                    f"{src.definition.id} has no output {link.from_output!r}; outputs: {_names(src.definition.outputs)}",
-                )
-            )
-            continue
-        want = _input_type(dst, link.to_input)
-        if want is None:
-            problems.append(
-                Problem(
-                    "unknown_input",
-                    link.to_node,
-                    link.to_input,
-                    f"{dst.definition.id} has no input {link.to_input!r}; inputs: {_names(dst.definition.inputs)}"
-                    + (
-                        f"; linkable parameters: {_names(dst.definition.linkable_params)}"
-                        if dst.definition.linkable_params
-                        else ""
-                    ),
-                )
-            )
-            continue
-        if want != out.type:
-            problems.append(
-                Problem(
-                    "type_mismatch",
-                    link.to_node,
-                    link.to_input,
-                    f"input {link.to_input!r} takes {want}, but {link.from_node}.{link.from_output} gives {out.type}",
-                )
-            )
+        problem = _link_problem(link, src, dst)
+        if problem is not None:
+            problems.append(problem)
             continue
         target = dst.inputs if link.to_input in dst.definition.inputs else dst.param_links
-        if link.to_input in target:
-            problems.append(
-                Problem(
-                    "duplicate_link",
-                    link.to_node,
-                    link.to_input,
-                    f"input {link.to_input!r} has more than one link; keep one",
-                )
-            )
-            continue
         target[link.to_input] = (link.from_node, link.from_output)
         dst.linked_badly.discard(link.to_input)
         graph.add_edge(link.from_node, link.to_node)
     return graph
+
+
+def _link_problem(link: Link, src: PlannedNode, dst: PlannedNode) -> Problem | None:
+    """What is wrong with one link between two known nodes, if anything."""
+    s, d = src.definition, dst.definition
+    out = s.outputs.get(link.from_output)
+    if out is None:
+        return Problem(
+            "unknown_output",
+            link.from_node,
+            link.from_output,
+            f"{s.id} has no output {link.from_output!r}; outputs: {_names(s.outputs)}",
+        )
+    want = _input_type(dst, link.to_input)
+    if want is None:
+        linkable = f"; linkable parameters: {_names(d.linkable_params)}" if d.linkable_params else ""
+        return Problem(
+            "unknown_input",
+            link.to_node,
+            link.to_input,
+            f"{d.id} has no input {link.to_input!r}; inputs: {_names(d.inputs)}{linkable}",
+        )
+    if want != out.type:
+        return Problem(
+            "type_mismatch",
+            link.to_node,
+            link.to_input,
+            f"input {link.to_input!r} takes {want}, but {link.from_node}.{link.from_output} gives {out.type}",
+        )
+    if link.to_input in dst.inputs or link.to_input in dst.param_links:
+        return Problem(
+            "duplicate_link", link.to_node, link.to_input, f"input {link.to_input!r} has more than one link; keep one"
+        )
+    return None
 
 
 def _input_type(node: PlannedNode, name: str) -> str | None:
