@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Literal
@@ -13,13 +12,13 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from nodes.datatypes import Audio, MediaFile
+from nodes.naming import FileStem
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
 
 from .common import checked_audio
 
-PREFIX = re.compile(r"^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*$")
 SUBTYPES = {"wav": ("PCM_16", "PCM_24", "FLOAT"), "flac": ("PCM_16", "PCM_24"), "ogg": ("VORBIS",)}
 
 
@@ -31,19 +30,12 @@ class SaveParams(BaseModel):
     subtype: Literal["auto", "PCM_16", "PCM_24", "FLOAT"] = Param(
         "auto", description="Sample format: auto = PCM_16 for wav/flac, Vorbis for ogg. FLOAT is wav only."
     )
-    filename_prefix: str = Param(
-        "audio", description="File name start, may include sub-folders ('tokyo/mix'); a content hash is appended."
-    )
+    filename_prefix: FileStem = Param("audio", description="File name start; a content hash is appended.")
 
 
 def target(ctx: NodeContext, params: SaveParams, samples: np.ndarray, sr: int, subtype: str) -> Path:
     """Where to write: ``<output_dir>/<prefix>_<hash>.<ext>``, the hash naming the content, so the
     same audio always lands in the same file and different audio never overwrites it."""
-    if not PREFIX.match(params.filename_prefix):
-        raise NodeInputError(
-            "filename_prefix",
-            "use letters, digits, '-' and '_', with '/' between sub-folders (no '..', no leading '/')",
-        )
     digest = hashlib.sha256(samples.tobytes() + f"{sr}/{params.format}/{subtype}".encode()).hexdigest()[:12]
     path = Path(ctx.output_dir) / f"{params.filename_prefix}_{digest}.{params.format}"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,19 +20,17 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from nodes.naming import check_file_stem
 from server.engine.errors import NodeInputError
 
-PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
 DIGITS = 5
 
 
 def check_prefix(prefix: str, name: str = "filename_prefix") -> str:
-    if not PREFIX.match(prefix):
-        raise NodeInputError(
-            name,
-            f"{prefix!r} is not a safe file name prefix: use 1-64 letters, digits, '_' or '-', "
-            "starting with a letter or digit (no folders, dots or spaces)",
-        )
+    try:
+        check_file_stem(prefix)
+    except ValueError as exc:
+        raise NodeInputError(name, str(exc)) from None
     return prefix
 
 

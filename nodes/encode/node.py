@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict
 
 from nodes.datatypes import Audio, Frames
+from nodes.naming import FileStem
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 
-from .files import PREFIX, check_prefix, ensure_folder, publish_unique, temp_path
+from .files import check_prefix, ensure_folder, publish_unique, temp_path
 from .spec import Format, Preset
 from .writer import EXTENSIONS, check_inputs, encode_into, make_spec, media_file
 
@@ -20,7 +21,7 @@ class EncodeParams(BaseModel):
         description="mp4: H.264 + AAC, plays in every browser. webm: VP9 + Opus. gif / webp: animated picture, "
         "no sound. png: a folder of frames (+ audio.wav). npz: raw frames + audio for analysis.",
     )
-    filename_prefix: str = Param(
+    filename_prefix: FileStem = Param(
         "reelgraph",
         description="File name start; the file is {prefix}_{NNNNN}.{ext} with the next free number "
         "(letters, digits, '_' and '-').",
@@ -51,15 +52,6 @@ class EncodeParams(BaseModel):
     embed_workflow: bool = Param(
         True, description="Store the workflow in the file, so dropping it on the editor brings the graph back."
     )
-
-    @field_validator("filename_prefix")
-    @classmethod
-    def safe_prefix(cls, value: str) -> str:
-        if not PREFIX.match(value):
-            raise ValueError(
-                "use 1-64 letters, digits, '_' or '-', starting with a letter or digit (no folders or dots)"
-            )
-        return value
 
 
 @node(

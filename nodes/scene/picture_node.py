@@ -7,14 +7,14 @@ command-line user gets files to open (``python main.py run`` prints their paths)
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict
 
 from nodes.datatypes import MediaFile
+from nodes.naming import FileStem
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
@@ -23,22 +23,12 @@ from .model import Scene
 from .shots import ShotPlan
 
 FILE_MODE = 0o644  # mkstemp makes 0600; output pictures are for reading
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 
 
 class PictureParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Param(
-        "understanding", description="Folder name for the pictures inside the run's output folder.", max_length=80
-    )
+    name: FileStem = Param("understanding", description="Folder name for the pictures inside the run's output folder.")
     formats: Literal["png+svg", "png", "svg"] = Param("png+svg", description="Which files to write.")
-
-    @field_validator("name")
-    @classmethod
-    def safe(cls, value: str) -> str:
-        if not SAFE_NAME.match(value) or ".." in value:
-            raise ValueError("use letters, digits, '-', '_' and '.', starting with a letter or digit")
-        return value
 
 
 @node(
