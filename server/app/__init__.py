@@ -28,6 +28,7 @@ from . import routes_comfy, routes_files, routes_native
 from .config import Config, Limits
 from .keys import CONFIG, ENGINE, HUB, REGISTRY, STORE, WORKER
 from .security import access_middleware, errors, same_origin
+from .thumbnails import Thumbnails
 from .websocket import Hub
 from .worker import Worker
 
@@ -86,6 +87,7 @@ def _resources(models: object):
             roots=routes_files.roots(app),
             preview_interval=config.limits.preview_interval,
             preview_max_side=config.limits.preview_max_side,
+            thumbnails=Thumbnails(config.temp_dir / "previews"),
         )
         hub.queue_state = worker.queue_messages
         app[STORE], app[ENGINE], app[HUB], app[WORKER] = store, engine, hub, worker

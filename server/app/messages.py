@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
+from server.engine.events import IN_PROCESS
+
+from .thumbnails import as_rgb8, encode_jpeg, resize
 
 PREVIEW_IMAGE, JPEG = 1, 1
 Kind = Literal["native", "comfy", "binary"]
@@ -56,11 +58,14 @@ def queue_messages(
 
 
 # -- output files ----------------------------------------------------------------------
-def file_refs(outputs: Any, roots: dict[str, Path]) -> list[dict[str, Any]]:
+def file_refs(outputs: Any, roots: dict[str, Path], scratch: Path | None = None) -> list[dict[str, Any]]:
     """Every file named by ``path`` in output summaries, as ``{filename, subfolder, type, url}``
-    relative to one of ``roots`` ({"output": dir, "temp": dir}); files elsewhere are left out."""
+    relative to one of ``roots`` ({"output": dir, "temp": dir}); files elsewhere are left out,
+    and so are files in ``scratch`` (the engine's per-run folder, deleted when the run ends)."""
     refs = []
     for path, summary in _paths(outputs):
+        if file_ref(path, roots) is None or (scratch is not None and path.resolve().is_relative_to(scratch.resolve())):
+            continue  # not ours to serve, or gone after the run (and a folder elsewhere is never listed)
         for file in sorted(path.iterdir())[:200] if path.is_dir() else [path]:
             ref = file_ref(file, roots)
             if ref is not None:
@@ -116,24 +121,17 @@ def comfy_output(outputs: dict[str, Any], files: list[dict[str, Any]]) -> dict[s
 def encode_preview(image: Any, max_side: int) -> bytes | None:
     """A preview array (H×W×3 uint8; grey, RGBA and 0..1 floats tolerated) as a ComfyUI binary
     preview frame; None when it is not a picture."""
-    if not isinstance(image, np.ndarray) or image.ndim not in (2, 3) or image.size == 0:
+    rgb = as_rgb8(image)
+    if rgb is None:
         return None
-    import cv2  # heavy; only when previews are actually sent
-
-    if image.dtype != np.uint8:
-        scale = 255.0 if image.dtype.kind == "f" and image.max(initial=0) <= 1.0 else 1.0
-        image = np.clip(image.astype(np.float32) * scale, 0, 255).astype(np.uint8)
-    if image.ndim == 2:
-        image = np.repeat(image[:, :, None], 3, axis=2)
-    if image.shape[2] not in (3, 4):
-        return None
-    h, w = image.shape[:2]
+    h, w = rgb.shape[:2]
     if max(h, w) > max_side:
         f = max_side / max(h, w)
-        image = cv2.resize(image, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
-    bgr = cv2.cvtColor(np.ascontiguousarray(image[:, :, :3]), cv2.COLOR_RGB2BGR)
-    ok, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 85])
-    return struct.pack(">II", PREVIEW_IMAGE, JPEG) + jpeg.tobytes() if ok else None
+        rgb = resize(rgb, max(1, round(w * f)), max(1, round(h * f)))
+    try:
+        return struct.pack(">II", PREVIEW_IMAGE, JPEG) + encode_jpeg(rgb)
+    except ValueError:
+        return None
 
 
 # -- one run ---------------------------------------------------------------------------
@@ -150,6 +148,7 @@ class RunMessages:
         *,
         preview_interval: float = 0.1,
         preview_max_side: int = 512,
+        scratch: Path | None = None,
     ) -> None:
         self.run_id = run_id
         self.node_types = node_types
@@ -157,6 +156,7 @@ class RunMessages:
         self.roots = roots
         self.preview_interval = preview_interval
         self.preview_max_side = preview_max_side
+        self.scratch = scratch
         self.executed: list[str] = []
         self.running: list[str] = []
         self.files: dict[str, list[dict[str, Any]]] = {}
@@ -169,7 +169,7 @@ class RunMessages:
         with self._lock:
             handler = getattr(self, f"_on_{type_}", None)
             extra, comfy_messages = handler(node, data, at) if handler else ({}, [])
-        body = {k: v for k, v in data.items() if k != "preview"}
+        body = {k: v for k, v in data.items() if k not in IN_PROCESS.get(type_, ())}
         out = [native(type_, {"run_id": self.run_id, "node": node, "time": at, **body, **extra})]
         return out + comfy_messages
 
@@ -216,7 +216,7 @@ class RunMessages:
         self._settle(node)
         self.executed.append(node)
         outputs = data.get("outputs") or {}
-        files = file_refs(outputs, self.roots) if node in self.output_nodes else []
+        files = file_refs(outputs, self.roots, self.scratch)  # any node's files; only output nodes' reach ComfyUI
         extra: dict[str, Any] = {}
         if files:
             self.files[node] = files

@@ -1,9 +1,10 @@
 """The queue worker: one thread that takes runs from the store and executes them through the engine.
 
 The engine calls back from its own threads; every event is translated there (JSON, preview
-JPEG) and handed to the event loop with ``loop.call_soon_threadsafe``, where the hub fans it
-out. Per-node state is kept live for ``GET /api/runs/{id}`` and written to the store at every
-node transition, so a crash leaves a record of how far a run got.
+JPEG, thumbnails of finished FRAMES and IMAGE outputs) and handed to the event loop with
+``loop.call_soon_threadsafe``, where the hub fans it out. Per-node state is kept live for
+``GET /api/runs/{id}`` and written to the store at every node transition, so a crash leaves a
+record of how far a run got.
 
 Cancelling the running run sets the engine's cancel event (it ends ``cancelled``); stopping
 the server does the same but records the run as ``interrupted`` so that it can be re-queued,
@@ -16,18 +17,20 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from server.engine import Engine, Event, Workflow, WorkflowInvalid
 from server.store import Run, Store
 
-from .messages import Message, RunMessages, queue_messages
+from .messages import Message, RunMessages, file_ref, queue_messages
+from .thumbnails import Thumbnails
 
 log = logging.getLogger("reelgraph.server")
 PAUSED = "queue_paused"
 Publish = Callable[[list[Message], "str | None"], None]
+FINISHED = ("node_finished", "node_cached")
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Live:
     messages: RunMessages
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
     final: Event | None = None
+    previews: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # node → output → preview keys
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -54,6 +58,7 @@ class Worker:
         roots: dict[str, Path],
         preview_interval: float = 0.1,
         preview_max_side: int = 512,
+        thumbnails: Thumbnails | None = None,
     ) -> None:
         self.store = store
         self.engine = engine
@@ -63,6 +68,7 @@ class Worker:
         self.roots = roots
         self.preview_interval = preview_interval
         self.preview_max_side = preview_max_side
+        self.thumbnails = thumbnails
         self._wake = threading.Event()
         self._stopping = False
         self._live: Live | None = None
@@ -159,6 +165,7 @@ class Worker:
             self.roots,
             preview_interval=self.preview_interval,
             preview_max_side=self.preview_max_side,
+            scratch=self.engine.temp_root / run.id,
         )
         return Live(run, threading.Event(), messages)
 
@@ -210,6 +217,9 @@ class Worker:
             self._on_event(live, Event("run_finished", run.id, None, {"status": "failed", "error": error}))
             return "failed", {"status": "failed", "error": error}
         record = result.to_json()
+        for node, previews in live.previews.items():
+            if outputs := record["nodes"].get(node, {}).get("outputs"):
+                record["nodes"][node]["outputs"] = {n: {**s, **previews.get(n, {})} for n, s in outputs.items()}
         record["files"] = live.messages.files
         record["ui"] = live.messages.ui
         return result.status, record
@@ -217,12 +227,39 @@ class Worker:
     def _on_event(self, live: Live, event: Event) -> None:
         """Called from engine threads: update live state, translate, hand to the loop. The end
         of the run is announced by :meth:`_execute` once it is recorded."""
+        if event.type in FINISHED and event.node is not None:
+            event = self._with_previews(live, event)
         self._track(live, event)
         if event.type == "run_finished":
             live.final = event
             return
         messages = live.messages.translate(event.type, event.node, event.data, event.time)
         self._emit(messages, live.run.client_id)
+
+    def _with_previews(self, live: Live, event: Event) -> Event:
+        """The event with ``preview_url``, ``preview_size`` [w, h] and ``preview_tiles`` on the
+        summary of each output that has a thumbnail (by socket type: FRAMES, IMAGE). This runs on
+        the engine's scheduling thread before the node's consumers start, so a lazy producer is
+        not read from two threads at once; it costs at most 8 frame reads per output."""
+        definition = self.engine.registry.get(event.data.get("type", ""))
+        values = event.data.get("values") or {}
+        if self.thumbnails is None or definition is None or not values:
+            return event
+        outputs = dict(event.data.get("outputs") or {})
+        for name, value in values.items():
+            output = definition.outputs.get(name)
+            thumb = self.thumbnails.make(output.type, value) if output is not None else None
+            ref = file_ref(thumb.path, self.roots) if thumb is not None else None
+            if ref is None or not isinstance(outputs.get(name), dict):
+                continue
+            keys = {
+                "preview_url": ref["url"],
+                "preview_size": [thumb.width, thumb.height],
+                "preview_tiles": thumb.tiles,
+            }
+            outputs[name] = {**outputs[name], **keys}
+            live.previews.setdefault(event.node, {})[name] = keys
+        return replace(event, data={**event.data, "outputs": outputs})
 
     def _track(self, live: Live, event: Event) -> None:
         data, node = event.data, event.node

@@ -22,6 +22,9 @@ EVENT_TYPES = (
     "run_finished",
 )
 
+# Data keys that hold in-process values, dropped by ``Event.to_json``.
+IN_PROCESS = {"node_progress": ("preview",), "node_cached": ("values",), "node_finished": ("values",)}
+
 
 @dataclass(frozen=True)
 class Event:
@@ -32,9 +35,9 @@ class Event:
     time: float = field(default_factory=time.time)
 
     def to_json(self) -> dict[str, Any]:
-        data = self.data
-        if self.type == "node_progress":  # the preview is an array, sent separately as binary
-            data = {k: v for k, v in data.items() if k != "preview"}
+        # Arrays and live values stay in process: a progress preview (sent separately as binary)
+        # and a finished node's real output values (for listeners that make thumbnails).
+        data = {k: v for k, v in self.data.items() if k not in IN_PROCESS.get(self.type, ())}
         return {"type": self.type, "run_id": self.run_id, "node": self.node, "data": data, "time": self.time}
 
 

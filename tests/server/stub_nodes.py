@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from nodes.datatypes import MediaFile
+from nodes.datatypes import Frames, MediaFile
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
@@ -114,3 +114,100 @@ def save(ctx: NodeContext, params: SaveParams, *, a: int) -> dict:
 )
 def show(ctx: NodeContext, params: BaseModel, *, a: int) -> dict:
     return {"out": a}
+
+
+# -- pictures: a lazy FRAMES value, an IMAGE, a file from a node that is not an output --------
+FRAME_READS: list[tuple[int, int]] = []  # every (start, stop) read from srv.frames values
+
+
+def frame_level(index: int) -> int:
+    """The grey level of frame ``index`` of srv.frames: a strip's tiles tell which frames they are."""
+    return (index * 6) % 256
+
+
+class FramesParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    count: int = Param(40, description="How many frames.", ge=1, le=100_000)
+    width: int = Param(160, description="Frame width.", ge=8, le=10_000)
+    height: int = Param(90, description="Frame height.", ge=8, le=10_000)
+    cuts: list[int] = Param([10, 25], description="Frames that start a new shot.")
+
+
+@node(
+    id="srv.frames",
+    version="1.0.0",
+    title="Frames",
+    category="test",
+    outputs={"frames": Output("FRAMES")},
+    params=FramesParams,
+)
+def frames(ctx: NodeContext, params: FramesParams) -> dict:
+    """Lazy grey frames (frame i at level ``frame_level(i)``); every read is recorded in FRAME_READS."""
+
+    def produce(start: int, stop: int) -> np.ndarray:
+        FRAME_READS.append((start, stop))
+        levels = np.array([frame_level(i) for i in range(start, stop)], np.uint8)
+        return np.broadcast_to(levels[:, None, None, None], (stop - start, params.height, params.width, 3)).copy()
+
+    return {
+        "frames": Frames(
+            produce, count=params.count, width=params.width, height=params.height, fps=12, cuts=tuple(params.cuts)
+        )
+    }
+
+
+class PictureParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    width: int = Param(1024, description="Picture width.", ge=8, le=10_000)
+    height: int = Param(300, description="Picture height.", ge=8, le=10_000)
+
+
+@node(
+    id="srv.picture",
+    version="1.0.0",
+    title="Picture",
+    category="test",
+    outputs={"picture": Output("IMAGE")},
+    params=PictureParams,
+)
+def picture(ctx: NodeContext, params: PictureParams) -> dict:
+    """A horizontal gradient, red to blue."""
+    ramp = np.linspace(0, 255, params.width).astype(np.uint8)
+    image = np.zeros((params.height, params.width, 3), np.uint8)
+    image[:, :, 0], image[:, :, 2] = 255 - ramp, ramp
+    return {"picture": image}
+
+
+@node(
+    id="srv.draft",
+    version="1.0.0",
+    title="Draft",
+    category="test",
+    outputs={"file": Output("VIDEO")},
+)
+def draft(ctx: NodeContext, params: BaseModel) -> dict:
+    """Writes a PNG into ``output_dir/stub/`` but is not an output node."""
+    import cv2
+
+    path = Path(ctx.output_dir) / "stub" / f"draft_{ctx.run_id[:8]}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), np.full((16, 24, 3), 200, np.uint8))
+    return {"file": MediaFile(path=path, media_type="image/png", width=24, height=16)}
+
+
+@node(
+    id="srv.look",
+    version="1.0.0",
+    title="Look",
+    category="test",
+    output=True,
+    inputs={
+        "frames": Input("FRAMES", optional=True),
+        "picture": Input("IMAGE", optional=True),
+        "file": Input("VIDEO", optional=True),
+    },
+    outputs={"out": Output("INT")},
+)
+def look(ctx: NodeContext, params: BaseModel, *, frames: Frames | None = None, picture=None, file=None) -> dict:
+    """An output node that reads nothing: only pulls its inputs into the run."""
+    return {"out": sum(x is not None for x in (frames, picture, file))}

@@ -203,3 +203,67 @@ def story(ctx: NodeContext, params: StoryParams) -> dict:
         ),
     )
     return {"scene": Scene(g), "shots": shots}
+
+
+SHOT_COLOURS = ((70, 130, 220), (230, 140, 40), (60, 170, 90))  # one per shot of webtest.frames
+
+
+class FramesParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    count: int = Param(36, description="How many frames (three shots).", ge=3, le=1000)
+
+
+@node(
+    id="webtest.frames",
+    version="1.0.0",
+    title="Frames",
+    category="test",
+    outputs={"frames": Output("FRAMES")},
+    params=FramesParams,
+)
+def frames(ctx: NodeContext, params: FramesParams) -> dict:
+    """Lazy 160×90 frames in three shots, each a colour, with a white square moving across."""
+    from nodes.datatypes import Frames
+
+    width, height, count = 160, 90, params.count
+    cuts = (count // 3, 2 * count // 3)
+
+    def produce(start: int, stop: int) -> np.ndarray:
+        out = np.empty((stop - start, height, width, 3), np.uint8)
+        for k, i in enumerate(range(start, stop)):
+            out[k] = SHOT_COLOURS[sum(i >= c for c in cuts)]
+            x = 8 + (i * (width - 40)) // max(count - 1, 1)
+            out[k, 30:60, x : x + 24] = 255
+        return out
+
+    return {"frames": Frames(produce, count=count, width=width, height=height, fps=12, cuts=cuts)}
+
+
+@node(
+    id="webtest.picture",
+    version="1.0.0",
+    title="Picture",
+    category="test",
+    outputs={"picture": Output("IMAGE")},
+)
+def picture(ctx: NodeContext, params: BaseModel) -> dict:
+    """A 640×360 picture: a violet-to-teal gradient with a yellow disc."""
+    y, x = np.mgrid[0:360, 0:640]
+    t = x / 639
+    image = np.stack([150 * (1 - t) + 20 * t, 60 * (1 - t) + 170 * t, 200 * (1 - t) + 160 * t], axis=-1)
+    image[(x - 320) ** 2 + (y - 180) ** 2 < 80**2] = (250, 210, 40)
+    return {"picture": image.astype(np.uint8)}
+
+
+@node(
+    id="webtest.view",
+    version="1.0.0",
+    title="View",
+    category="test",
+    output=True,
+    inputs={"frames": Input("FRAMES", optional=True), "picture": Input("IMAGE", optional=True)},
+    outputs={"seen": Output("INT")},
+)
+def view(ctx: NodeContext, params: BaseModel, *, frames: object = None, picture: object = None) -> dict:
+    """An output node that only pulls its inputs into the run."""
+    return {"seen": int(frames is not None) + int(picture is not None)}

@@ -8,11 +8,12 @@
 // generated from the catalog: there is no per-node code.
 //
 // Events (CustomEvent on the Surface): "change" after any edit a user could undo (debounced),
-// "selection" with {ids}, "status" with {message, level} for things worth a toast.
+// "selection" with {ids}, "status" with {message, level} for things worth a toast,
+// "preview-click" with {id} when a node's pictures are clicked (not dragged).
 
 import { LGraph, LGraphCanvas, LGraphGroup, LGraphNode, LiteGraph, RenderShape } from "litegraph";
 import { randomizeSeeds } from "./canvas_widgets.js";
-import { preferredPreviewHeight, previewArea } from "./canvas_draw.js";
+import { previewArea } from "./canvas_draw.js";
 import { missingNodeClass, nodeClassFor } from "./canvas_nodes.js";
 import { THEME } from "./theme.js";
 
@@ -135,6 +136,7 @@ export class Surface extends EventTarget {
       { content: "Fit view", callback: () => this.fitView() },
     ];
     this.#hookHover(canvasEl);
+    this.#hookPreviewClick(canvasEl);
     // The browser's own double-click (the system's timing) also opens the search, in case
     // litegraph's stricter 300 ms detection missed it.
     canvasEl.addEventListener("dblclick", (e) => {
@@ -166,6 +168,29 @@ export class Surface extends EventTarget {
     });
     canvasEl.addEventListener("pointerleave", hide);
     canvasEl.addEventListener("pointerdown", hide);
+  }
+
+  /** A click that did not move on a node's pictures: "preview-click" {id}. Dragging still moves the node. */
+  #hookPreviewClick(canvasEl) {
+    let down = null;
+    // Capture phase: litegraph stops these events from bubbling.
+    canvasEl.addEventListener("pointerdown", (e) => {
+      down = [e.clientX, e.clientY];
+    }, true);
+    canvasEl.addEventListener("click", (e) => {
+      if (!down || Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) return;
+      const node = this.#previewAt(...this.graphPosAt(e.clientX, e.clientY));
+      if (node) this.emit("preview-click", { id: node.properties.id });
+    }, true);
+  }
+
+  /** The node whose drawn pictures are at graph position (x, y), if any. */
+  #previewAt(x, y) {
+    const node = this.graph.getNodeOnPos(x, y);
+    if (!node?.rg?.preview || node.flags?.collapsed) return null;
+    const area = previewArea(node);
+    const [lx, ly] = [x - node.pos[0], y - node.pos[1]];
+    return lx >= area.x && lx <= area.x + area.w && ly >= area.y && ly <= area.y + area.h ? node : null;
   }
 
   /** What the contract says about the thing under (x, y): a socket, a widget or the node. */
@@ -556,16 +581,12 @@ export class Surface extends EventTarget {
     this.canvas.setDirty(true);
   }
 
-  /** `preview`: null or {images: [drawable], caption?}; the node grows once to show it. */
+  /** `preview`: null or {images: [drawable], caption?}; the node grows once to show it (when next drawn). */
   setPreview(id, preview) {
     const node = this.byId.get(id);
     if (!node) return;
-    const first = !node.rg.preview;
+    if (preview && !node.rg.preview) node.rg.growForPreview = true;
     node.rg.preview = preview;
-    if (preview && first) {
-      const wanted = previewArea(node).top + preferredPreviewHeight(node, preview) + 8;
-      if (node.size[1] < wanted) node.setSize([Math.max(node.size[0], 300), wanted]);
-    }
     this.canvas.setDirty(true, true);
   }
 

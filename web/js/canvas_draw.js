@@ -134,16 +134,18 @@ function drawNote(ctx, node, w, h, messages, colour) {
 
 /**
  * `node.rg.preview` = {images: [drawable…], caption?}. A drawable is anything drawImage
- * accepts (an <img>, <canvas>, <video> or ImageBitmap). One image fills the free area
- * below the widgets; several are laid out as a strip/grid (keyframes, storyboards).
+ * accepts (an <img>, <canvas>, <video> or ImageBitmap); one with `rgTiles` = n > 1 is a strip
+ * of n equal pictures side by side (a keyframe strip) and counts as n pictures. One picture
+ * fills the free area below the widgets; several are laid out as a grid.
  */
 export function drawPreview(node, ctx, lowQuality) {
   const preview = node.rg.preview;
   if (!preview || node.collapsed) return;
+  if (node.rg.growForPreview && preview.images.some(isReady)) growForPreview(node, preview);
   const area = previewArea(node);
   if (area.h < 24) return;
-  const images = preview.images.filter(isReady);
-  if (!images.length) return;
+  const pieces = piecesOf(preview.images.filter(isReady));
+  if (!pieces.length) return;
   ctx.save();
   ctx.fillStyle = "#0d0f13";
   ctx.beginPath();
@@ -151,8 +153,8 @@ export function drawPreview(node, ctx, lowQuality) {
   ctx.fill();
   if (!lowQuality) {
     const captionH = preview.caption ? 16 : 0;
-    layoutGrid(images, area.w - 8, area.h - 8 - captionH).forEach((cell, i) =>
-      drawFitted(ctx, images[i], area.x + 4 + cell.x, area.y + 4 + cell.y, cell.w, cell.h),
+    layoutGrid(pieces, area.w - 8, area.h - 8 - captionH).forEach((cell, i) =>
+      drawFitted(ctx, pieces[i], area.x + 4 + cell.x, area.y + 4 + cell.y, cell.w, cell.h),
     );
     if (preview.caption) {
       ctx.font = `11px ${THEME.font}`;
@@ -187,10 +189,19 @@ export function naturalSize(img) {
   return [img.naturalWidth || img.videoWidth || img.width || 1, img.naturalHeight || img.videoHeight || img.height || 1];
 }
 
-/** Split the area into equal cells: one row for a few images, a grid for many. */
-function layoutGrid(images, w, h) {
-  const n = images.length;
-  const [iw, ih] = naturalSize(images[0]);
+/** Each drawable as pictures to lay out: {img, sx, sw, w, h}, several for a strip (`rgTiles`). */
+function piecesOf(images) {
+  return images.flatMap((img) => {
+    const [w, h] = naturalSize(img);
+    const n = img.rgTiles > 1 ? img.rgTiles : 1;
+    return Array.from({ length: n }, (_, i) => ({ img, sx: (i * w) / n, sw: w / n, w: w / n, h }));
+  });
+}
+
+/** Split the area into equal cells: one row for a few pieces, a grid for many. */
+function layoutGrid(pieces, w, h) {
+  const n = pieces.length;
+  const { w: iw, h: ih } = pieces[0];
   let best = { cols: 1, size: 0 };
   for (let cols = 1; cols <= n; cols++) {
     const rows = Math.ceil(n / cols);
@@ -202,23 +213,31 @@ function layoutGrid(images, w, h) {
   const rows = Math.ceil(n / best.cols);
   const cw = w / best.cols;
   const ch = h / rows;
-  return images.map((_, i) => ({ x: (i % best.cols) * cw, y: Math.floor(i / best.cols) * ch, w: cw - 2, h: ch - 2 }));
+  return pieces.map((_, i) => ({ x: (i % best.cols) * cw, y: Math.floor(i / best.cols) * ch, w: cw - 2, h: ch - 2 }));
 }
 
-function drawFitted(ctx, img, x, y, w, h) {
-  const [iw, ih] = naturalSize(img);
-  const scale = Math.min(w / iw, h / ih);
-  const dw = iw * scale;
-  const dh = ih * scale;
-  ctx.drawImage(img, x + (w - dw) / 2, y + (h - dh) / 2, dw, dh);
+function drawFitted(ctx, piece, x, y, w, h) {
+  const scale = Math.min(w / piece.w, h / piece.h);
+  const dw = piece.w * scale;
+  const dh = piece.h * scale;
+  ctx.drawImage(piece.img, piece.sx, 0, piece.sw, piece.h, x + (w - dw) / 2, y + (h - dh) / 2, dw, dh);
+}
+
+/** Make the node tall enough for a new preview (once per preview, not fighting a resize by hand). */
+function growForPreview(node, preview) {
+  node.rg.growForPreview = false;
+  const wanted = previewArea(node).top + preferredPreviewHeight(node, preview) + 8;
+  if (node.size[1] >= wanted) return;
+  node.setSize([Math.max(node.size[0], 300), wanted]);
+  node.setDirtyCanvas(true, true);
 }
 
 /** Height a node needs to show its preview at `width`, used to grow it once. */
-export function preferredPreviewHeight(node, preview) {
-  const img = preview.images[0];
-  if (!img) return 0;
-  const [iw, ih] = naturalSize(img);
-  const n = preview.images.length;
+function preferredPreviewHeight(node, preview) {
+  const pieces = piecesOf(preview.images);
+  if (!pieces.length) return 0;
+  const { w: iw, h: ih } = pieces[0];
+  const n = pieces.length;
   const width = node.size[0] - 24;
   const perRow = n <= 4 ? n : Math.ceil(Math.sqrt(n * 1.6));
   const rows = Math.ceil(n / perRow);

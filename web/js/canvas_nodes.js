@@ -60,12 +60,11 @@ export function nodeClassFor({ LGraphNode, RenderShape }, contract, surface) {
       drawDecorations(this, ctx, canvas?.low_quality);
     }
 
-    onDrawBackground(ctx) {
-      drawPreview(this, ctx, surface.canvas.low_quality);
-    }
-
+    // The preview is painted here, under the widgets: litegraph lays the widgets out for this
+    // frame just before, so the preview always starts below them (even on a node never drawn before).
     // Zoomed far out, widgets and sockets are specks: skip them so big graphs pan smoothly.
     drawWidgets(ctx, options) {
+      drawPreview(this, ctx, surface.canvas.low_quality);
       if (surface.canvas.ds.scale >= FAR_ZOOM) super.drawWidgets(ctx, options);
     }
 

@@ -419,6 +419,7 @@ class Editor {
     this.surface.addEventListener("change", () => this.onChange());
     this.surface.addEventListener("status", (e) => toast(e.detail.message, e.detail.level));
     this.surface.addEventListener("hover", (e) => showTooltip(e.detail));
+    this.surface.addEventListener("preview-click", (e) => this.previews.open(e.detail.id));
     this.api.addEventListener("status", (e) => this.showConnection(e.detail.connected));
     this.api.addEventListener("preview", (e) => this.runState.handlePreview(e.detail));
     this.api.addEventListener("event", (e) => this.onServerEvent(e.detail));

@@ -2,9 +2,10 @@
 //
 // On the node: step previews while it runs (binary frames), pictures it wrote, keyframe
 // strips, the scene graph picture and the storyboard. In the Outputs panel: a <video> or
-// <audio> player per media file, and the same pictures larger. What to show is decided from
-// the output's socket type and summary (media_type, url, SCENE's nodes/links, SHOTS' shots),
-// never from the node type.
+// <audio> player per media file, and the same pictures larger; a node's thumbnails (strips of
+// FRAMES, IMAGEs) go there when its pictures are clicked. What to show is decided from the
+// output's socket type and summary (media_type, url, preview_url with preview_tiles, SCENE's
+// nodes/links, SHOTS' shots), never from the node type.
 
 import { el } from "./dialogs.js";
 import { formatSeconds } from "./canvas_draw.js";
@@ -16,6 +17,7 @@ export class Previews {
   constructor(surface, panelEl) {
     this.surface = surface;
     this.panel = panelEl;
+    this.thumbnails = new Map(); // node id → {title, runId, items: [{url, tiles, size, detail}]}
   }
 
   /** A diffusion step (or any progress picture) on the running node. */
@@ -30,6 +32,7 @@ export class Previews {
   showOutputs(node, outputs, files, runId) {
     const title = this.#title(node);
     const pictures = files.map((file) => this.#fileCard(title, file, outputs, runId)).filter(Boolean);
+    const thumbnails = [];
     let caption;
     for (const [name, summary] of Object.entries(outputs)) {
       const picture = pictureOf(summary);
@@ -38,9 +41,26 @@ export class Previews {
         caption = picture.caption;
         this.#card(title, name, picture.canvas, runId);
       }
-      for (const url of previewUrls(summary)) pictures.push(loadImage(url, () => this.surface.redraw()));
+      for (const thumb of thumbnailsOf(summary, name)) {
+        thumbnails.push(thumb);
+        pictures.push(loadImage(thumb.url, () => this.surface.redraw(), thumb));
+        caption ??= thumb.detail;
+      }
     }
+    if (thumbnails.length) this.thumbnails.set(node, { title, runId, items: thumbnails });
+    else this.thumbnails.delete(node);
     if (pictures.length) this.surface.setPreview(node, { images: pictures, caption });
+  }
+
+  /** The node's thumbnails, larger, at the top of the Outputs panel; false when it has none. */
+  open(node) {
+    const shown = this.thumbnails.get(node);
+    if (!shown) return false;
+    for (const item of [...shown.items].reverse()) {
+      this.#card(shown.title, item.detail, thumbnailElement(item), shown.runId, item.url);
+    }
+    this.panel.scrollTop = 0;
+    return true;
   }
 
   /** A player or picture card for one written file; returns what the node can draw (or null). */
@@ -110,11 +130,49 @@ function describeMedia(meta, file) {
   return parts.filter(Boolean).join(" · ");
 }
 
-/** URLs of pictures a summary offers (`preview`, `previews`, `thumbnails`): keyframe strips. */
-function previewUrls(summary) {
+/**
+ * Pictures a summary offers: the server's thumbnail (`preview_url`, with `preview_tiles` equal
+ * tiles side by side, e.g. a keyframe strip, and `preview_size` [w, h]) and URLs a node put in
+ * its own summary (`preview`, `previews`, `thumbnails`), as [{url, tiles, size, detail}].
+ */
+function thumbnailsOf(summary, name) {
   if (!summary || typeof summary !== "object") return [];
-  const found = [summary.preview, ...(summary.previews ?? []), ...(summary.thumbnails ?? [])];
-  return found.filter((u) => typeof u === "string" && (u.startsWith("/") || u.startsWith("data:image/")));
+  const urls = [summary.preview_url, summary.preview, ...(summary.previews ?? []), ...(summary.thumbnails ?? [])];
+  return urls
+    .filter((u) => typeof u === "string" && (u.startsWith("/") || u.startsWith("data:image/")))
+    .map((url) => ({
+      url,
+      tiles: url === summary.preview_url ? Math.max(1, summary.preview_tiles ?? 1) : 1,
+      size: url === summary.preview_url && Array.isArray(summary.preview_size) ? summary.preview_size : null,
+      detail: [name, describeValue(summary)].filter(Boolean).join(" · "),
+    }));
+}
+
+/** "40 frames · 3.3 s · 3 shots" for FRAMES, "1024×300" for a picture (an array's shape). */
+function describeValue(summary) {
+  const shape = Array.isArray(summary.shape) ? summary.shape : null;
+  if (summary.type === "FRAMES" && shape) {
+    const shots = (summary.cuts?.length ?? 0) + 1;
+    const parts = [`${shape[0]} frames`, summary.duration ? formatSeconds(summary.duration) : "", shots > 1 ? `${shots} shots` : ""];
+    return parts.filter(Boolean).join(" · ");
+  }
+  return shape && shape.length >= 2 ? `${shape[1]}×${shape[0]}` : "";
+}
+
+/** A thumbnail for the Outputs panel: a strip's tiles as a grid (each tile a window onto the strip), else the picture. */
+function thumbnailElement({ url, tiles, size }) {
+  if (tiles <= 1) return el("img", { src: url, alt: "" });
+  const grid = el("div", { class: "strip-grid" });
+  const aspect = size ? `${size[0] / tiles} / ${size[1]}` : "16 / 9";
+  for (let i = 0; i < tiles; i++) {
+    const tile = el("div", { class: "strip-tile" });
+    tile.style.aspectRatio = aspect;
+    tile.style.backgroundImage = `url("${url}")`;
+    tile.style.backgroundSize = `${tiles * 100}% 100%`;
+    tile.style.backgroundPosition = `${(i / (tiles - 1)) * 100}% 0`;
+    grid.append(tile);
+  }
+  return grid;
 }
 
 /** A drawn picture for structured values: SCENE (node-link graph) and SHOTS (shot list). */
@@ -129,10 +187,13 @@ function pictureOf(summary) {
   return null;
 }
 
-function loadImage(url, onload) {
+/** An <img> for `url`; `tiles` > 1 marks a strip of equal pictures, `size` [w, h] sizes it before it loads. */
+function loadImage(url, onload, { tiles = 1, size = null } = {}) {
   const img = new Image();
   img.decoding = "async";
   img.onload = onload;
+  if (tiles > 1) img.rgTiles = tiles;
+  if (size) [img.width, img.height] = size;
   img.src = url;
   return img;
 }
