@@ -76,6 +76,7 @@ def _resources(models: object):
             cache_bytes=config.cache_bytes,
             cpu_workers=config.cpu_workers,
             models=models,
+            disk_cache=config.results_dir,
         )
         hub = Hub(config.limits.ws_queue, config.limits.max_ws_message)
         worker = Worker(

@@ -33,7 +33,7 @@ class Config:
     """Where the server listens and keeps its files.
 
     ``data_dir`` holds the SQLite queue/history (``reelgraph.db``), the workflow library
-    (``workflows/``), uploads (``input/``) and scratch space (``temp/``). ``extra_nodes``
+    (``workflows/``), uploads (``input/``), scratch space (``temp/``) and persisted results (``results/``). ``extra_nodes``
     names extra node modules to register (tests use it for stub nodes); by default it comes
     from the ``REELGRAPH_EXTRA_NODES`` environment variable (comma-separated module names).
     """
@@ -65,6 +65,11 @@ class Config:
     @property
     def temp_dir(self) -> Path:
         return Path(self.data_dir) / "temp"
+
+    @property
+    def results_dir(self) -> Path:
+        """Persisted results of expensive nodes (diffusion), kept across restarts."""
+        return Path(self.data_dir) / "results"
 
     @property
     def loopback(self) -> bool:
