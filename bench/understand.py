@@ -26,31 +26,8 @@ from nodes.scene.build import build_scene
 from nodes.scene.plan import plan_shots
 from nodes.style.builtin import builtin_vector
 from nodes.text.pipeline import analyse, pipeline
-
-DATA = ROOT / "tests" / "data"
-TOKYO = (
-    "A stylish woman walks down a Tokyo street filled with warm glowing neon signs. She's rocking a black leather "
-    "jacket, a long red dress, and black boots. Her sunglasses and red lipstick add to her chic look. She walks "
-    "confidently, like she owns the city. The street is wet from rain, and it reflects the colorful lights. Lots "
-    "of people are out and about."
-)
-
-
-def gold(name: str) -> list[list[tuple[str, str]]]:
-    out = []
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            out.append([tuple(item.rsplit("/", 1)) for item in line.split()])
-    return out
-
-
-def detokenize(words: list[str]) -> str:
-    text = ""
-    for w in words:
-        if text and not (w in ",.;:!?" or w.startswith("'") or w == "-" or text.endswith("-")):
-            text += " "
-        text += w
-    return text
+from tests.text_gold import TOKYO, detokenize
+from tests.text_gold import load_gold as gold
 
 
 def per_prompt_ms(fn: Callable[[str], object], prompts: list[str], repeat: int) -> list[float]:

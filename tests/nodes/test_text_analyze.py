@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from nodes.text.analyze import MAX_ANALYZE_CHARS, AnalyzeParams, analyze
 from nodes.text.doc import Doc
 from nodes.text.pipeline import analyse, installed_model, pipeline, resolve_backend
 from server.engine.errors import NodeInputError
-
-DATA = Path(__file__).parent.parent / "data"
-TOKYO = (
-    "A stylish woman walks down a Tokyo street filled with warm glowing neon signs. She's rocking a black leather "
-    "jacket, a long red dress, and black boots. Her sunglasses and red lipstick add to her chic look. She walks "
-    "confidently, like she owns the city. The street is wet from rain, and it reflects the colorful lights. Lots "
-    "of people are out and about."
-)
-
-
-def load_gold(name: str) -> list[list[tuple[str, str]]]:
-    sentences = []
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            sentences.append([tuple(item.rsplit("/", 1)) for item in line.split()])
-    return sentences
-
-
-def detokenize(words: list[str]) -> str:
-    """The prompt as typed: no space before punctuation, clitics or around hyphens."""
-    text = ""
-    for w in words:
-        if text and not (w in ",.;:!?" or w.startswith("'") or w == "-" or text.endswith("-")):
-            text += " "
-        text += w
-    return text
+from tests.text_gold import TOKYO, detokenize, load_gold
 
 
 def accuracy(name: str) -> tuple[float, int, list[str]]:
