@@ -17,6 +17,8 @@ from .lens import MARGIN, Lens, StageGeometry
 
 MIN_ZOOM = 1.0 / MARGIN
 MAX_ZOOM = 4.0
+# The shot planner frames a standing subject as if it spanned these stage rows (nodes/scene/plan.py).
+PLANNED_TOP, PLANNED_BOTTOM = 0.30, 0.90
 
 EASINGS: dict[str, Callable[[float], float]] = {
     "linear": lambda u: u,
@@ -68,14 +70,32 @@ def shot_progress(shot: Shot, t: float) -> float:
     return EASINGS.get(shot.camera.easing, EASINGS["ease_in_out"])(u)
 
 
-def view_at(shot: Shot, t: float, track_u: float | None = None, margin_x: float = MARGIN) -> View:
+def on_subject(v: float, zoom: float, figure: tuple[float, float]) -> float:
+    """Move a planned row ``v`` onto the subject as actually placed (``figure`` = its top and
+    bottom stage rows), fully for close framings and not at all for the wide view, so that a
+    tilt "down her outfit" travels from her face to her boots wherever she stands."""
+    top, bottom = figure
+    actual = top + (v - PLANNED_TOP) / (PLANNED_BOTTOM - PLANNED_TOP) * (bottom - top)
+    weight = min(1.0, max(0.0, zoom - 1.0))
+    return v + (actual - v) * weight
+
+
+def view_at(
+    shot: Shot,
+    t: float,
+    track_u: float | None = None,
+    margin_x: float = MARGIN,
+    figure: tuple[float, float] | None = None,
+) -> View:
     """The camera view of ``shot`` at time ``t``; ``track_u`` is the subject's stage x when tracking
-    (on a stage ``margin_x`` wide views across)."""
+    (on a stage ``margin_x`` wide views across); ``figure`` the subject's top and bottom stage rows."""
     cam = shot.camera
     e = shot_progress(shot, t)
     (u0, v0), (u1, v1) = cam.start.center, cam.end.center
     u, v = u0 + (u1 - u0) * e, v0 + (v1 - v0) * e
     zoom = cam.start.zoom + (cam.end.zoom - cam.start.zoom) * e
+    if figure is not None:
+        v = on_subject(v, zoom, figure)
     if cam.move == "track" and track_u is not None:
         u = track_u
     elif margin_x != MARGIN:  # the planner's framing is relative to a standard stage

@@ -137,11 +137,15 @@ class RenderPlan:
         return self.view_at(setup, t)
 
     def view_at(self, setup: ShotSetup, t: float) -> View:
-        track = None
-        if setup.subject is not None and setup.shot.camera.move == "track":
-            x, _ = setup.lens.point(*setup.subject.route.at(t))
-            track = x / setup.geometry.width
-        return view_at(setup.shot, t, track, setup.geometry.margin_x)
+        track = figure = None
+        if setup.subject is not None:
+            x, y, z = setup.subject.route.at(t)
+            column, feet = setup.lens.point(x, y, z)
+            _, head = setup.lens.point(x, y + setup.subject.actor.height, z)
+            figure = (head / setup.geometry.height, feet / setup.geometry.height)
+            if setup.shot.camera.move == "track":
+                track = column / setup.geometry.width
+        return view_at(setup.shot, t, track, setup.geometry.margin_x, figure)
 
     def frame_lens(self, index: int) -> Lens:
         return self.view(index).lens(self.setups[self.shot_index(index)].geometry)
