@@ -81,9 +81,9 @@ def build_network() -> Any:
     return IFNetLite().eval()
 
 
-def expected_shapes() -> dict[str, tuple[int, ...]]:
+def expected_shapes(net: Any = None) -> dict[str, tuple[int, ...]]:
     """Tensor names and shapes a weights file must hold."""
-    return {k: tuple(v.shape) for k, v in build_network().state_dict().items()}
+    return {k: tuple(v.shape) for k, v in (net or build_network()).state_dict().items()}
 
 
 def load_network(model_path: str) -> Any:
@@ -105,7 +105,7 @@ def load_network(model_path: str) -> Any:
     except (SafetensorError, OSError, ValueError) as exc:
         raise NodeInputError("model_path", f"cannot read {path} as safetensors: {exc}") from exc
     net = build_network()
-    expected = {k: tuple(v.shape) for k, v in net.state_dict().items()}
+    expected = expected_shapes(net)
     got = {k: tuple(v.shape) for k, v in state.items()}
     if got != expected:
         missing = sorted(set(expected) - set(got))[:5]

@@ -93,15 +93,6 @@ def capsule(img: np.ndarray, p0: np.ndarray, p1: np.ndarray, r0: float, r1: floa
         poly(img, capsule_points(p0, p1, r0, r1), colour)
 
 
-def vertical_gradient(height: int, width: int, stops: list[tuple[float, tuple]]) -> np.ndarray:
-    """A float32 (H, W, 3) gradient through ``stops`` of (row fraction, colour)."""
-    rows = np.linspace(0.0, 1.0, height)
-    pos = np.array([s[0] for s in stops])
-    cols = np.array([s[1] for s in stops], np.float32)
-    grad = np.stack([np.interp(rows, pos, cols[:, c]) for c in range(3)], 1).astype(np.float32)
-    return np.repeat(grad[:, None, :], width, axis=1)
-
-
 _SPRITE: np.ndarray | None = None
 
 

@@ -183,11 +183,6 @@ class Look:
         """The on-screen colour of a moving thing's surface: lit, then graded like the stage."""
         return self.grade.colour(self.lit(rgb, glow))
 
-    def fogged(self, rgb: RGB, distance: float) -> RGB:
-        """Blend a graded colour toward the graded fog colour with distance in metres."""
-        amount = self.haze(distance)
-        return rgb if amount <= 0.003 else mix(rgb, self.grade.colour(self.fog_rgb), amount)
-
     def haze(self, distance: float) -> float:
         reach = 260.0 - 230.0 * self.fog
         return float(min(0.92, 1.0 - np.exp(-max(distance, 0.0) / reach))) * (0.35 + 0.65 * self.fog)

@@ -147,9 +147,6 @@ class RenderPlan:
                 track = column / setup.geometry.width
         return view_at(setup.shot, t, track, setup.geometry.margin_x, figure)
 
-    def frame_lens(self, index: int) -> Lens:
-        return self.view(index).lens(self.setups[self.shot_index(index)].geometry)
-
     # --- placement ----------------------------------------------------------------------
     def setup(self, shot: Shot) -> ShotSetup:
         main, geometry = self.mains[shot.index]

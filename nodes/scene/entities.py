@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from nodes.text import lexicon
 from nodes.text.doc import Doc, Token
 
-from .mentions import PRONOUNS_FEMALE, PRONOUNS_MALE, PRONOUNS_PLURAL, PRONOUNS_THING, Attr, Mention, add_attr
+from .mentions import PRONOUNS, PRONOUNS_FEMALE, PRONOUNS_MALE, PRONOUNS_THING, Attr, Mention, add_attr
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl"})
 ROLE_SUBJECT = SUBJECT_DEPS | {"ROOT"}  # a verbless fragment's head noun is what it is about
@@ -69,7 +69,7 @@ def resolve(doc: Doc, mentions: list[Mention]) -> Resolution:
 
 
 def _is_pronoun(t: Token) -> bool:
-    return t.pos == "PRON" and t.text.lower() in (PRONOUNS_FEMALE | PRONOUNS_MALE | PRONOUNS_THING | PRONOUNS_PLURAL)
+    return t.pos == "PRON" and t.text.lower() in PRONOUNS
 
 
 def _merge_or_new(m: Mention, entities: dict[str, EntityInfo], by_lemma: dict[str, str]) -> str:

@@ -271,5 +271,3 @@ class FactFinder:
                 )
 
 
-def find_facts(doc: Doc, res: Resolution) -> list[Relation]:
-    return FactFinder(doc, res).run()

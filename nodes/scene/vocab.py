@@ -35,7 +35,6 @@ SLOW_ADVERBS = _words("slowly gently leisurely lazily calmly gradually softly ca
 
 WEAR_VERBS = _words("wear rock sport don dress model")
 POSSESSION_VERBS = _words("own have possess")
-CARRY_VERBS = _words("hold carry grip clutch wield")
 
 # prepositions that place the subject relative to something (relation kind "spatial")
 SPATIAL_PREPS = _words(
@@ -82,7 +81,6 @@ NIGHT_CUES = _words(
 )
 DAY_CUES = _words("sunlight sunlit sunny sunshine daylight noon midday")
 
-CROWD_WORDS = _words("crowd crowded busy bustling packed throng lots many thousands hundreds people")
 EMPTY_WORDS = _words("empty deserted lone lonely alone solitary quiet abandoned")
 
 # audio cue -> words (lemmas) that suggest it
