@@ -190,6 +190,13 @@ class Timeline:
     def of_kind(self, kind: str) -> list[TimelineEvent]:
         return [e for e in self.events if e.kind == kind]
 
+    def summary(self) -> dict[str, Any]:
+        """Counts by kind (a minute of crowd footsteps is thousands of events; ``to_json`` has them)."""
+        counts: dict[str, int] = {}
+        for e in self.events:
+            counts[e.kind] = counts.get(e.kind, 0) + 1
+        return {"type": "TIMELINE", "duration": self.duration, "events": len(self.events), "kinds": counts}
+
     def to_json(self) -> dict[str, Any]:
         return {"duration": self.duration, "events": [e.to_json() for e in self.events]}
 

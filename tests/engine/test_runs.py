@@ -308,3 +308,17 @@ def test_wide_fan_out_completes(run, width):
     links = [["v", "out", f"a{i}", "a"] for i in range(width)] + [[f"a{i}", "out", f"s{i}", "a"] for i in range(width)]
     result = run(workflow(nodes, links))
     assert [result.values[f"s{i}"]["out"] for i in range(width)] == list(range(width))
+
+
+def test_timeline_events_are_summarised_but_print_in_full():
+    from nodes.datatypes import Timeline, TimelineEvent
+    from server.engine import describe
+
+    timeline = Timeline(2.0, tuple(TimelineEvent(i / 10, "footstep" if i % 3 else "flicker") for i in range(20)))
+    assert describe(timeline) == {
+        "type": "TIMELINE",
+        "duration": 2.0,
+        "events": 20,
+        "kinds": {"flicker": 7, "footstep": 13},
+    }
+    assert len(describe(timeline, full=True)["events"]) == 20
