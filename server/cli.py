@@ -110,9 +110,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     targets = choose_targets(workflow, registry, args.only, [node for node, _ in prints])
     disk_cache = None if args.no_disk_cache else Path(args.cache_dir)
     engine = Engine(registry, output_dir=Path(args.output_dir), models=_model_manager(), disk_cache=disk_cache)
-    problems = engine.validate(workflow, targets)
-    if problems:
-        raise WorkflowInvalid(problems)
     reporter = Reporter(enabled=not args.quiet)
     result = run_cancellable(engine, workflow, targets, reporter)
     reporter.summary(result, workflow)
