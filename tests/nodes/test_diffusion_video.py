@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from nodes.datatypes import Frames
+from nodes.diffusion.timing import shot_span
 from nodes.diffusion.video import VideoParams, video_diffuse
 from server.engine.context import NodeContext
 from server.engine.errors import NodeInputError
@@ -82,6 +83,13 @@ def test_animatediff_repaints_the_animatic(ctx: NodeContext, manager: ModelManag
 
 def test_wan_goes_from_the_first_to_the_last_frame_of_each_shot(ctx: NodeContext, manager: ModelManager) -> None:
     frames_used(ctx, manager, "wan_flf2v", 16, 5)
+    layout = animatic(count=16, size=32)
+    lasts = [shot_span(layout, i, shot, len(PLAN.shots))[1] for i, shot in enumerate(PLAN.shots)]
+    changed = layout.to_array().copy()
+    changed[lasts] = 255 - changed[lasts]  # only each shot's last frame differs
+    a = video(ctx, manager, "wan_flf2v", 16, 5, frames=layout)
+    b = video(ctx, manager, "wan_flf2v", 16, 5, frames=Frames.from_array(changed, fps=layout.fps))
+    assert not np.array_equal(a.to_array(), b.to_array()), "the last frame of each shot must steer the clip"
 
 
 def test_ltx_takes_keyframes_at_frame_indices(ctx: NodeContext, manager: ModelManager) -> None:
