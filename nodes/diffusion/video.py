@@ -48,7 +48,7 @@ class VideoParams(BaseModel):
     clip_frames: int = Param(
         0,
         description="Frames per clip; 0 = the shot's duration at fps (text alone: the "
-        "model's native length). Rounded to what the model accepts (e.g. 4k+1 for Wan).",
+        "model's native length). Rounded to the nearest length the model accepts (e.g. 4k+1 for Wan).",
         ge=0,
         le=1024,
     )
@@ -141,7 +141,7 @@ def _frame_count(pipe: Any, params: VideoParams, shot: Shot | None) -> int:
         count = max(1, round(shot.duration * params.fps))
     else:
         count = call_default(pipe, "num_frames") or 16
-    return max(1, (count - 1) // ratio * ratio + 1)
+    return max(1, (count - 1 + (ratio - 1) // 2) // ratio * ratio + 1)  # the nearest length it accepts (ties down)
 
 
 def _base_call(

@@ -20,6 +20,8 @@ from typing import Literal
 import numpy as np
 
 Quality = Literal["fast", "balanced", "quality"]
+DIS_MIN_SIDE = 12  # OpenCV's DIS refuses images with both sides under this
+MIN_FLOW_SIDE = 32  # below this, flow at a reduced size has too few pixels to track anything
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class DisInterpolator:
 
     def prepare(self, f0: np.ndarray, f1: np.ndarray) -> FlowPair:
         g0, g1 = self._grey(f0), self._grey(f1)
+        if max(g0.shape) < DIS_MIN_SIDE:  # too small to find motion in: in-betweens are plain blends
+            still = np.zeros((*g0.shape, 2), np.float32)
+            return FlowPair(f0, f1, still, still)
         return FlowPair(f0, f1, self._dis.calc(g0, g1, None), self._dis.calc(g1, g0, None))
 
     def synthesize(self, pair: FlowPair, ts: list[float]) -> list[np.ndarray]:
@@ -67,7 +72,7 @@ class DisInterpolator:
     def _at(self, pair: FlowPair, t: float) -> np.ndarray:
         import cv2
 
-        s = 1.0 / self.preset.scale  # flow-resolution pixels → full-resolution pixels
+        s = pair.f0.shape[1] / pair.flow01.shape[1]  # flow-resolution pixels → full-resolution pixels
         ft0 = cv2.addWeighted(pair.flow01, -(1 - t) * t * s, pair.flow10, t * t * s, 0.0)
         ft1 = cv2.addWeighted(pair.flow01, (1 - t) ** 2 * s, pair.flow10, -t * (1 - t) * s, 0.0)
         w0 = self._warp(pair.f0, ft0)
@@ -88,11 +93,11 @@ class DisInterpolator:
         import cv2
 
         grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
-        if self.preset.scale == 1.0:
-            return grey
         h, w = grey.shape
-        size = (max(8, round(w * self.preset.scale)), max(8, round(h * self.preset.scale)))
-        return cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
+        scale = self.preset.scale
+        if scale == 1.0 or min(w, h) * scale < MIN_FLOW_SIDE:  # small frames: flow at full size
+            return grey
+        return cv2.resize(grey, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
 
     def _grid(self, h: int, w: int) -> np.ndarray:
         if (h, w) not in self._grids:

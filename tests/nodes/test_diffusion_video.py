@@ -61,6 +61,7 @@ def test_one_clip_from_text_and_determinism_per_seed(ctx: NodeContext, manager: 
 
 def test_frame_counts_follow_the_model_and_the_shot_durations(ctx: NodeContext, manager: ModelManager) -> None:
     assert video(ctx, manager, "wan", 16, 7, text="rain").count == 5  # Wan makes 4k+1 frames
+    assert video(ctx, manager, "wan", 16, 8, text="rain").count == 9  # the nearest 4k+1, not always fewer
     long_shots = shot_plan("one", "two", seconds=0.75)
     out = video(ctx, manager, "wan", 16, 0, shots=long_shots, fps=12)  # 0.75 s at 12 fps = 9 frames
     assert out.count == 18 and out.cuts == (9,)

@@ -250,3 +250,16 @@ def test_odd_sizes_keep_their_shape(ctx) -> None:
         params = InterpolateParams(multiplier=3, quality=quality, cut_detection="off")
         out = interpolate(ctx, params, frames=Frames.from_array(src, 24))["frames"].to_array()
         assert out.shape == (9, 37, 45, 3)
+
+
+@pytest.mark.parametrize("side", [8, 16, 24])
+def test_thumbnail_sizes_interpolate(ctx, side: int) -> None:
+    """Tiny frames (previews, tiny test models) are below DIS's minimum once halved: the flow
+    runs at full size, or not at all under 12 px, and in-betweens still fall between the frames."""
+    src = panning(3, (1.0, 0.5), h=side, w=side)
+    for quality in ("fast", "balanced"):
+        params = InterpolateParams(multiplier=2, quality=quality, cut_detection="off")
+        out = interpolate(ctx, params, frames=Frames.from_array(src, 16))["frames"].to_array()
+        assert out.shape == (6, side, side, 3)
+        low, high = np.minimum(src[0], src[1]).astype(int), np.maximum(src[0], src[1]).astype(int)
+        assert np.mean((out[1] >= low - 24) & (out[1] <= high + 24)) > 0.9
