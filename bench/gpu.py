@@ -73,6 +73,12 @@ def main() -> int:
         print("no CUDA device: skipped")
         return 0
     device = "cuda" if torch.cuda.is_available() and not args.smoke else "cpu"
+    if args.smoke:  # the tiny tokenizers truncate the long prompt on every call: not news
+        from diffusers.utils import logging as diffusers_logging
+        from transformers.utils import logging as transformers_logging
+
+        diffusers_logging.set_verbosity_error()
+        transformers_logging.set_verbosity_error()
     dtype = torch.bfloat16 if device == "cuda" else torch.float32
     rows = []
     for name in args.only.split(","):
