@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where expensive results (diffusion keyframes, video, sound) persist across runs (default: %(default)s)",
     )
     run.add_argument("--no-disk-cache", action="store_true", help="keep results in memory only")
+    add_gpu_memory_option(run)
     run.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
     run.set_defaults(handler=cmd_run)
@@ -97,12 +98,39 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", default=None, help="access token (generated when binding beyond loopback)")
     serve.add_argument("--data-dir", default="data", help="queue, history, workflow library, uploads")
     serve.add_argument("-o", "--output-dir", default="output")
+    add_gpu_memory_option(serve)
     serve.set_defaults(handler=cmd_serve)
     return parser
 
 
 # -- run -------------------------------------------------------------------------------
+def add_gpu_memory_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gpu-memory",
+        type=float,
+        default=None,
+        metavar="GIB",
+        help="GPU memory models may keep resident (default: 85%% of the card); bigger models are offloaded "
+        "to RAM between uses (also $REELGRAPH_GPU_MEMORY)",
+    )
+
+
+def apply_gpu_memory(args: argparse.Namespace) -> None:
+    """Hand ``--gpu-memory`` to the process-wide model manager (built on first use) through its
+    environment setting, checked here so that a bad value is a usage error, not a failed node."""
+    from server.models.manager import GPU_MEMORY_ENV, gpu_budget_from_env
+
+    if args.gpu_memory is not None:
+        os.environ[GPU_MEMORY_ENV] = str(args.gpu_memory)
+    try:
+        gpu_budget_from_env()
+    except ValueError as exc:
+        message = str(exc) if args.gpu_memory is None else str(exc).replace(f"${GPU_MEMORY_ENV}", "--gpu-memory")
+        raise UsageError(message) from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    apply_gpu_memory(args)
     registry = discover_registry()
     workflow = Workflow.load(args.workflow)
     apply_overrides(workflow, args.overrides)
@@ -285,6 +313,7 @@ def _param_kind(prop: dict) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    apply_gpu_memory(args)
     try:
         from server.app import Config, serve
     except ImportError as exc:  # pragma: no cover - only before the server package exists

@@ -85,6 +85,13 @@ def test_set_on_a_missing_node_is_refused(tmp_path):
     assert out.returncode == 2 and "no node 'nope'" in out.stderr
 
 
+def test_gpu_memory_must_be_a_positive_size(tmp_path):
+    out = cli("run", str(write(tmp_path, CHAIN)), "--gpu-memory", "0")
+    assert out.returncode == 2 and "--gpu-memory='0.0': must be more than 0 GiB" in out.stderr
+    ok = cli("run", str(write(tmp_path, CHAIN)), "--gpu-memory", "12.5", "-q")
+    assert ok.returncode == 0, ok.stderr
+
+
 def test_only_runs_the_chosen_node_and_its_inputs(tmp_path):
     out = cli("run", str(write(tmp_path, CHAIN)), "--only", "v", "--print", "v.out", "-q")
     assert out.returncode == 0 and json.loads(out.stdout) == 2

@@ -1,4 +1,4 @@
-"""The ``audio.speech`` node: text to speech with eSpeak NG, or a local VITS / MMS-TTS model."""
+"""The ``audio.speech`` node: text to speech with eSpeak NG, or a VITS / MMS-TTS model."""
 
 from __future__ import annotations
 
@@ -22,14 +22,15 @@ DEFAULT_RATE = 165
 class SpeechParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     backend: Literal["espeak", "vits"] = Param(
-        "espeak", description="'espeak': eSpeak NG, any CPU, no model. 'vits': a local VITS/MMS-TTS model folder."
+        "espeak", description="'espeak': eSpeak NG, any CPU, no model. 'vits': a VITS/MMS-TTS model (model_path)."
     )
     voice: str = Param("en-us", description="eSpeak voice, e.g. en-us, en-gb, de, fr, es, ja (espeak only).")
     rate: int = Param(DEFAULT_RATE, description="Speaking rate in words per minute (VITS: relative to 165).", ge=80,
                       le=450)  # fmt: skip
     pitch: int = Param(50, description="Voice pitch, 0–99 (espeak only).", ge=0, le=99)
-    model_path: str = Param("", description="Folder of a VITS/MMS-TTS model (config.json, weights, vocab.json).",
-                            widget="file")  # fmt: skip
+    model_path: str = Param("", description="A VITS/MMS-TTS model: a save_pretrained folder or a hub id already in "
+                            "the local cache, e.g. facebook/mms-tts-eng. Nothing is downloaded.",
+                            widget="model", model_kinds=("speech",))  # fmt: skip
     device: Literal["auto", "cpu", "cuda"] = Param("auto", description="Where VITS runs.", advanced=True)
     seed: int = Param(0, description="VITS draws durations and prosody from noise; same seed, same voice.", ge=0,
                       le=MAX_SEED, widget="seed")  # fmt: skip
@@ -37,7 +38,7 @@ class SpeechParams(BaseModel):
     sample_rate: Literal[16000, 22050, 24000, 44100, 48000] = Param(48000, description="Output samples per second.")
 
 
-def speak(params: SpeechParams, text: str) -> tuple[np.ndarray, int]:
+def speak(ctx: NodeContext, params: SpeechParams, text: str) -> tuple[np.ndarray, int]:
     """Mono samples and their rate from the chosen backend; backend errors become NodeInputErrors."""
     if params.backend == "espeak":
         from .espeak import EspeakError, UnknownVoice, synthesize
@@ -50,13 +51,21 @@ def speak(params: SpeechParams, text: str) -> tuple[np.ndarray, int]:
             raise NodeInputError("backend", str(exc)) from exc
         return samples, sr
     if not params.model_path.strip():
-        raise NodeInputError("model_path", "backend 'vits' needs model_path: a local VITS/MMS-TTS model folder")
+        raise NodeInputError("model_path", "backend 'vits' needs model_path: a VITS/MMS-TTS folder or cached hub id")
+    from server.models import DeviceUnavailable, ModelError, ModelManager, OutOfMemory, default_manager
+
     from .vits import VitsError
     from .vits import synthesize as vits_synthesize
 
+    manager = ctx.models if isinstance(ctx.models, ModelManager) else default_manager()
+    rate = params.rate / DEFAULT_RATE
     try:
-        return vits_synthesize(text, params.model_path, params.seed, params.rate / DEFAULT_RATE, params.device)
-    except VitsError as exc:
+        return vits_synthesize(text, params.model_path.strip(), params.seed, rate, params.device, manager)
+    except DeviceUnavailable as exc:
+        raise NodeInputError("device", str(exc)) from exc
+    except OutOfMemory:
+        raise  # the manager has unloaded everything; not a problem with the parameters
+    except (ModelError, VitsError) as exc:
         raise NodeInputError("model_path", str(exc)) from exc
 
 
@@ -71,13 +80,13 @@ def speak(params: SpeechParams, text: str) -> tuple[np.ndarray, int]:
 )
 def speech(ctx: NodeContext, params: SpeechParams, *, text: str) -> dict:
     """Narration or dialogue from text: eSpeak NG out of the box (bundled by the espeakng-loader
-    wheel, no root needed), or a VITS/MMS-TTS model from a local folder."""
+    wheel, no root needed), or a VITS/MMS-TTS model through the model manager."""
     if not isinstance(text, str) or not text.strip():
         raise NodeInputError("text", "the text to speak is empty; connect a prompt or type some words")
     if len(text) > MAX_TEXT:
         raise NodeInputError("text", f"the text is {len(text):,} characters; speak at most {MAX_TEXT:,} at a time")
     ctx.progress(0, 2)
-    samples, sr = speak(params, text.strip())
+    samples, sr = speak(ctx, params, text.strip())
     if samples.size == 0 or not np.isfinite(samples).all():
         raise NodeInputError("text", f"the {params.backend} backend produced no usable audio for this text")
     out = resample(normalise_peak(samples.astype(np.float32), -3.0)[:, None], sr, params.sample_rate)

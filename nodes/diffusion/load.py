@@ -28,7 +28,8 @@ class LoadParams(BaseModel):
         "",
         description="A folder written by save_pretrained, or a hub id (org/name) already in the local "
         "Hugging Face cache. Nothing is downloaded.",
-        widget="file",
+        widget="model",
+        model_kinds=("text2image", "image2image", "text2video", "image2video", "text2audio"),
     )
     kind: Literal["auto", "text2image", "image2image", "text2video", "image2video", "text2audio"] = Param(
         "auto",
@@ -39,6 +40,12 @@ class LoadParams(BaseModel):
         "auto", description="Weight precision; auto = bf16 on a GPU, fp32 on the CPU."
     )
     device: Literal["auto", "cpu", "cuda"] = Param("auto", description="Where to run; auto = the GPU if there is one.")
+    offload: Literal["auto", "off", "model"] = Param(
+        "auto",
+        description="Keep the weights in RAM and move each model (text encoder, denoiser, VAE) to the GPU only "
+        "while it runs: big models on small GPUs, a little slower. auto = only when the model does not fit "
+        "the GPU's memory budget.",
+    )
     attention: Literal[
         "default", "sdpa_flash", "sdpa_efficient", "sdpa_cudnn", "sdpa_math", "flash", "flash3", "sage", "xformers"
     ] = Param(
@@ -99,8 +106,17 @@ def load(ctx: NodeContext, params: LoadParams) -> dict:
         vae_slicing=params.vae_slicing,
     )
     try:
-        handle: ModelHandle = manager_of(ctx).load(
-            params.model, None if params.kind == "auto" else params.kind, dtype=params.dtype, device=params.device
+        manager = manager_of(ctx)
+        if params.offload == "model" and not manager.resolve_device(params.device).startswith("cuda"):
+            raise NodeInputError(
+                "offload", "offload moves models between RAM and a GPU, and this runs on the CPU: use auto or off"
+            )
+        handle: ModelHandle = manager.load(
+            params.model,
+            None if params.kind == "auto" else params.kind,
+            dtype=params.dtype,
+            device=params.device,
+            offload=params.offload,
         )
         with handle.use() as pipe:
             apply(pipe, options, handle.spec.device)  # unusable options fail here, on this node's widgets
@@ -115,12 +131,13 @@ def load(ctx: NodeContext, params: LoadParams) -> dict:
     except ModelError as exc:
         raise NodeInputError("model", str(exc)) from exc
     ctx.log.info(
-        "loaded %s as %s (%s) on %s in %s",
+        "loaded %s as %s (%s) on %s in %s%s",
         params.model,
         handle.class_name,
         handle.kind,
         handle.spec.device,
         handle.spec.dtype,
+        ", offloaded to RAM between uses" if handle.spec.offload != "off" else "",
     )
     ctx.progress(1, 1)
     return {"pipeline": handle.with_options(options)}

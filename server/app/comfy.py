@@ -8,6 +8,7 @@ reported as a :class:`Problem` with the node id, like every other validation err
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from server.engine.contract import NodeDef
@@ -124,12 +125,13 @@ def workflow_to_prompt(workflow: dict[str, Any], registry: Registry) -> dict[str
 
 
 # -- catalog → object_info --------------------------------------------------------------
-def object_info(registry: Registry) -> dict[str, Any]:
-    return {d.id: node_info(d) for d in registry.all()}
+def object_info(registry: Registry, models: Sequence[Any] | None = None) -> dict[str, Any]:
+    return {d.id: node_info(d, models) for d in registry.all()}
 
 
-def node_info(d: NodeDef) -> dict[str, Any]:
-    """One node in ComfyUI's ``/object_info`` shape."""
+def node_info(d: NodeDef, models: Sequence[Any] | None = None) -> dict[str, Any]:
+    """One node in ComfyUI's ``/object_info`` shape. ``models`` (``server.models.ModelEntry``s)
+    turns each ``widget="model"`` parameter into a combo of the loadable models of its kinds."""
     schema = d.param_schema
     defs = schema.get("$defs", {})
     required: dict[str, Any] = {}
@@ -139,6 +141,8 @@ def node_info(d: NodeDef) -> dict[str, Any]:
         (optional if sock.optional else required)[name] = spec
     for name, prop in (schema.get("properties") or {}).items():
         required[name] = widget_spec(prop, defs)
+        if prop.get("widget") == "model" and models is not None:
+            required[name] = model_combo(required[name][1], prop.get("model_kinds") or [], models)
     return {
         "input": {"required": required, "optional": optional},
         "input_order": {"required": list(required), "optional": list(optional)},
@@ -185,6 +189,16 @@ def widget_spec(prop: dict[str, Any], defs: dict[str, Any]) -> list[Any]:
         if key in prop:
             options[key] = prop[key]
     return [kind, options]
+
+
+def model_combo(options: dict[str, Any], kinds: Sequence[str], models: Sequence[Any]) -> list[Any]:
+    """``[[model values...], options]``, as ComfyUI shows its checkpoint lists. Our server still
+    takes any path or hub id for the parameter; the list is what this machine has."""
+    choices = [m.value for m in models if m.loadable and (not kinds or m.kind in kinds)]
+    combo = {k: v for k, v in options.items() if k not in ("multiline", "default")}
+    if options.get("default") in choices:  # a blank default is no choice: ComfyUI then shows the first
+        combo["default"] = options["default"]
+    return [choices, combo]
 
 
 def _resolve(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:

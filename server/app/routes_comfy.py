@@ -17,6 +17,7 @@ from server.store import Run
 from .bodies import read_json_object
 from .comfy import is_workflow, node_info, object_info, prompt_to_workflow, workflow_to_prompt
 from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
+from .routes_native import available_models
 from .runs import check, checked_client_id, checked_run_id, notify_queue, submit, without_tracebacks
 from .system import system_stats
 
@@ -243,13 +244,16 @@ async def post_history(request: web.Request) -> web.Response:
 # -- catalog and system ------------------------------------------------------------------
 @_both("GET", "/object_info")
 async def get_object_info(request: web.Request) -> web.Response:
-    return web.json_response(object_info(request.app[REGISTRY]))
+    """Model parameters come as combos of the models on this machine, like ComfyUI's loaders."""
+    return web.json_response(object_info(request.app[REGISTRY], await available_models(request.app)))
 
 
 @_both("GET", "/object_info/{node_class}")
 async def get_object_info_one(request: web.Request) -> web.Response:
     definition = request.app[REGISTRY].get(request.match_info["node_class"])
-    return web.json_response({definition.id: node_info(definition)} if definition else {})
+    if definition is None:
+        return web.json_response({})
+    return web.json_response({definition.id: node_info(definition, await available_models(request.app))})
 
 
 @_both("GET", "/system_stats")

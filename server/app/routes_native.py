@@ -1,13 +1,17 @@
-"""The native JSON API (DESIGN §5): nodes, runs, the queue, the workflow library, system."""
+"""The native JSON API (DESIGN §5): nodes, runs, the queue, the workflow library, models, system."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from server.engine import WorkflowInvalid
 from server.engine.sockets import SOCKET_TYPES
+from server.models.catalog import ModelEntry, filter_models, find_models, hub_cache_dir, model_roots
 
 from .bodies import read_json_object
 from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
@@ -26,6 +30,7 @@ from .security import http_error
 from .system import system_info
 
 routes = web.RouteTableDef()
+log = logging.getLogger("reelgraph.server")
 
 
 # -- nodes ---------------------------------------------------------------------------
@@ -221,6 +226,41 @@ async def delete_workflow(request: web.Request) -> web.Response:
     if not _library(request).delete(name):
         raise http_error(web.HTTPNotFound, f"no workflow named {name!r} in the library")
     return web.json_response({"name": name, "deleted": True})
+
+
+# -- models --------------------------------------------------------------------------
+@routes.get("/api/models")
+async def list_models(request: web.Request) -> web.Response:
+    """``?kind=text2image&kind=...&family=sd`` → ``{models: [...], roots: [...], hub_cache}``: the
+    models on this machine (folders under the model roots, repos in the Hugging Face cache)."""
+    kinds = _query_list(request, "kind")
+    families = _query_list(request, "family")
+    roots, cache = model_places(request.app)
+    models = filter_models(await available_models(request.app), kinds, families)
+    return web.json_response(
+        {"models": [m.to_json() for m in models], "roots": [str(r) for r in roots], "hub_cache": str(cache)}
+    )
+
+
+def model_places(app: web.Application) -> tuple[list[Path], Path]:
+    """The model roots (``<data dir>/models``, ``$REELGRAPH_MODELS``) and the hub cache the loader reads."""
+    override = getattr(app[ENGINE].models, "cache_dir", None)
+    return model_roots(Path(app[CONFIG].data_dir).absolute()), Path(override) if override else hub_cache_dir()
+
+
+async def available_models(app: web.Application) -> list[ModelEntry]:
+    """Every model on this machine, listed off the event loop; an empty list if listing fails."""
+    roots, cache = model_places(app)
+    try:
+        return await asyncio.to_thread(find_models, roots, cache)
+    except Exception:  # listing is best effort: a broken disk must not break the editor
+        log.exception("listing the models failed")
+        return []
+
+
+def _query_list(request: web.Request, name: str) -> list[str]:
+    """``?name=a&name=b`` or ``?name=a,b``."""
+    return [v.strip() for raw in request.query.getall(name, []) for v in raw.split(",") if v.strip()]
 
 
 # -- system --------------------------------------------------------------------------

@@ -71,11 +71,13 @@ def Param(
     multiline: bool = False,
     widget: str | None = None,
     advanced: bool = False,
+    model_kinds: tuple[str, ...] | None = None,
 ) -> Any:
     """A widget parameter: a pydantic ``Field`` with the hints the editor needs.
 
-    ``widget`` names a special editor ("seed", "file", "color"); ``advanced`` folds the
-    widget away by default.
+    ``widget`` names a special editor ("seed", "file", "color", "model"); ``advanced`` folds the
+    widget away by default. ``model_kinds`` (with ``widget="model"``) lists the model kinds the
+    parameter accepts (``server.models.KINDS``), so that the model picker offers only those.
     """
     extra: dict[str, Any] = {}
     if step is not None:
@@ -86,6 +88,8 @@ def Param(
         extra["widget"] = widget
     if advanced:
         extra["advanced"] = True
+    if model_kinds:
+        extra["model_kinds"] = list(model_kinds)
     return Field(
         default,
         description=description,

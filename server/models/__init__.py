@@ -2,6 +2,7 @@
 memory budget, shares components, and recovers from out-of-memory. Imports no torch until
 a model is loaded."""
 
+from .catalog import ModelEntry, filter_models, find_models, hub_cache_dir, model_roots
 from .errors import (
     DeviceUnavailable,
     ModelError,
@@ -21,6 +22,7 @@ __all__ = [
     "KINDS",
     "DeviceUnavailable",
     "LoadSpec",
+    "ModelEntry",
     "ModelError",
     "ModelFiles",
     "ModelHandle",
@@ -34,5 +36,9 @@ __all__ = [
     "WrongModelKind",
     "classify",
     "default_manager",
+    "filter_models",
+    "find_models",
+    "hub_cache_dir",
+    "model_roots",
     "resolve",
 ]

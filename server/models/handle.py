@@ -22,10 +22,17 @@ class LoadSpec:
     kind: str
     device: str
     dtype: str
+    offload: str = "off"  # "model": weights stay in RAM, each model moves to the GPU while it runs
 
     @property
     def id(self) -> str:
-        return f"{self.source}|{self.kind}|{self.device}|{self.dtype}"
+        suffix = "" if self.offload == "off" else f"|offload={self.offload}"
+        return f"{self.source}|{self.kind}|{self.device}|{self.dtype}{suffix}"
+
+    @property
+    def home(self) -> str:
+        """Where the weights live between calls: the budget they count against."""
+        return "cpu" if self.offload != "off" else self.device
 
 
 @dataclass
@@ -55,6 +62,7 @@ class Entry:
             "kind": self.spec.kind,
             "device": self.spec.device,
             "dtype": self.spec.dtype,
+            "offload": self.spec.offload,
             "bytes": self.bytes,
             "last_used": round(self.last_used, 3),
             "shares_with": self.parent,
@@ -102,6 +110,7 @@ class ModelHandle:
             "kind": self.kind,
             "device": self.spec.device,
             "dtype": self.spec.dtype,
+            "offload": self.spec.offload,
             "bytes": self.bytes,
             "options": self.options.to_json(),
         }

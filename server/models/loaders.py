@@ -38,7 +38,9 @@ def load_transformers(files: ModelFiles, device: str, torch_dtype: Any) -> Trans
     return TransformersBundle(model, tokenizer)
 
 
-def load_pipeline(files: ModelFiles, device: str, dtype: str) -> Any:
+def load_pipeline(files: ModelFiles, device: str, dtype: str, offload: str = "off") -> Any:
+    """The pipeline on ``device``; with ``offload="model"`` its weights stay in RAM and each model
+    (text encoder, denoiser, VAE) moves to ``device`` only while it runs (accelerate hooks)."""
     import torch
     from diffusers.utils import logging as diffusers_logging
     from transformers.utils import logging as transformers_logging
@@ -54,4 +56,7 @@ def load_pipeline(files: ModelFiles, device: str, dtype: str) -> Any:
         files.path, dtype=torch_dtype, use_safetensors=True, local_files_only=True
     )
     pipeline.set_progress_bar_config(disable=True)
+    if offload == "model":
+        pipeline.enable_model_cpu_offload(device=device)
+        return pipeline
     return pipeline.to(device)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 import threading
 import time
@@ -37,6 +38,7 @@ from .sizes import estimate_bytes, module_bytes
 log = logging.getLogger("reelgraph.models")
 
 IN_MEMORY = "memory:"  # the path of a pipeline handed over with adopt()
+OFFLOAD_MODES = ("off", "model", "auto")
 
 
 class ModelManager:
@@ -47,24 +49,36 @@ class ModelManager:
         dtype: str | None = None,
         allow_downloads: bool = False,
         cache_dir: Path | None = None,
+        gpu_budget_bytes: int | None = None,
     ) -> None:
-        """``budget_bytes`` caps resident weights per device (default: 85% of GPU memory, half of RAM);
-        ``device``/``dtype`` are defaults for loads that say "auto"; ``cache_dir`` overrides the HF cache."""
+        """``budget_bytes`` caps resident weights per device (default: 85% of GPU memory, half of RAM),
+        ``gpu_budget_bytes`` only on GPUs (a shared card); ``device``/``dtype`` are defaults for loads
+        that say "auto"; ``cache_dir`` overrides the HF cache."""
         self.budget_bytes = budget_bytes
+        self.gpu_budget_bytes = gpu_budget_bytes
         self.default_device = device
         self.default_dtype = dtype
         self.allow_downloads = allow_downloads
         self.cache_dir = cache_dir
         self._entries: dict[str, Entry] = {}
         self._in_memory: dict[str, str] = {}  # path of an adopted pipeline -> its class name
+        self._hooked: dict[str, str] = {}  # offloaded root entry -> the pipeline whose hooks are on its modules
         self._state = threading.Lock()  # guards _entries; held only briefly
         self._loading = threading.RLock()  # one load at a time
 
     # -- loading -----------------------------------------------------------------------
     def load(
-        self, source: str, kind: str | None = None, *, dtype: str | None = None, device: str | None = None
+        self,
+        source: str,
+        kind: str | None = None,
+        *,
+        dtype: str | None = None,
+        device: str | None = None,
+        offload: str = "off",
     ) -> ModelHandle:
-        """Load (or reuse) ``source`` for ``kind`` (default: what the model natively does)."""
+        """Load (or reuse) ``source`` for ``kind`` (default: what the model natively does).
+        ``offload``: "off", "model" (weights in RAM, each model on the device only while it runs),
+        or "auto" (offload only when the model does not fit the device's budget)."""
         files = resolve(source, allow_downloads=self.allow_downloads, cache_dir=self.cache_dir)
         model = classify(files.class_name, files.library)
         wanted = kind or model.kind
@@ -72,7 +86,10 @@ class ModelManager:
             raise ValueError(f"unknown kind {wanted!r}; known: {', '.join(KINDS)}")
         check_kind(files, model, (wanted,))
         device = self.resolve_device(device)
-        spec = LoadSpec(source, str(files.path), wanted, device, self.resolve_dtype(dtype, device))
+        dtype = self.resolve_dtype(dtype, device)
+        spec = LoadSpec(
+            source, str(files.path), wanted, device, dtype, self.choose_offload(offload, device, files, dtype)
+        )
         entry = self._acquire(spec, files)
         return ModelHandle(spec, entry.class_name, model.family, wanted, entry.bytes, self)
 
@@ -94,6 +111,7 @@ class ModelManager:
             entry.in_use += 1
         try:
             with self.guard(f"running {handle.class_name}"):
+                self._hook_offload(entry)
                 yield entry.pipeline
         finally:
             with self._state:
@@ -152,11 +170,12 @@ class ModelManager:
             return entry
 
     def _load_entry(self, spec: LoadSpec, files: ModelFiles, model: ModelKind) -> Entry:
-        self._make_room(spec.device, estimate_bytes(files, spec.dtype))
+        self._make_room(spec.home, estimate_bytes(files, spec.dtype))
         started = time.perf_counter()
         with self.guard(f"loading {spec.source}"):
-            pipeline = load_pipeline(files, spec.device, spec.dtype)
-        entry = Entry(spec, pipeline, type(pipeline).__name__, model, module_bytes(pipeline))
+            pipeline = load_pipeline(files, spec.device, spec.dtype, spec.offload)
+        class_name = type(pipeline).__name__ if files.library == "diffusers" else files.class_name
+        entry = Entry(spec, pipeline, class_name, model, module_bytes(pipeline))
         log.info(
             "loaded %s (%s, %.1f MiB) in %.1f s",
             spec.id,
@@ -164,6 +183,8 @@ class ModelManager:
             entry.bytes / 2**20,
             time.perf_counter() - started,
         )
+        if spec.offload != "off":
+            self._hooked[spec.id] = spec.id
         self._add(entry)
         return entry
 
@@ -180,7 +201,7 @@ class ModelManager:
     def _add(self, entry: Entry) -> None:
         with self._state:
             self._entries[entry.spec.id] = entry
-        self._make_room(entry.spec.device, 0, keep={entry.spec.id, entry.parent})
+        self._make_room(entry.spec.home, 0, keep={entry.spec.id, entry.parent})
 
     # -- unloading ---------------------------------------------------------------------
     def _make_room(self, device: str, incoming: int, keep: set[str | None] = frozenset()) -> None:
@@ -191,7 +212,7 @@ class ModelManager:
                 idle = [
                     e
                     for e in self._entries.values()
-                    if e.spec.device == device
+                    if e.spec.home == device
                     and e.in_use == 0
                     and e.spec.id not in keep
                     and not any(
@@ -218,6 +239,7 @@ class ModelManager:
             removed = [self._entries.pop(entry_id)] if entry_id in self._entries else []
             for child in [e for e in self._entries.values() if e.parent == entry_id]:
                 removed.append(self._entries.pop(child.spec.id))
+            self._hooked.pop(entry_id, None)
         return removed
 
     def unload(self, entry_id: str) -> bool:
@@ -232,6 +254,7 @@ class ModelManager:
         with self._state:
             entries = list(self._entries.values())
             self._entries.clear()
+            self._hooked.clear()
         freed = unique_bytes(entries)
         del entries
         gc.collect()
@@ -252,13 +275,15 @@ class ModelManager:
         freed = self._recover()
         raise OutOfMemory(
             f"out of memory while {what}: {detail}. Unloaded every model ({freed / 2**30:.2f} GiB) so the next run "
-            "starts clean. To fit: lower width/height/frames, turn on VAE tiling, use bf16/fp16, or a smaller model"
+            "starts clean. To fit: lower width/height/frames, turn on VAE tiling, use bf16/fp16, offload the "
+            "model (diffusion.load offload=model), or a smaller model"
         ) from None
 
     def _recover(self) -> int:
         with self._state:
             entries = list(self._entries.values())
             self._entries.clear()
+            self._hooked.clear()
         freed = unique_bytes(entries)
         for entry in entries:  # a node may still hold the pipeline: free its device memory anyway
             to_meta(entry.pipeline)
@@ -277,8 +302,8 @@ class ModelManager:
         with self._state:
             entries = list(self._entries.values())
         used: dict[str, int] = {}
-        for device in {e.spec.device for e in entries}:
-            used[device] = unique_bytes([e for e in entries if e.spec.device == device])
+        for device in {e.spec.home for e in entries}:
+            used[device] = unique_bytes([e for e in entries if e.spec.home == device])
         out: dict[str, Any] = {
             "models": len(entries),
             "used_bytes": used,
@@ -290,11 +315,46 @@ class ModelManager:
         return out
 
     def budget(self, device: str) -> int:
+        if device.startswith("cuda") and self.gpu_budget_bytes is not None:
+            return self.gpu_budget_bytes
         return self.budget_bytes if self.budget_bytes is not None else default_budget(device)
 
     def _used(self, device: str) -> int:
         with self._state:
-            return unique_bytes([e for e in self._entries.values() if e.spec.device == device])
+            return unique_bytes([e for e in self._entries.values() if e.spec.home == device])
+
+    # -- offloading --------------------------------------------------------------------
+    def choose_offload(self, offload: str, device: str, files: ModelFiles, dtype: str) -> str:
+        """What ``offload`` means for this model: "auto" offloads only a diffusers pipeline that
+        would not fit the GPU's budget on its own; transformers models always load whole."""
+        if offload not in OFFLOAD_MODES:
+            raise ValueError(f"unknown offload {offload!r}; use {', '.join(OFFLOAD_MODES)}")
+        if files.library != "diffusers" or offload == "off":
+            return "off"
+        if offload == "model":
+            return "model"
+        needed = estimate_bytes(files, dtype)
+        if not device.startswith("cuda") or needed <= self.budget(device):
+            return "off"
+        log.info(
+            "%s needs %.1f GiB, over the %.1f GiB GPU budget: offloading (each model on the GPU only while it runs)",
+            files.source,
+            needed / 2**30,
+            self.budget(device) / 2**30,
+        )
+        return "model"
+
+    def _hook_offload(self, entry: Entry) -> None:
+        """Offload hooks sit on the modules a pipeline shares with its derived pipelines and
+        follow whichever pipeline set them last; set them for the one about to run, or it would
+        run on the CPU (e.g. text-to-image after image-to-image on the same weights)."""
+        if entry.spec.offload == "off":
+            return
+        root = entry.parent or entry.spec.id
+        with self._loading:
+            if self._hooked.get(root) != entry.spec.id:
+                entry.pipeline.enable_model_cpu_offload(device=entry.spec.device)
+                self._hooked[root] = entry.spec.id
 
     # -- device and dtype --------------------------------------------------------------
     def resolve_device(self, device: str | None) -> str:
@@ -330,10 +390,27 @@ _default: ModelManager | None = None
 _default_lock = threading.Lock()
 
 
+GPU_MEMORY_ENV = "REELGRAPH_GPU_MEMORY"
+
+
 def default_manager() -> ModelManager:
-    """The process-wide manager, for when the engine gives the node none (``ctx.models``)."""
+    """The process-wide manager, for when the engine gives the node none (``ctx.models``).
+    ``$REELGRAPH_GPU_MEMORY`` (GiB) caps the GPU memory its models may keep resident."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = ModelManager()
+            _default = ModelManager(gpu_budget_bytes=gpu_budget_from_env())
         return _default
+
+
+def gpu_budget_from_env() -> int | None:
+    value = os.environ.get(GPU_MEMORY_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        gib = float(value)
+    except ValueError:
+        raise ValueError(f"${GPU_MEMORY_ENV}={value!r}: give the GPU memory for models in GiB, e.g. 20") from None
+    if gib <= 0:
+        raise ValueError(f"${GPU_MEMORY_ENV}={value!r}: must be more than 0 GiB")
+    return int(gib * 2**30)

@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from server.models import (
     ModelManager,
@@ -35,7 +37,7 @@ EXPECTED = {
     "cogvideox": ("CogVideoXPipeline", "cogvideox", "text2video"),
     "cogvideox_i2v": ("CogVideoXImageToVideoPipeline", "cogvideox", "image2video"),
     "stable_audio": ("StableAudioPipeline", "stable_audio", "text2audio"),
-    "vits": ("TransformersBundle", "vits", "speech"),
+    "vits": ("VitsModel", "vits", "speech"),
 }
 
 
@@ -275,3 +277,94 @@ def test_a_pipeline_built_in_memory_can_be_adopted() -> None:
     manager.unload_all()
     with pytest.raises(ModelNotFound, match="hand it over again"), handle.use():
         pass
+
+
+# -- offloading: weights in RAM, each model on the device only while it runs ------------------
+# accelerate's hooks are real on the CPU too (they move modules to "cpu:0"), so the bookkeeping
+# runs here; tests/nodes/test_diffusion_gpu.py checks the memory it saves on a GPU.
+
+
+def offload_hooks(pipe) -> list[bool]:
+    return [hasattr(m, "_hf_hook") for m in pipe.components.values() if isinstance(m, torch.nn.Module)]
+
+
+def sd_image(pipe, seed: int = 0):
+    return pipe(
+        prompt="a lantern",
+        num_inference_steps=2,
+        width=32,
+        height=32,
+        output_type="np",
+        generator=torch.Generator("cpu").manual_seed(seed),
+    ).images
+
+
+def test_offloaded_model_gives_the_same_pictures_and_counts_against_ram() -> None:
+    manager = ModelManager()
+    whole = manager.load(str(tiny_model("sd")))
+    offloaded = manager.load(str(tiny_model("sd")), offload="model")
+    assert offloaded.spec.offload == "model" and offloaded.id != whole.id
+    with whole.use() as a, offloaded.use() as b:
+        assert a is not b and all(offload_hooks(b)) and not any(offload_hooks(a))
+        assert (sd_image(a) == sd_image(b)).all()
+    rows = {row["offload"]: row for row in manager.loaded()}
+    assert set(rows) == {"off", "model"} and rows["model"]["device"] == "cpu"
+    assert manager.memory()["used_bytes"] == {"cpu": whole.bytes + offloaded.bytes}
+
+
+def test_offload_hooks_follow_the_pipeline_that_runs() -> None:
+    """Image-to-image shares the text model's modules; each use puts the offload hooks back for
+    the pipeline about to run (without that, it would run wherever its modules happen to be)."""
+    manager = ModelManager()
+    text = manager.load(str(tiny_model("sd")), offload="model")
+    with text.use("image2image") as i2i:
+        assert i2i._all_hooks and all(offload_hooks(i2i))
+        picture = sd_image_to_image(i2i)
+    with text.use() as t2i:
+        assert t2i._all_hooks and all(offload_hooks(t2i))
+        first = sd_image(t2i)
+    with text.use("image2image") as i2i:  # and back: the same pictures as the first time
+        assert all(offload_hooks(i2i)) and (sd_image_to_image(i2i) == picture).all()
+    with text.use() as t2i:
+        assert (sd_image(t2i) == first).all()
+    assert picture.shape == (1, 32, 32, 3)
+
+
+def sd_image_to_image(pipe):
+    image = np.full((32, 32, 3), 128, np.uint8)
+    return pipe(
+        prompt="a lantern",
+        image=Image.fromarray(image),
+        strength=0.5,
+        num_inference_steps=2,
+        output_type="np",
+        generator=torch.Generator("cpu").manual_seed(0),
+    ).images
+
+
+def test_auto_offload_only_when_the_model_does_not_fit_the_gpu_budget() -> None:
+    from server.models.resolve import resolve
+
+    files = resolve(str(tiny_model("sd")))
+    size = ModelManager().load(str(tiny_model("sd"))).bytes
+    roomy, tight = ModelManager(gpu_budget_bytes=size * 2), ModelManager(gpu_budget_bytes=size // 2)
+    assert roomy.choose_offload("auto", "cuda", files, "float32") == "off"
+    assert tight.choose_offload("auto", "cuda", files, "float32") == "model"
+    assert tight.choose_offload("auto", "cpu", files, "float32") == "off"  # nothing to offload to
+    assert tight.choose_offload("off", "cuda", files, "float32") == "off"
+    speech = resolve(str(tiny_model("vits")))
+    assert tight.choose_offload("model", "cuda", speech, "float32") == "off"  # transformers models load whole
+    with pytest.raises(ValueError, match="unknown offload 'sometimes'"):
+        tight.choose_offload("sometimes", "cuda", files, "float32")
+
+
+def test_gpu_memory_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.models.manager import gpu_budget_from_env
+
+    monkeypatch.setenv("REELGRAPH_GPU_MEMORY", "1.5")
+    assert gpu_budget_from_env() == int(1.5 * 2**30)
+    assert ModelManager(gpu_budget_bytes=gpu_budget_from_env()).budget("cuda:1") == int(1.5 * 2**30)
+    for bad in ("lots", "0", "-2"):
+        monkeypatch.setenv("REELGRAPH_GPU_MEMORY", bad)
+        with pytest.raises(ValueError, match="REELGRAPH_GPU_MEMORY"):
+            gpu_budget_from_env()

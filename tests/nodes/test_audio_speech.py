@@ -113,6 +113,26 @@ def test_vits_model_loads_through_the_real_loader_and_speaks(ctx, tiny_vits) -> 
     assert err.value.name == "model_path"
 
 
+def test_vits_loads_by_hub_id_from_the_cache_and_stays_resident(ctx, tiny_vits, tmp_path) -> None:
+    from server.models import ModelManager
+
+    revision = "89abcdef0123456789abcdef0123456789abcdef"
+    repo = tmp_path / "models--tiny-org--tiny-mms-tts"
+    shutil.copytree(tiny_vits, repo / "snapshots" / revision)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(revision)
+    ctx.models = ModelManager(cache_dir=tmp_path)
+    params = {"backend": "vits", "model_path": "tiny-org/tiny-mms-tts", "device": "cpu", "sample_rate": 16000}
+    by_id = say(ctx, "hello tokyo", seed=1, **params)
+    by_folder = say(ctx, "hello tokyo", seed=1, **{**params, "model_path": str(tiny_vits)})
+    assert by_id.samples.tobytes() == by_folder.samples.tobytes()
+    [row] = [r for r in ctx.models.loaded() if r["source"] == "tiny-org/tiny-mms-tts"]
+    assert (row["class"], row["kind"], row["dtype"]) == ("VitsModel", "speech", "float32")
+    with pytest.raises(NodeInputError, match="not in the local Hugging Face cache") as err:
+        say(ctx, "hello", **{**params, "model_path": "tiny-org/missing-tts"})
+    assert err.value.name == "model_path"
+
+
 @pytest.mark.skipif(not ctypes.util.find_library("espeak-ng"), reason="no system libespeak-ng")
 def test_the_system_library_is_a_working_fallback() -> None:
     pcm, sr = via_library(ctypes.util.find_library("espeak-ng"), None, SENTENCE, "en-us", 165, 50)

@@ -1,5 +1,6 @@
 """The diffusion nodes on a CUDA GPU with tiny models: bf16 by default, CUDA-only speed options,
-device memory reporting and recovery from a real out-of-memory error. Skipped without CUDA."""
+device memory reporting, offloading and recovery from a real out-of-memory error. Skipped
+without CUDA."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from nodes.diffusion.video import VideoParams, video_diffuse
 from server.engine.context import NodeContext
 from server.models import ModelManager, OutOfMemory
 from tests.models.helpers import load_tiny, shot_plan
-from tests.models.tiny import block_network
+from tests.models.tiny import block_network, tiny_model
 
 pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")]
 
@@ -53,3 +54,27 @@ def test_a_real_out_of_memory_unloads_and_the_next_run_works(ctx: NodeContext) -
     params = KeyframeParams(steps=2, width=32, height=32)
     out = keyframes_diffuse(ctx, params, pipeline=handle, shots=shot_plan("a cat"))["frames"]
     assert out.count == 1
+
+
+def test_offload_keeps_the_weights_off_the_gpu_between_uses(ctx: NodeContext) -> None:
+    manager = ModelManager()
+    whole = load_tiny(ctx, manager, "sd")
+    params = KeyframeParams(steps=2, width=32, height=32)
+    expected = keyframes_diffuse(ctx, params, pipeline=whole, shots=shot_plan("a cat"))["frames"].to_array()
+    manager.unload_all()
+    torch.cuda.synchronize()
+    before = torch.cuda.memory_allocated()
+    handle = load_tiny(ctx, manager, "sd", offload="model")
+    assert handle.spec.offload == "model" and torch.cuda.memory_allocated() - before < handle.bytes // 4
+    out = keyframes_diffuse(ctx, params, pipeline=handle, shots=shot_plan("a cat"))["frames"].to_array()
+    assert torch.cuda.memory_allocated() - before < handle.bytes // 2  # the last model goes back after the call
+    assert np.abs(out.astype(int) - expected).max() <= 2  # same pictures, up to kernel choice
+    assert manager.memory()["used_bytes"] == {"cpu": handle.bytes}
+
+
+def test_auto_offloads_a_model_over_the_gpu_budget(ctx: NodeContext) -> None:
+    size = ModelManager().load(str(tiny_model("sd")), device="cpu").bytes
+    handle = load_tiny(ctx, ModelManager(gpu_budget_bytes=size // 4), "sd")
+    assert handle.spec.offload == "model"
+    params = KeyframeParams(steps=2, width=32, height=32)
+    assert keyframes_diffuse(ctx, params, pipeline=handle, shots=shot_plan("a cat"))["frames"].count == 1

@@ -73,6 +73,13 @@ def test_cuda_without_a_gpu_points_at_device(ctx: NodeContext, manager: ModelMan
     assert err.value.name == "device"
 
 
+def test_offload_on_the_cpu_points_at_offload(ctx: NodeContext, manager: ModelManager) -> None:
+    with pytest.raises(NodeInputError, match="runs on the CPU: use auto or off") as err:
+        load_tiny(ctx, manager, "sd", device="cpu", offload="model")
+    assert err.value.name == "offload"
+    assert load_tiny(ctx, manager, "sd", device="cpu", offload="auto").spec.offload == "off"
+
+
 def test_an_empty_model_name_fails_validation() -> None:
     with pytest.raises(ValidationError, match="name a model"):
         LoadParams(model="  ")

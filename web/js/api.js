@@ -70,6 +70,12 @@ export class Api extends EventTarget {
     return this.request("GET", "/api/system");
   }
 
+  /** The models on the server's machine that do one of `kinds` (all when empty). */
+  models(kinds = []) {
+    const query = new URLSearchParams(kinds.map((k) => ["kind", k])).toString();
+    return this.request("GET", `/api/models${query ? `?${query}` : ""}`);
+  }
+
   // -- runs and queue -------------------------------------------------------------
   queueRun(workflow, targets) {
     const body = { workflow, client_id: this.clientId };

@@ -59,7 +59,7 @@ function configureLiteGraph() {
 export class Surface extends EventTarget {
   /**
    * @param canvasEl the <canvas> to draw on (its parent's size is followed)
-   * @param hooks {prompt, search, pickFile, pickColor}: the DOM dialogs the canvas opens
+   * @param hooks {prompt, search, pickFile, pickModel, pickColor}: the DOM dialogs the canvas opens
    */
   constructor(canvasEl, hooks) {
     super();
@@ -642,6 +642,13 @@ export class Surface extends EventTarget {
   async pickFile(node, widget) {
     const value = await this.hooks.pickFile({ ...widget.rgSpec, value: widget.value });
     if (value === null || value === undefined) return;
+    widget.value = value;
+    this.widgetChanged(node, widget);
+  }
+
+  async pickModel(node, widget) {
+    const value = await this.hooks.pickModel({ ...widget.rgSpec, value: widget.value });
+    if (value === null || value === undefined || value === widget.value) return;
     widget.value = value;
     this.widgetChanged(node, widget);
   }

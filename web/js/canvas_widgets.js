@@ -1,7 +1,7 @@
 // Widget specs → widgets on a canvas node. Part of the canvas layer: only canvas.js uses it.
 //
 // Numbers, choices and booleans use litegraph's own widgets; multiline text, single-line
-// values (strings, JSON, optional numbers), file pickers and colours are drawn here,
+// values (strings, JSON, optional numbers), file and model pickers and colours are drawn here,
 // following litegraph's custom-widget protocol (`draw`, `mouse`, `computeSize`). Every
 // widget carries `rgParam` (the parameter it edits) so params can be read back by name.
 // `env` is the Surface: it opens editors and records changes.
@@ -78,6 +78,8 @@ function buildWidget(node, spec, value, env) {
       return node.addCustomWidget(textWidget(spec, value ?? "", env));
     case "file":
       return node.addCustomWidget(fileWidget(spec, value ?? "", env));
+    case "model":
+      return node.addCustomWidget(modelWidget(spec, value ?? "", env));
     case "color":
       return node.addCustomWidget(colorWidget(spec, value ?? "#ffffff", env));
     default:
@@ -191,6 +193,21 @@ function fileWidget(spec, value, env) {
   };
   widget.mouse = function mouse(event, _pos, node) {
     if (event.type === "pointerup" && !this.computedDisabled) env.pickFile(node, this);
+    return true;
+  };
+  return widget;
+}
+
+/** A model the node loads: shows its short name; click to pick one of the server's models or type any. */
+function modelWidget(spec, value, env) {
+  const widget = baseWidget("rg_model", spec, value);
+  widget.draw = function draw(ctx, node, width, y, h, lowQuality) {
+    drawBox(ctx, width, y, h, this.computedDisabled, true);
+    if (lowQuality) return;
+    drawLabelValue(ctx, width, y, h, `▾ ${this.label}`, displayValue(spec, this.value) || "choose a model…");
+  };
+  widget.mouse = function mouse(event, _pos, node) {
+    if (event.type === "pointerup" && !this.computedDisabled) env.pickModel(node, this);
     return true;
   };
   return widget;

@@ -13,6 +13,7 @@ import { Catalog, DRAG_MIME, openPalette } from "./catalog.js";
 import { askName, chooseFile, chooseFromList, confirmDialog, promptText, showShortcuts, showTooltip, toast } from "./dialogs.js";
 import { workflowFromFile } from "./embedded.js";
 import { History } from "./history.js";
+import { pickModel } from "./model_picker.js";
 import { Previews } from "./previews.js";
 import { QueuePanel } from "./queue.js";
 import { RunState, describeFinish } from "./run_state.js";
@@ -33,6 +34,7 @@ class Editor {
       prompt: (opts) => promptText(opts),
       search: (opts) => openPalette({ ...opts, contracts: this.contracts, colours: this.colours }),
       pickFile: (spec) => this.pickFile(spec),
+      pickModel: (spec) => pickModel(spec, (kinds) => this.api.models(kinds)),
       pickColor: (value) => this.pickColor(value),
     });
     this.catalog = new Catalog($("catalog-list"), $("catalog-search"), {

@@ -2,11 +2,12 @@
 //
 // A node's params arrive as the JSON Schema pydantic writes (`properties`, `$defs`,
 // `anyOf` for optional values) plus the contract's hints on each property: `step`,
-// `multiline`, `widget` ("seed" | "file" | "color") and `advanced`. Each property becomes
-// one plain spec object; the canvas module turns specs into drawn widgets. No node id
-// appears here: every node's widgets come from its schema.
+// `multiline`, `widget` ("seed" | "file" | "color" | "model"), `model_kinds` (what a model
+// parameter accepts) and `advanced`. Each property becomes one plain spec object; the canvas
+// module turns specs into drawn widgets. No node id appears here: every node's widgets come
+// from its schema.
 
-/** Widget kinds: text (multiline), string, number, combo, toggle, seed, file, color, json. */
+/** Widget kinds: text (multiline), string, number, combo, toggle, seed, file, model, color, json. */
 export function widgetSpecs(contract) {
   const schema = contract.params || {};
   const properties = schema.properties || {};
@@ -50,6 +51,7 @@ function specFor(name, p, linkType) {
   const choices = p.enum ?? (p.const !== undefined ? [p.const] : null);
   if (p.widget === "seed") return { ...spec, ...numberRange(p, "integer"), kind: "seed" };
   if (p.widget === "file") return { ...spec, kind: "file", accept: p.accept || "" };
+  if (p.widget === "model") return { ...spec, kind: "model", modelKinds: p.model_kinds ?? [] };
   if (p.widget === "color") return { ...spec, kind: "color" };
   if (choices) return { ...spec, kind: "combo", values: choices };
   if (p.type === "boolean") return { ...spec, kind: "toggle" };
@@ -121,5 +123,16 @@ export function displayValue(spec, value) {
   if (value === null || value === undefined) return spec.nullable ? "auto" : "";
   if (spec.kind === "number") return Number(value).toFixed(spec.precision);
   if (spec.kind === "json") return JSON.stringify(value);
+  if (spec.kind === "model") return modelName(value);
   return String(value);
+}
+
+/**
+ * What a model value is called on a widget: a hub id (`org/name`) as it is, a folder by its
+ * last part. The path test is the server's (`server/models/resolve.py`, `_looks_like_path`).
+ */
+export function modelName(value) {
+  const text = String(value ?? "").trim().replace(/[\\/]+$/, "");
+  const isPath = /^[/.~]/.test(text) || text.includes("\\") || text.split("/").length > 2;
+  return isPath ? text.split(/[\\/]/).pop() : text;
 }
