@@ -25,29 +25,56 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run_workflow(workflow: Path, out: Path) -> tuple[float, Path]:
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "main.py"), "run", str(workflow), "-o", str(out), "-q"],
-                   check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "run", str(workflow), "-o", str(out), "-q"], check=True, cwd=ROOT
+    )
     wall = time.perf_counter() - started
     [video] = sorted(out.glob("*.mp4"))
     return wall, video
 
 
 def probe(video: Path) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(video)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(video)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     streams = {s["codec_type"]: s for s in json.loads(out.stdout)["streams"]}
     v, a = streams["video"], streams["audio"]
-    return {"video": f"{v['codec_name']} {v['pix_fmt']} {v['width']}x{v['height']} @ {v['r_frame_rate']}",
-            "audio": f"{a['codec_name']} {a['sample_rate']} Hz × {a['channels']}",
-            "durations": f"video {float(v['duration']):.3f} s, audio {float(a['duration']):.3f} s"}
+    return {
+        "video": f"{v['codec_name']} {v['pix_fmt']} {v['width']}x{v['height']} @ {v['r_frame_rate']}",
+        "audio": f"{a['codec_name']} {a['sample_rate']} Hz × {a['channels']}",
+        "durations": f"video {float(v['duration']):.3f} s, audio {float(a['duration']):.3f} s",
+    }
 
 
 def ffmpeg_reencode(video: Path, out: Path) -> float | None:
     if shutil.which("ffmpeg") is None:
         return None
     started = time.perf_counter()
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(video), "-c:v", "libx264", "-preset", "veryfast",
-                    "-crf", "20", "-pix_fmt", "yuv420p", "-c:a", "aac", str(out)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(video),
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "20",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            str(out),
+        ],
+        check=True,
+    )
     return time.perf_counter() - started
 
 
@@ -66,8 +93,11 @@ def main() -> None:
     rows = [
         (f"{workflow.name}, cold run 1 (wall)", f"{first_wall:.2f} s", "target ≤ 30 s"),
         (f"{workflow.name}, cold run 2 (wall)", f"{second_wall:.2f} s", ""),
-        ("baseline: ffmpeg CLI re-encode of the result", f"{baseline:.2f} s" if baseline else "n/a",
-         f"pipeline = {min(first_wall, second_wall) / baseline:.1f}× an encode alone" if baseline else ""),
+        (
+            "baseline: ffmpeg CLI re-encode of the result",
+            f"{baseline:.2f} s" if baseline else "n/a",
+            f"pipeline = {min(first_wall, second_wall) / baseline:.1f}× an encode alone" if baseline else "",
+        ),
         ("same seed → byte-identical MP4", "yes" if identical else "NO", ""),
         ("video stream", facts["video"], ""),
         ("audio stream", facts["audio"], ""),

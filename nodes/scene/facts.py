@@ -269,5 +269,3 @@ class FactFinder:
                         "manner": [],
                     }
                 )
-
-

@@ -57,8 +57,14 @@ class ShotPlan:
             "type": "SHOTS",
             "duration": self.duration,
             "shots": [
-                {"index": s.index, "start": round(s.start, 3), "duration": round(s.duration, 3),
-                 "subject": s.subject, "action": s.action, "camera": s.camera.move}
+                {
+                    "index": s.index,
+                    "start": round(s.start, 3),
+                    "duration": round(s.duration, 3),
+                    "subject": s.subject,
+                    "action": s.action,
+                    "camera": s.camera.move,
+                }
                 for s in self.shots
             ],
         }

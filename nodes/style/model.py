@@ -37,5 +37,8 @@ class Style:
             "axes": {a: round(float(v), 4) for a, v in zip(self.axes, self.vector)},
         }
         if self.embedding is not None:
-            out["embedding"] = {"dims": int(self.embedding.shape[-1]), "norm": round(float(np.linalg.norm(self.embedding)), 4)}
+            out["embedding"] = {
+                "dims": int(self.embedding.shape[-1]),
+                "norm": round(float(np.linalg.norm(self.embedding)), 4),
+            }
         return out

@@ -109,7 +109,8 @@ def system_info(manager: Any, engine_cache: Any = None) -> dict[str, Any]:
     if engine_cache is not None:
         info["cache"] = {
             "max_bytes": getattr(engine_cache, "max_bytes", None),
-            "bytes": engine_cache.bytes, "entries": len(engine_cache),
+            "bytes": engine_cache.bytes,
+            "entries": len(engine_cache),
             "hits": getattr(engine_cache, "hits", None),
             "misses": getattr(engine_cache, "misses", None),
         }
