@@ -2,6 +2,7 @@
 
 Warm, golden, pastel and nature styles lean major and slower; noir, night, neon and rain lean
 minor; futuristic and neon bring arpeggiated synths and a beat; noir brings seventh chords.
+A lead line sings over the chords, most in warm and gentle styles, least under a driving beat.
 The score is plain data (note events), so what is played can be tested apart from how it sounds.
 """
 
@@ -38,6 +39,7 @@ class Mood:
     arp: float  # 0..1 presence of the arpeggio
     bell: bool  # arpeggio as sparse bells instead of a synth pluck
     drums: float  # 0..1 presence of the beat
+    lead: float  # 0..1 presence of the melody
 
     @property
     def key(self) -> str:
@@ -50,7 +52,7 @@ class Note:
     length: float  # seconds held
     pitch: int  # MIDI
     velocity: float  # 0..1
-    part: str  # "pad" | "bass" | "arp" | "kick" | "snare" | "hat"
+    part: str  # "pad" | "bass" | "arp" | "lead" | "kick" | "snare" | "hat"
 
 
 def parse_key(key: str) -> tuple[int | None, str | None]:
@@ -101,6 +103,7 @@ def mood_from_style(style: Any, scene: Any, rng: np.random.Generator, tempo: flo
         arp=float(np.clip(0.25 + 0.8 * ax("futuristic") + 0.4 * ax("neon") - 0.3 * ax("noir"), 0, 1)),
         bell=organic > synthetic,
         drums=float(np.clip(0.7 * ax("futuristic") + 0.4 * ax("neon") - 0.4 * ax("nature") - 0.3 * ax("noir"), 0, 1)),
+        lead=float(np.clip(0.6 + 0.3 * (ax("warmth") + ax("pastel") + ax("noir")) - 0.4 * ax("futuristic"), 0, 1)),
     )
 
 
@@ -132,6 +135,7 @@ def score(mood: Mood, duration: float, rng: np.random.Generator) -> list[Note]:
         notes += [Note(t0 + i * bar / hits, bar / hits * 0.9, bass, 0.8, "bass") for i in range(hits)]
         notes += arpeggio(mood, tones, t0, beat, rng)
         notes += drums(mood, t0, beat, rng)
+    notes += melody(mood, duration, rng)
     return [n for n in notes if n.time < duration]
 
 
@@ -159,3 +163,73 @@ def drums(mood: Mood, t0: float, beat: float, rng: np.random.Generator) -> list[
         out += [Note(t0 + k * beat, 0.2, 38, 0.7, "snare") for k in (1, 3)]
     out += [Note(t0 + i * beat / 2, 0.05, 42, 0.6 if i % 2 else 0.35, "hat") for i in range(8)]
     return out
+
+
+LEAD_RANGE = (62, 84)  # D4..C6: above the pad, under the arpeggio's top
+RHYTHMS = (  # one bar each, in beats; the slow ones suit slow tempi
+    (1.0, 1.0, 2.0),
+    (0.5, 0.5, 1.0, 2.0),
+    (1.5, 0.5, 2.0),
+    (2.0, 1.0, 1.0),
+    (1.0, 0.5, 0.5, 1.0, 1.0),
+    (3.0, 1.0),
+)
+
+
+def melody(mood: Mood, duration: float, rng: np.random.Generator) -> list[Note]:
+    """A lead line in four-bar phrases: a two-bar rhythm, the same rhythm again in bar three,
+    a held note to breathe in bar four. Strong beats land on the bar's chord tones, the notes
+    between move by step through the scale, so the line follows the harmony it sits on.
+    It enters after the first bar and leaves the last bar to the fade."""
+    beat = 60.0 / mood.tempo
+    bar = 4 * beat
+    bars = int(duration / bar)
+    if mood.lead < 0.2 or bars < 3:
+        return []
+    slow = mood.tempo < 84
+    choices = [r for r in RHYTHMS if slow or len(r) > 2]
+    notes: list[Note] = []
+    pitch = _nearest(_chord_pcs(mood, mood.progression[1 % len(mood.progression)]), 72, rng)
+    for b in range(1, bars - 1):
+        place = (b - 1) % 4
+        if place == 0:
+            motif = [choices[int(rng.integers(len(choices)))] for _ in range(2)]
+        rhythm = (4.0,) if place == 3 else motif[place % 2]
+        pcs = _chord_pcs(mood, mood.progression[b % len(mood.progression)])
+        at = 0.0
+        for length in rhythm:
+            strong = at in (0.0, 2.0)
+            pitch = _nearest(pcs, pitch, rng) if strong else _step(mood, pitch, rng)
+            held = length * (0.5 if place == 3 else 0.92)  # the phrase's last note breathes
+            accent = 0.75 if at == 0.0 else 0.6
+            notes.append(Note(b * bar + at * beat, held * beat, pitch, accent * (0.6 + 0.4 * mood.lead), "lead"))
+            at += length
+    return notes
+
+
+def _chord_pcs(mood: Mood, degree: int) -> set[int]:
+    return {p % 12 for p in chord(mood, degree)}
+
+
+def _nearest(pcs: set[int], previous: int, rng: np.random.Generator) -> int:
+    """The chord tone nearest the previous note (a near tie goes either way), inside the lead's range."""
+    low, high = LEAD_RANGE
+    candidates = sorted(
+        (abs(p - previous) + float(rng.uniform(0, 0.5)), p) for p in range(low, high + 1) if p % 12 in pcs
+    )
+    return candidates[0][1]
+
+
+def _step(mood: Mood, previous: int, rng: np.random.Generator) -> int:
+    """A scale step up or down from the previous note, turning back at the range's edges."""
+    scale = {(mood.root + s) % 12 for s in SCALES[mood.mode]}
+    low, high = LEAD_RANGE
+    direction = 1 if rng.random() < 0.5 else -1
+    if previous + 2 > high:
+        direction = -1
+    elif previous - 2 < low:
+        direction = 1
+    pitch = previous + direction
+    while pitch % 12 not in scale:
+        pitch += direction
+    return pitch

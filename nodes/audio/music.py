@@ -54,7 +54,7 @@ def fades(samples: np.ndarray, sr: int, fade_out: float) -> None:
         "scene": Input("SCENE", "Optional: night scenes darken the mood, nature settings soften it.", True),
         "timeline": Input("TIMELINE", "Optional: its duration is used when duration is 0.", True),
     },
-    outputs={"audio": Output("AUDIO", "Stereo music: pad, bass, arpeggio and drums as the style asks.")},
+    outputs={"audio": Output("AUDIO", "Stereo music: pad, bass, arpeggio, a lead melody and drums as the style asks.")},
     params=MusicParams,
 )
 def music(
@@ -66,7 +66,8 @@ def music(
     timeline: Timeline | None = None,
 ) -> dict:
     """Compose and synthesise a music bed: chords in a key and tempo chosen from the style's axes,
-    played by a pad, a bass, an arpeggio (or bells) and, for synthetic styles, a beat."""
+    played by a pad, a bass, an arpeggio (or bells), a lead melody in phrases over the chords and,
+    for synthetic styles, a beat."""
     if not hasattr(style, "axis"):
         raise NodeInputError("style", f"expected a STYLE, got {type(style).__name__}")
     duration = resolve_duration(params.duration, timeline)

@@ -1,4 +1,5 @@
-"""Instruments that play a score onto a :class:`Canvas`: pad, bass, arpeggio/bells and a drum kit.
+"""Instruments that play a score onto a :class:`Canvas`: pad, bass, arpeggio/bells, a lead
+voice and a drum kit.
 
 Tones come from band-limited wavetables (:mod:`.oscillators`). Notes of the same pitch and
 length sound the same, so each distinct note is synthesised once and then added wherever it
@@ -85,6 +86,33 @@ def arp(c: Canvas, mood: Mood, notes: list[Note], rng: np.random.Generator) -> N
     c.low += (out + wet) * np.float32(gain(-20.0 + 8.0 * mood.arp))
 
 
+def lead_tone(pitch: int, length: float, sr: int) -> np.ndarray:
+    """A soft flute-like voice: a round tone whose vibrato grows in after the attack."""
+    n = int((length + 0.25) * sr)
+    t = np.arange(n, dtype=np.float32) / np.float32(sr)
+    depth = np.clip((t - 0.15) / 0.4, 0.0, 1.0) * np.float32(0.004)  # ±0.4 % once the note has settled
+    wobble = 1.0 + depth * np.sin(TWO_PI * 5.2 * t)
+    phase = TWO_PI * cycles(np.float32(hz(pitch)) * wobble, sr)
+    tone = np.sin(phase) + 0.22 * np.sin(2 * phase) + 0.07 * np.sin(3 * phase)
+    return (tone * adsr(n, sr, 0.04, 0.2, 0.85, 0.25, int(length * sr))).astype(np.float32)
+
+
+def lead(c: Canvas, mood: Mood, notes: list[Note], rng: np.random.Generator) -> None:
+    """The melody, a little right of centre, with a short room echo so it sits in the mix."""
+    sr = c.low_sr
+    out = np.zeros(c.n_low, np.float32)
+    cache: dict[tuple[int, int], np.ndarray] = {}
+    for note in notes:
+        key = (note.pitch, int(note.length * 1000))
+        if key not in cache:
+            cache[key] = lead_tone(note.pitch, note.length, sr)
+        add_at(out, cache[key] * np.float32(note.velocity), int(note.time * sr))
+    delay = int(0.11 * sr)
+    out[delay:] += out[:-delay] * np.float32(0.25)
+    gl, gr = pan_gains(0.15)
+    c.low += out[:, None] * np.array([gl, gr], np.float32) * np.float32(gain(-12.0 + 5.0 * mood.lead))
+
+
 def drum_hit(part: str, sr: int, rng: np.random.Generator) -> np.ndarray:
     if part == "kick":
         n = int(0.35 * sr)
@@ -126,7 +154,7 @@ def perform(
     parts: dict[str, list[Note]] = defaultdict(list)
     for note in notes:
         parts["kit" if note.part in ("kick", "snare", "hat") else note.part].append(note)
-    players = {"pad": pad, "bass": bass, "arp": arp, "kit": kit}
+    players = {"pad": pad, "bass": bass, "arp": arp, "lead": lead, "kit": kit}
     for i, (name, player) in enumerate(players.items()):
         if progress:
             progress(i, len(players) + 1)

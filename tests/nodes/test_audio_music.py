@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -48,8 +50,32 @@ def test_score_follows_the_tempo() -> None:
     notes = score(m, 8.0, rng_for(0, "music"))
     kicks = sorted(n.time for n in notes if n.part == "kick")
     assert np.allclose(np.diff(kicks), 0.5)  # four on the floor at 120 bpm
-    assert {n.part for n in notes} == {"pad", "bass", "arp", "kick", "snare", "hat"}
+    assert {n.part for n in notes} == {"pad", "bass", "arp", "lead", "kick", "snare", "hat"}
     assert max(n.time for n in notes) < 8.0
+
+
+def test_the_melody_follows_the_harmony_in_phrases() -> None:
+    m = mood(WARM, key="D major", tempo=96.0)
+    bar = 4 * 60.0 / m.tempo
+    notes = score(m, 12 * bar, rng_for(3, "music"))
+    lead = [n for n in notes if n.part == "lead"]
+    scale = {(m.root + s) % 12 for s in SCALES["major"]}
+    assert lead and all(n.pitch % 12 in scale and 62 <= n.pitch <= 84 for n in lead)
+    assert min(n.time for n in lead) >= bar - 1e-9  # enters after the first bar
+    assert max(n.time + n.length for n in lead) <= 11 * bar + 1e-9  # and leaves the last one to the fade
+    for n in lead:  # each bar's downbeat sings a tone of that bar's chord
+        b = round(n.time / bar)
+        if abs(n.time - b * bar) < 1e-9:
+            assert n.pitch % 12 in {p % 12 for p in chord(m, m.progression[b % len(m.progression)])}
+    steps = [abs(a.pitch - b.pitch) for a, b in itertools.pairwise(lead)]
+    assert np.median(steps) <= 3  # a singable line: mostly steps, few leaps
+
+    def rhythm(b: int) -> list[float]:
+        return [round(n.time - b * bar, 6) for n in lead if b * bar <= n.time < (b + 1) * bar]
+
+    assert rhythm(3) == rhythm(1) and rhythm(7) == rhythm(5)  # bar three answers bar one
+    assert len(rhythm(4)) == 1 and len(rhythm(8)) == 1  # the fourth bar breathes on one note
+    assert mood(FUTURE).lead < m.lead  # a driving beat leaves less room for a tune
 
 
 @pytest.mark.parametrize(
