@@ -24,10 +24,11 @@ class EmbedParams(BaseModel):
     )
     model_path: str = Param(
         "",
-        description="Folder of a CLIP text model or sentence-transformers model (saved with save_pretrained). "
-        "Nothing is downloaded.",
+        description="A CLIP text model or sentence-transformers model: a save_pretrained folder or a hub id "
+        "already in the local cache, e.g. openai/clip-vit-base-patch32. Nothing is downloaded.",
         max_length=1000,
-        widget="file",
+        widget="model",
+        model_kinds=("embedding",),
     )
 
 

@@ -64,7 +64,15 @@ class Encoder:
 
 
 def load_encoder(model_path: str) -> Encoder:
-    path = Path(model_path).expanduser()
+    """The encoder ``model_path`` names (a folder, or a hub id already in the local cache),
+    found by the model manager's rules: offline, safetensors only."""
+    from server.models import ModelError
+    from server.models.resolve import resolve
+
+    try:
+        path = resolve(model_path).path
+    except ModelError as exc:
+        raise NodeInputError("model_path", f"{exc}; or use backend 'builtin'") from exc
     config_file = path / "config.json"
     if not config_file.is_file():
         raise NodeInputError(

@@ -41,7 +41,9 @@ def resolve(source: str, *, allow_downloads: bool = False, cache_dir: Path | Non
     folder = Path(source).expanduser()
     if folder.exists() or _looks_like_path(source):
         if not folder.is_dir():
-            raise ModelNotFound(source, f"no model folder at {str(folder)!r}. " + HOW_TO_PROVIDE.format(source=source))
+            raise ModelNotFound(
+                source, f"no model folder at {str(folder)!r}. " + HOW_TO_PROVIDE.format(source="<org>/<name>")
+            )
         return describe_folder(source, folder.resolve())
     if not HUB_ID.match(source):
         raise ModelNotFound(source, f"{source!r} is neither an existing folder nor a hub id like 'org/name'")
@@ -66,7 +68,8 @@ def describe_folder(source: str, folder: Path) -> ModelFiles:
     raise ModelNotFound(
         source,
         f"{str(folder)!r} is not a model folder: it has neither model_index.json (diffusers) nor "
-        f"config.json (transformers). " + HOW_TO_PROVIDE.format(source=source),
+        f"config.json (transformers). "
+        + HOW_TO_PROVIDE.format(source=source if HUB_ID.match(source) else "<org>/<name>"),
     )
 
 

@@ -58,7 +58,7 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (root / "pickled" / "config.json").write_text(json.dumps({"architectures": ["VitsModel"]}))
     (root / "pickled" / "pytorch_model.bin").write_bytes(b"\x80\x02pickle")
     (root / "encoder").mkdir()  # a transformers model none of our nodes loads
-    (root / "encoder" / "config.json").write_text(json.dumps({"architectures": ["CLIPTextModel"]}))
+    (root / "encoder" / "config.json").write_text(json.dumps({"architectures": ["GPT2LMHeadModel"]}))
     (root / "notes").mkdir()
     (root / "notes" / "README.md").write_text("not a model")
     (root / ".hidden-sd").symlink_to(tiny_model("sd"), target_is_directory=True)

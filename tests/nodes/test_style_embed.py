@@ -215,5 +215,8 @@ def test_encoder_errors_name_the_parameter(ctx, tmp_path) -> None:
     with pytest.raises(NodeInputError) as err:
         style_of(ctx, LION, backend="encoder")
     assert err.value.name == "model_path"
-    with pytest.raises(NodeInputError, match="no config.json"):
+    with pytest.raises(NodeInputError, match="neither model_index.json .* nor config.json") as err:
         style_of(ctx, LION, backend="encoder", model_path=str(tmp_path))
+    assert err.value.name == "model_path"
+    with pytest.raises(NodeInputError, match="not in the local Hugging Face cache"):
+        style_of(ctx, LION, backend="encoder", model_path="no-such-org/no-such-encoder")
