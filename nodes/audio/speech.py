@@ -52,15 +52,14 @@ def speak(ctx: NodeContext, params: SpeechParams, text: str) -> tuple[np.ndarray
         return samples, sr
     if not params.model_path.strip():
         raise NodeInputError("model_path", "backend 'vits' needs model_path: a VITS/MMS-TTS folder or cached hub id")
-    from server.models import DeviceUnavailable, ModelError, ModelManager, OutOfMemory, default_manager
+    from server.models import DeviceUnavailable, ModelError, OutOfMemory, manager_for
 
     from .vits import VitsError
     from .vits import synthesize as vits_synthesize
 
-    manager = ctx.models if isinstance(ctx.models, ModelManager) else default_manager()
     rate = params.rate / DEFAULT_RATE
     try:
-        return vits_synthesize(text, params.model_path.strip(), params.seed, rate, params.device, manager)
+        return vits_synthesize(text, params.model_path.strip(), params.seed, rate, params.device, manager_for(ctx.models))
     except DeviceUnavailable as exc:
         raise NodeInputError("device", str(exc)) from exc
     except OutOfMemory:

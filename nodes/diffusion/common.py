@@ -12,12 +12,12 @@ import numpy as np
 
 from server.engine.context import NodeContext
 from server.engine.errors import NodeInputError
-from server.models import ModelError, ModelHandle, ModelManager, OutOfMemory, UnsupportedOption, default_manager
+from server.models import ModelError, ModelHandle, ModelManager, OutOfMemory, UnsupportedOption, manager_for
 from server.models.kinds import ModelKind, hint
 
 
 def manager_of(ctx: NodeContext) -> ModelManager:
-    return ctx.models if isinstance(ctx.models, ModelManager) else default_manager()
+    return manager_for(ctx.models)
 
 
 def require(pipeline: Any, kinds: tuple[str, ...], name: str = "pipeline") -> ModelHandle:

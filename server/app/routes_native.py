@@ -236,7 +236,7 @@ async def list_models(request: web.Request) -> web.Response:
     kinds = _query_list(request, "kind")
     families = _query_list(request, "family")
     roots, cache = model_places(request.app)
-    models = filter_models(await available_models(request.app), kinds, families)
+    models = filter_models(await available_models(request.app, (roots, cache)), kinds, families)
     return web.json_response(
         {"models": [m.to_json() for m in models], "roots": [str(r) for r in roots], "hub_cache": str(cache)}
     )
@@ -248,9 +248,9 @@ def model_places(app: web.Application) -> tuple[list[Path], Path]:
     return model_roots(Path(app[CONFIG].data_dir).absolute()), Path(override) if override else hub_cache_dir()
 
 
-async def available_models(app: web.Application) -> list[ModelEntry]:
+async def available_models(app: web.Application, places: tuple[list[Path], Path] | None = None) -> list[ModelEntry]:
     """Every model on this machine, listed off the event loop; an empty list if listing fails."""
-    roots, cache = model_places(app)
+    roots, cache = places or model_places(app)
     try:
         return await asyncio.to_thread(find_models, roots, cache)
     except Exception:  # listing is best effort: a broken disk must not break the editor

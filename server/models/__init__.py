@@ -14,7 +14,7 @@ from .errors import (
 )
 from .handle import LoadSpec, ModelHandle
 from .kinds import KINDS, ModelKind, classify
-from .manager import ModelManager, default_manager
+from .manager import ModelManager, default_manager, manager_for
 from .resolve import ModelFiles, resolve
 from .speed import SpeedOptions
 
@@ -39,6 +39,7 @@ __all__ = [
     "filter_models",
     "find_models",
     "hub_cache_dir",
+    "manager_for",
     "model_roots",
     "resolve",
 ]

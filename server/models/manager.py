@@ -333,8 +333,10 @@ class ModelManager:
             return "off"
         if offload == "model":
             return "model"
+        if not device.startswith("cuda"):
+            return "off"
         needed = estimate_bytes(files, dtype)
-        if not device.startswith("cuda") or needed <= self.budget(device):
+        if needed <= self.budget(device):
             return "off"
         log.info(
             "%s needs %.1f GiB, over the %.1f GiB GPU budget: offloading (each model on the GPU only while it runs)",
@@ -401,6 +403,11 @@ def default_manager() -> ModelManager:
         if _default is None:
             _default = ModelManager(gpu_budget_bytes=gpu_budget_from_env())
         return _default
+
+
+def manager_for(models: object) -> ModelManager:
+    """The manager a node was handed (``ctx.models``), or the process-wide one when it was not."""
+    return models if isinstance(models, ModelManager) else default_manager()
 
 
 def gpu_budget_from_env() -> int | None:

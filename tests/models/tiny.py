@@ -113,16 +113,19 @@ def sd_scheduler():
     )
 
 
-def stable_diffusion():
-    from diffusers import StableDiffusionPipeline, UNet2DConditionModel
+def tiny_unet(**config):
+    """A seeded one-layer UNet over 4 latent channels; ``config`` sets what each family differs in."""
+    from diffusers import UNet2DConditionModel
 
     torch.manual_seed(0)
-    unet = UNet2DConditionModel(
+    return UNet2DConditionModel(layers_per_block=1, sample_size=16, in_channels=4, out_channels=4, **config)
+
+
+def stable_diffusion():
+    from diffusers import StableDiffusionPipeline
+
+    unet = tiny_unet(
         block_out_channels=(4, 8),
-        layers_per_block=1,
-        sample_size=16,
-        in_channels=4,
-        out_channels=4,
         down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
         up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
         cross_attention_dim=TEXT_DIM,
@@ -143,15 +146,10 @@ def stable_diffusion():
 
 
 def stable_diffusion_xl():
-    from diffusers import EulerDiscreteScheduler, StableDiffusionXLPipeline, UNet2DConditionModel
+    from diffusers import EulerDiscreteScheduler, StableDiffusionXLPipeline
 
-    torch.manual_seed(0)
-    unet = UNet2DConditionModel(
+    unet = tiny_unet(
         block_out_channels=(4, 8),
-        layers_per_block=1,
-        sample_size=16,
-        in_channels=4,
-        out_channels=4,
         down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
         up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
         attention_head_dim=(2, 4),
@@ -180,15 +178,10 @@ def stable_diffusion_xl():
 
 
 def animatediff():
-    from diffusers import AnimateDiffPipeline, MotionAdapter, UNet2DConditionModel
+    from diffusers import AnimateDiffPipeline, MotionAdapter
 
-    torch.manual_seed(0)
-    unet = UNet2DConditionModel(
+    unet = tiny_unet(
         block_out_channels=(8, 16),
-        layers_per_block=1,
-        sample_size=16,
-        in_channels=4,
-        out_channels=4,
         down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
         up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"),
         cross_attention_dim=TEXT_DIM,
