@@ -11,12 +11,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-FILE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+FILE_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 FILE_STEM_RULE = "use 1-64 letters, digits, '_' or '-', starting with a letter or digit (no folders, dots or spaces)"
 
 
 def check_file_stem(value: str) -> str:
-    if not FILE_STEM.match(value):
+    if not isinstance(value, str) and FILE_STEM.fullmatch(value):
         raise ValueError(f"{value!r} is not a safe file name: {FILE_STEM_RULE}")
     return value
 

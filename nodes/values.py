@@ -22,8 +22,9 @@ class NumberParams(BaseModel):
     category="values",
     outputs={"value": Output("FLOAT", "The number."), "integer": Output("INT", "The number rounded.")},
     params=NumberParams,
+    constant=True,
 )
-def number(ctx: NodeContext, params: NumberParams) -> dict:
+def number(ctx: NodeContext | None, params: NumberParams) -> dict:
     """One number wired into several parameters (a duration, a strength) so they change together."""
     return {"value": params.value, "integer": round(params.value)}
 
@@ -42,7 +43,8 @@ class SeedParams(BaseModel):
     category="values",
     outputs={"seed": Output("INT", "The seed.")},
     params=SeedParams,
+    constant=True,
 )
-def seed(ctx: NodeContext, params: SeedParams) -> dict:
+def seed(ctx: NodeContext | None, params: SeedParams) -> dict:
     """One seed for a whole workflow: link it into every node's seed to vary them together."""
     return {"seed": params.seed}

@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-from server.engine import Engine, Problem, Registry, RunResult, Workflow, WorkflowInvalid, describe
+from server.engine import Engine, Problem, Registry, RunResult, Workflow, WorkflowInvalid, describe, jsondoc, partials
 from server.progress import Reporter
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
@@ -137,10 +138,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     prints = [parse_print_spec(workflow, spec) for spec in args.prints]
     targets = choose_targets(workflow, registry, args.only, [node for node, _ in prints])
     disk_cache = None if args.no_disk_cache else Path(args.cache_dir)
+    partials.sweep(Path(args.output_dir))  # what a killed run left half-written
     engine = Engine(registry, output_dir=Path(args.output_dir), models=_model_manager(), disk_cache=disk_cache)
     reporter = Reporter(enabled=not args.quiet)
     result = run_cancellable(engine, workflow, targets, reporter)
     reporter.summary(result, workflow)
+    if result.status == "cancelled" and args.quiet:
+        print("cancelled", file=sys.stderr)
     if prints:
         emit_prints(result, prints)
     engine.close()
@@ -148,8 +152,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def run_cancellable(engine: Engine, workflow: Workflow, targets: list[str] | None, reporter: Reporter) -> RunResult:
-    """Run on a worker thread so that Ctrl-C cancels cooperatively instead of killing mid-write."""
-    cancel = threading.Event()
+    """Run on a worker thread; Ctrl-C or SIGTERM cancels it cooperatively instead of killing mid-write.
+
+    The signal handler only sets the cancel flag (a ``KeyboardInterrupt`` raised inside
+    ``Thread.join`` can leave CPython believing a live thread has stopped), and the main thread
+    waits for the run to wind down: the running node stops at its next progress point, its
+    partial files are removed, and the summary is printed. A third signal forces an exit, after
+    removing this process's partial files.
+    """
+    cancel, finished = threading.Event(), threading.Event()
     box: dict[str, Any] = {}
 
     def work() -> None:
@@ -157,19 +168,56 @@ def run_cancellable(engine: Engine, workflow: Workflow, targets: list[str] | Non
             box["result"] = engine.run(workflow, targets=targets, on_event=reporter.on_event, cancel=cancel)
         except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
             box["error"] = exc
+        finally:
+            finished.set()
 
+    signals = _Signals(cancel)
     thread = threading.Thread(target=work, name="reelgraph-run")
-    with reporter:
+    with reporter, signals:
         thread.start()
-        while thread.is_alive():
-            try:
-                thread.join(0.1)
-            except KeyboardInterrupt:
-                reporter.note("cancelling… (completed nodes stay cached)")
-                cancel.set()
+        told = 0
+        while not finished.wait(0.1):
+            if signals.count > told:
+                told = signals.count
+                reporter.note(
+                    "cancelling… (completed nodes stay cached; press Ctrl-C twice more to force quit)"
+                    if told == 1
+                    else "still cancelling: waiting for the running node to stop (once more forces quit)"
+                )
+        thread.join()
     if "error" in box:
         raise box["error"]
     return box["result"]
+
+
+class _Signals:
+    """SIGINT and SIGTERM set the cancel flag while a run is in progress; the third one exits now."""
+
+    FORCE_AFTER = 3
+
+    def __init__(self, cancel: threading.Event) -> None:
+        self.cancel = cancel
+        self.count = 0
+        self._previous: dict[int, Any] = {}
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        self.count += 1
+        self.cancel.set()
+        if self.count >= self.FORCE_AFTER:
+            partials.remove_live()
+            os.write(2, b"\nforced quit: partial files removed\n")
+            os._exit(130)
+
+    def __enter__(self) -> Self:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                if signal.getsignal(sig) is not signal.SIG_IGN:  # nohup / background jobs keep ignoring
+                    self._previous[sig] = signal.signal(sig, self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
 
 def apply_overrides(workflow: Workflow, overrides: list[str]) -> None:
@@ -181,9 +229,14 @@ def apply_overrides(workflow: Workflow, overrides: list[str]) -> None:
         if node_id not in workflow.nodes:
             raise UsageError(f"--set {item!r}: no node {node_id!r}; nodes: {', '.join(workflow.nodes)}")
         try:
-            value = json.loads(raw)
+            json.loads(raw)
         except json.JSONDecodeError:
-            value = raw
+            value: Any = raw  # not JSON at all: a plain string
+        else:
+            try:
+                value = jsondoc.parse(raw)
+            except jsondoc.JSONRejected as exc:
+                raise UsageError(f"--set {item!r}: {exc}") from None
         workflow.nodes[node_id].params[param] = value
 
 
@@ -248,8 +301,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def is_json_schema(path: str) -> bool:
     """``workflows/`` also holds the workflow JSON Schema, so that ``validate workflows/*.json`` works."""
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        doc = jsondoc.read_file(path)
+    except jsondoc.JSONRejected:
         return False
     return isinstance(doc, dict) and "$schema" in doc and "format" not in doc
 

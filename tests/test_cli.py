@@ -114,7 +114,7 @@ def test_failed_run_exits_1_and_names_the_error(tmp_path):
         (json.dumps(wf({"s": {"type": "test.sink"}}, [["ghost", "out", "s", "a"]])), "unknown_node"),
         (
             json.dumps(wf({"v": {"type": "test.value"}, "s": {"type": "test.sink"}}, [["v", "zzz", "s", "a"]])),
-            "v.zzz: unknown_output",
+            "s.a: unknown_output",
         ),
     ],
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +15,7 @@ from nodes.naming import FileStem
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
+from server.engine.partials import partial_path
 
 from .common import checked_audio
 
@@ -43,21 +43,16 @@ def target(ctx: NodeContext, params: SaveParams, samples: np.ndarray, sr: int, s
 
 
 def write_atomic(path: Path, samples: np.ndarray, sr: int, fmt: str, subtype: str) -> None:
-    """Encode into a temporary file beside ``path``, then rename it into place."""
+    """Encode into a locked partial file beside ``path``, then rename it into place."""
     import soundfile as sf
 
     from .oggfix import fix_serial
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
+    with partial_path(path.parent) as tmp:
         sf.write(tmp, samples, sr, format=fmt.upper(), subtype=subtype)
         if fmt == "ogg":
-            Path(tmp).write_bytes(fix_serial(Path(tmp).read_bytes()))
+            tmp.write_bytes(fix_serial(tmp.read_bytes()))
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @node(

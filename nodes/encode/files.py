@@ -14,14 +14,13 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from nodes.naming import check_file_stem
 from server.engine.errors import NodeInputError
+from server.engine.partials import partial_path
 
 DIGITS = 5
 
@@ -59,30 +58,10 @@ def numbered(folder: Path, prefix: str, number: int, ext: str | None) -> Path:
     return folder / (f"{name}.{ext}" if ext else name)
 
 
-@contextlib.contextmanager
-def temp_path(folder: Path, *, directory: bool = False) -> Iterator[Path]:
-    """A hidden temporary file (or folder) in ``folder``, removed afterwards unless it was published.
-
-    Created with the process umask (unlike ``mkstemp``'s 0600), so the published file gets
-    the same permissions as any other file the user writes.
-    """
-    while True:
-        path = folder / f".reelgraph-{secrets.token_hex(6)}.part"
-        try:
-            if directory:
-                path.mkdir(mode=0o777)
-            else:
-                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-            break
-        except FileExistsError:
-            continue
-    try:
-        yield path
-    finally:
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+def temp_path(folder: Path, *, directory: bool = False) -> contextlib.AbstractContextManager[Path]:
+    """A hidden, locked temporary file (or folder) in ``folder``, removed afterwards unless it was
+    published; one that a crash leaves behind is swept at the next start (see ``partials``)."""
+    return partial_path(folder, directory=directory)
 
 
 def publish_unique(temp: Path, folder: Path, prefix: str, ext: str | None) -> Path:

@@ -66,6 +66,7 @@ class Worker:
             cwd=ROOT,
             env={**os.environ, "PYTHONHASHSEED": "0"},
             pipesize=_pipe_size(),
+            process_group=0,  # Ctrl-C at the terminal goes to the node's process, which cancels us
         )
         return cls(proc, errors)
 
@@ -81,9 +82,10 @@ class Worker:
                 pipe.close()
 
     def error_tail(self) -> str:
+        """The worker's one-line reason (its last line of stderr; see :func:`_report_failure`)."""
         self.errors.seek(0)
-        lines = self.errors.read().decode(errors="replace").strip().splitlines()[-3:]
-        return " | ".join(lines) or "no message"
+        lines = self.errors.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "no message"
 
 
 class _Spares:
@@ -236,5 +238,18 @@ def _main() -> None:
     sys.stdout.flush()
 
 
+def _report_failure(exc: BaseException) -> str:
+    """One line a user can act on: the OS's reason for file errors (a full disk, a removed
+    folder), else the exception; never the worker's traceback frames."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" writing {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 if __name__ == "__main__":
-    _main()
+    try:
+        _main()
+    except BaseException as exc:  # noqa: BLE001 - the parent reads one line, exit status says failure
+        sys.stderr.write(_report_failure(exc) + "\n")
+        sys.exit(1)

@@ -6,8 +6,7 @@ command-line user gets files to open (``python main.py run`` prints their paths)
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,11 +17,10 @@ from nodes.naming import FileStem
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
+from server.engine.partials import write_bytes_atomic, write_text_atomic
 
 from .model import Scene
 from .shots import ShotPlan
-
-FILE_MODE = 0o644  # mkstemp makes 0600; output pictures are for reading
 
 
 class PictureParams(BaseModel):
@@ -70,26 +68,12 @@ def scene_picture_files(
 
 
 def _write_png(image: Any, path: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".png")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            image.save(fh, format="PNG")
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    write_bytes_atomic(path, buffer.getvalue())
     return path
 
 
 def _write_text(text: str, path: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)
     return path

@@ -22,6 +22,7 @@ from pathlib import Path
 from aiohttp import web
 
 from server.engine import Engine, Registry
+from server.engine.partials import sweep
 from server.store import Store
 
 from . import routes_comfy, routes_files, routes_native
@@ -63,6 +64,9 @@ def _resources(models: object):
         config = app[CONFIG]
         for folder in (config.data_dir, config.output_dir, config.input_dir, config.temp_dir):
             Path(folder).mkdir(parents=True, exist_ok=True)
+        swept = [p for folder in (config.output_dir, config.data_dir) for p in sweep(Path(folder))]
+        if swept:
+            log.warning("removed %d partial file(s) left by a crash: %s", len(swept), ", ".join(map(str, swept)))
         store = Store(config.db_path)
         interrupted = store.recover()
         if interrupted:

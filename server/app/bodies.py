@@ -3,10 +3,11 @@ errors that say what was wrong."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
+
+from server.engine import jsondoc
 
 from .security import http_error
 
@@ -28,9 +29,9 @@ async def read_json(request: web.Request, *, lenient: bool = False) -> Any:
     if not raw.strip():
         raise http_error(web.HTTPBadRequest, "the request body is empty; send a JSON object")
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise http_error(web.HTTPBadRequest, f"the request body is not valid JSON: {exc}") from None
+        return jsondoc.parse(raw)
+    except jsondoc.JSONRejected as exc:
+        raise http_error(web.HTTPBadRequest, f"the request body was refused: {exc}") from None
 
 
 async def read_json_object(request: web.Request, *, lenient: bool = False, optional: bool = False) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 from server.engine import Workflow
 from server.engine.workflow import atomic_write_text
 
-NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9 _.\-]{0,99}$")
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9 _.\-]{0,99}")
 
 
 class Library:
@@ -25,7 +25,7 @@ class Library:
 
     @staticmethod
     def valid_name(name: str) -> bool:
-        return bool(NAME.match(name)) and ".." not in name and not name.endswith((".", " "))
+        return bool(NAME.fullmatch(name)) and ".." not in name and not name.endswith((".", " "))
 
     def list(self) -> list[dict[str, Any]]:
         entries = []

@@ -14,7 +14,6 @@ hands the result to the event loop.
 
 from __future__ import annotations
 
-import json
 import struct
 import threading
 import time
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from server.engine import jsondoc
 from server.engine.events import IN_PROCESS
 
 from .thumbnails import as_rgb8, encode_jpeg, resize
@@ -38,11 +38,11 @@ class Message:
 
 
 def native(type_: str, data: dict[str, Any]) -> Message:
-    return Message("native", json.dumps({"type": type_, "data": data}, default=str))
+    return Message("native", jsondoc.dumps({"type": type_, "data": data}, default=str))
 
 
 def comfy(type_: str, data: dict[str, Any]) -> Message:
-    return Message("comfy", json.dumps({"type": type_, "data": data}, default=str))
+    return Message("comfy", jsondoc.dumps({"type": type_, "data": data}, default=str))
 
 
 def queue_messages(

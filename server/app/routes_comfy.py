@@ -19,6 +19,7 @@ from .comfy import is_workflow, node_info, object_info, prompt_to_workflow, work
 from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
 from .routes_native import available_models
 from .runs import check, checked_client_id, checked_run_id, notify_queue, submit, without_tracebacks
+from .security import json_response
 from .system import system_stats
 
 routes = web.RouteTableDef()
@@ -52,7 +53,7 @@ async def post_prompt(request: web.Request) -> web.Response:
     workflow, found = check(request.app[ENGINE], doc, targets) if doc else (None, [])
     problems = problems + [p for p in found if p not in problems]
     if problems or workflow is None:
-        return web.json_response(comfy_errors(problems, prompt if isinstance(prompt, dict) else {}), status=400)
+        return json_response(comfy_errors(problems, prompt if isinstance(prompt, dict) else {}), status=400)
     run = submit(
         request.app,
         workflow,
@@ -62,7 +63,7 @@ async def post_prompt(request: web.Request) -> web.Response:
         front=bool(body.get("front", False)),
         extra={"extra_data": extra_data},
     )
-    return web.json_response({"prompt_id": run.id, "number": run.number, "node_errors": {}})
+    return json_response({"prompt_id": run.id, "number": run.number, "node_errors": {}})
 
 
 def comfy_errors(problems: list[Problem], prompt: dict[str, Any]) -> dict[str, Any]:
@@ -100,7 +101,7 @@ def comfy_errors(problems: list[Problem], prompt: dict[str, Any]) -> dict[str, A
 @_both("GET", "/prompt")
 async def get_prompt(request: web.Request) -> web.Response:
     queued, running = request.app[STORE].pending()
-    return web.json_response({"exec_info": {"queue_remaining": queued + running}})
+    return json_response({"exec_info": {"queue_remaining": queued + running}})
 
 
 # -- queue -----------------------------------------------------------------------------
@@ -124,7 +125,7 @@ def _outputs_to_execute(run: Run, registry: Registry) -> list[str]:
 async def get_queue(request: web.Request) -> web.Response:
     store, registry, worker = request.app[STORE], request.app[REGISTRY], request.app[WORKER]
     running, queued = store.running(), store.queued()
-    return web.json_response(
+    return json_response(
         {
             "queue_running": [queue_item(r, registry) for r in running],
             "queue_pending": [queue_item(r, registry) for r in queued],
@@ -146,7 +147,7 @@ async def post_queue(request: web.Request) -> web.Response:
         queued = {r.id for r in store.queued()}
         store.delete([i for i in body["delete"] if isinstance(i, str) and i in queued])
     notify_queue(request.app)
-    return web.json_response({})
+    return json_response({})
 
 
 @_both("POST", "/interrupt")
@@ -155,7 +156,7 @@ async def interrupt(request: web.Request) -> web.Response:
     body = await read_json_object(request, lenient=True, optional=True)
     prompt_id = body.get("prompt_id")
     request.app[WORKER].cancel(prompt_id if isinstance(prompt_id, str) else None)
-    return web.json_response({})
+    return json_response({})
 
 
 # -- history -----------------------------------------------------------------------------
@@ -217,15 +218,15 @@ async def get_history(request: web.Request) -> web.Response:
         limit=int(limit) if limit.isdigit() else request.app[CONFIG].limits.history_page,
         offset=int(offset) if offset.isdigit() else 0,
     )
-    return web.json_response(_history(list(reversed(runs)), request.app[REGISTRY]))
+    return json_response(_history(list(reversed(runs)), request.app[REGISTRY]))
 
 
 @_both("GET", "/history/{prompt_id}")
 async def get_history_entry(request: web.Request) -> web.Response:
     run = request.app[STORE].get(request.match_info["prompt_id"])
     if run is None or not run.final:
-        return web.json_response({})
-    return web.json_response(_history([run], request.app[REGISTRY]))
+        return json_response({})
+    return json_response(_history([run], request.app[REGISTRY]))
 
 
 @_both("POST", "/history")
@@ -238,24 +239,24 @@ async def post_history(request: web.Request) -> web.Response:
     if isinstance(body.get("delete"), list):
         ids = [i for i in body["delete"] if isinstance(i, str)]
         store.delete([i for i in ids if (r := store.get(i)) is not None and r.final])
-    return web.json_response({})
+    return json_response({})
 
 
 # -- catalog and system ------------------------------------------------------------------
 @_both("GET", "/object_info")
 async def get_object_info(request: web.Request) -> web.Response:
     """Model parameters come as combos of the models on this machine, like ComfyUI's loaders."""
-    return web.json_response(object_info(request.app[REGISTRY], await available_models(request.app)))
+    return json_response(object_info(request.app[REGISTRY], await available_models(request.app)))
 
 
 @_both("GET", "/object_info/{node_class}")
 async def get_object_info_one(request: web.Request) -> web.Response:
     definition = request.app[REGISTRY].get(request.match_info["node_class"])
     if definition is None:
-        return web.json_response({})
-    return web.json_response({definition.id: node_info(definition, await available_models(request.app))})
+        return json_response({})
+    return json_response({definition.id: node_info(definition, await available_models(request.app))})
 
 
 @_both("GET", "/system_stats")
 async def get_system_stats(request: web.Request) -> web.Response:
-    return web.json_response(system_stats(request.app[ENGINE].models))
+    return json_response(system_stats(request.app[ENGINE].models))

@@ -15,7 +15,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from .keys import CONFIG
 from .messages import file_ref
-from .security import http_error, safe_path
+from .security import http_error, json_response, safe_path
 from .uploads import Received, receive, subfolder_dir
 
 routes = web.RouteTableDef()
@@ -111,7 +111,7 @@ async def upload(request: web.Request) -> web.Response:
         if received is not None:
             received.discard()
     ref = file_ref(target, {kind: root}) or {}
-    return web.json_response(
+    return json_response(
         {
             "name": target.name,
             "subfolder": ref.get("subfolder", ""),

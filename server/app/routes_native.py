@@ -26,7 +26,7 @@ from .runs import (
     run_detail,
     submit,
 )
-from .security import http_error
+from .security import http_error, json_response
 from .system import system_info
 
 routes = web.RouteTableDef()
@@ -37,7 +37,7 @@ log = logging.getLogger("reelgraph.server")
 @routes.get("/api/nodes")
 async def list_nodes(request: web.Request) -> web.Response:
     sockets = {name: {"color": s.color, "description": s.description} for name, s in SOCKET_TYPES.items()}
-    return web.json_response({"nodes": request.app[REGISTRY].catalog(), "sockets": sockets})
+    return json_response({"nodes": request.app[REGISTRY].catalog(), "sockets": sockets})
 
 
 @routes.get("/api/nodes/{node_id}")
@@ -45,7 +45,7 @@ async def get_node(request: web.Request) -> web.Response:
     definition = request.app[REGISTRY].get(request.match_info["node_id"])
     if definition is None:
         raise http_error(web.HTTPNotFound, f"no node type {request.match_info['node_id']!r}")
-    return web.json_response(definition.to_json())
+    return json_response(definition.to_json())
 
 
 # -- runs ----------------------------------------------------------------------------
@@ -69,7 +69,7 @@ async def create_run(request: web.Request) -> web.Response:
         run_id=run_id,
         front=bool(body.get("front", False)),
     )
-    return web.json_response({"run_id": run.id, "number": run.number, "status": run.status})
+    return json_response({"run_id": run.id, "number": run.number, "status": run.status})
 
 
 @routes.get("/api/runs")
@@ -85,13 +85,13 @@ async def list_runs(request: web.Request) -> web.Response:
         for summary in summaries:
             if summary["status"] == "queued":
                 summary["position"] = order.get(summary["run_id"])
-    return web.json_response({"runs": summaries, "counts": store.counts()})
+    return json_response({"runs": summaries, "counts": store.counts()})
 
 
 @routes.get("/api/runs/{run_id}")
 async def show_run(request: web.Request) -> web.Response:
     run = get_run(request.app, request.match_info["run_id"])
-    return web.json_response(run_detail(request.app, run))
+    return json_response(run_detail(request.app, run))
 
 
 @routes.post("/api/runs/{run_id}/cancel")
@@ -99,9 +99,9 @@ async def cancel_run(request: web.Request) -> web.Response:
     run = get_run(request.app, request.match_info["run_id"])
     if request.app[STORE].cancel_queued(run.id):
         notify_queue(request.app)
-        return web.json_response({"run_id": run.id, "status": "cancelled"})
+        return json_response({"run_id": run.id, "status": "cancelled"})
     if request.app[WORKER].cancel(run.id):
-        return web.json_response({"run_id": run.id, "status": "cancelling"})
+        return json_response({"run_id": run.id, "status": "cancelling"})
     raise http_error(web.HTTPConflict, f"run {run.id!r} is already {run.status}")
 
 
@@ -113,7 +113,7 @@ async def requeue_run(request: web.Request) -> web.Response:
     if run is None:
         raise http_error(web.HTTPConflict, f"run {old.id!r} is {old.status}; only finished runs can be queued again")
     announce(request.app, run)
-    return web.json_response({"run_id": run.id, "number": run.number, "status": run.status, "parent": old.id})
+    return json_response({"run_id": run.id, "number": run.number, "status": run.status, "parent": old.id})
 
 
 @routes.delete("/api/runs/{run_id}")
@@ -124,7 +124,7 @@ async def delete_run(request: web.Request) -> web.Response:
     request.app[STORE].delete([run.id])
     if run.status == "queued":
         notify_queue(request.app)
-    return web.json_response({"run_id": run.id, "deleted": True})
+    return json_response({"run_id": run.id, "deleted": True})
 
 
 @routes.post("/api/runs/{run_id}/move")
@@ -141,7 +141,7 @@ async def move_run(request: web.Request) -> web.Response:
     order.insert(max(0, min(position, len(order))), run.id)
     order = request.app[STORE].reorder(order)
     notify_queue(request.app)
-    return web.json_response({"queued": order})
+    return json_response({"queued": order})
 
 
 # -- queue ---------------------------------------------------------------------------
@@ -149,14 +149,14 @@ async def move_run(request: web.Request) -> web.Response:
 async def pause_queue(request: web.Request) -> web.Response:
     request.app[WORKER].set_paused(True)
     notify_queue(request.app)
-    return web.json_response({"paused": True})
+    return json_response({"paused": True})
 
 
 @routes.post("/api/queue/resume")
 async def resume_queue(request: web.Request) -> web.Response:
     request.app[WORKER].set_paused(False)
     notify_queue(request.app)
-    return web.json_response({"paused": False})
+    return json_response({"paused": False})
 
 
 @routes.post("/api/queue/reorder")
@@ -168,7 +168,7 @@ async def reorder_queue(request: web.Request) -> web.Response:
         raise http_error(web.HTTPBadRequest, 'send {"run_ids": [run ids in the wanted order]}')
     order = request.app[STORE].reorder(ids)
     notify_queue(request.app)
-    return web.json_response({"queued": order})
+    return json_response({"queued": order})
 
 
 # -- workflow library ----------------------------------------------------------------
@@ -189,7 +189,7 @@ def _name(request: web.Request) -> str:
 
 @routes.get("/api/workflows")
 async def list_workflows(request: web.Request) -> web.Response:
-    return web.json_response({"workflows": _library(request).list()})
+    return json_response({"workflows": _library(request).list()})
 
 
 @routes.get("/api/workflows/{name}")
@@ -203,7 +203,7 @@ async def get_workflow(request: web.Request) -> web.Response:
         ) from None
     if doc is None:
         raise http_error(web.HTTPNotFound, f"no workflow named {name!r}")
-    return web.json_response(doc)
+    return json_response(doc)
 
 
 @routes.put("/api/workflows/{name}")
@@ -217,7 +217,7 @@ async def put_workflow(request: web.Request) -> web.Response:
             web.HTTPBadRequest, "not a workflow document", errors=[p.to_json() for p in exc.problems]
         ) from None
     problems = request.app[ENGINE].validate(workflow)
-    return web.json_response({"name": name, "saved": True, "problems": [p.to_json() for p in problems]})
+    return json_response({"name": name, "saved": True, "problems": [p.to_json() for p in problems]})
 
 
 @routes.delete("/api/workflows/{name}")
@@ -225,7 +225,7 @@ async def delete_workflow(request: web.Request) -> web.Response:
     name = _name(request)
     if not _library(request).delete(name):
         raise http_error(web.HTTPNotFound, f"no workflow named {name!r} in the library")
-    return web.json_response({"name": name, "deleted": True})
+    return json_response({"name": name, "deleted": True})
 
 
 # -- models --------------------------------------------------------------------------
@@ -237,7 +237,7 @@ async def list_models(request: web.Request) -> web.Response:
     families = _query_list(request, "family")
     roots, cache = model_places(request.app)
     models = filter_models(await available_models(request.app, (roots, cache)), kinds, families)
-    return web.json_response(
+    return json_response(
         {"models": [m.to_json() for m in models], "roots": [str(r) for r in roots], "hub_cache": str(cache)}
     )
 
@@ -274,7 +274,7 @@ async def system(request: web.Request) -> web.Response:
         "running": request.app[WORKER].running_id(),
     }
     info["nodes"] = len(request.app[REGISTRY])
-    return web.json_response(info)
+    return json_response(info)
 
 
 def _int_query(request: web.Request, name: str, default: int, low: int, high: int) -> int:

@@ -7,19 +7,17 @@ the websocket (as ComfyUI does) and to the log, never into an HTTP response.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from aiohttp import web
 
 from server.engine import Engine, Problem, Workflow, WorkflowInvalid
+from server.engine.engine import RUN_ID
 from server.store import Run
 
 from .keys import HUB, STORE, WORKER
 from .messages import native
 from .security import http_error
-
-RUN_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,128}$")
 
 
 def check(engine: Engine, doc: Any, targets: Any) -> tuple[Workflow | None, list[Problem]]:
@@ -36,15 +34,18 @@ def check(engine: Engine, doc: Any, targets: Any) -> tuple[Workflow | None, list
 def checked_run_id(value: Any) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not RUN_ID.match(value):
-        raise http_error(web.HTTPBadRequest, "a run id must be 1-128 letters, digits, '_', '.', ':' or '-'")
+    if not isinstance(value, str) or not RUN_ID.fullmatch(value):
+        raise http_error(
+            web.HTTPBadRequest,
+            "a run id must be 1-128 letters, digits, '_', '.', ':' or '-', starting with a letter or digit",
+        )
     return value
 
 
 def checked_client_id(value: Any) -> str | None:
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not RUN_ID.match(value):
+    if not isinstance(value, str) or not RUN_ID.fullmatch(value):
         raise http_error(web.HTTPBadRequest, "client_id must be 1-128 letters, digits, '_', '.', ':' or '-'")
     return value
 

@@ -15,15 +15,17 @@
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import hdrs, web
+
+from server.engine import jsondoc
 
 from .config import Config, is_loopback
 
@@ -36,9 +38,14 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9 ._()\-]")
 
 
+def json_response(data: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """A JSON response that never carries ``NaN``/``Infinity`` (invalid JSON that browsers refuse)."""
+    return web.json_response(data, status=status, headers=headers, dumps=jsondoc.dumps)
+
+
 def http_error(cls: type[web.HTTPException], message: str, **extra: object) -> web.HTTPException:
     """An HTTP error whose body is ``{"error": message, ...extra}``, ready to raise."""
-    body = {"text": json.dumps({"error": message, **extra}), "content_type": "application/json"}
+    body = {"text": jsondoc.dumps({"error": message, **extra}), "content_type": "application/json"}
     if cls is web.HTTPRequestEntityTooLarge:
         return web.HTTPRequestEntityTooLarge(max_size=0, **body)
     return cls(**body)
@@ -53,13 +60,13 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         if exc.status < 400 or exc.content_type == "application/json":
             raise
         message = re.sub(r"^\d{3}: ", "", exc.text or "") or exc.reason
-        return web.json_response({"error": message}, status=exc.status, headers=_keep_headers(exc))
+        return json_response({"error": message}, status=exc.status, headers=_keep_headers(exc))
     except ConnectionResetError:
         raise
     except Exception:
         ref = uuid.uuid4().hex[:12]
         log.exception("internal error %s on %s %s", ref, request.method, request.path)
-        return web.json_response({"error": "internal server error", "ref": ref}, status=500)
+        return json_response({"error": "internal server error", "ref": ref}, status=500)
 
 
 def _keep_headers(exc: web.HTTPException) -> dict[str, str]:
@@ -160,14 +167,15 @@ def safe_path(base: Path, relative: str) -> Path | None:
     """``base/relative`` resolved (symlinks followed) if it stays inside ``base``; None otherwise.
 
     Refuses outright what has no business in a request path: absolute paths, drive letters,
-    backslashes, NULs, ``..``/``.``/empty segments and any ``%`` left after the router decoded the URL
-    once (a double-encoded ``%252e%252e``).
+    backslashes, NULs and other control characters, ``..``/``.``/empty segments, hidden names
+    (a leading ``.``: partial files being written, dotfiles) and any ``%`` left after the router
+    decoded the URL once (a double-encoded ``%252e%252e``).
     """
     if not relative or len(relative) > 1024:
         return None
-    if any(c in relative for c in ("\\", "\x00", "%")) or relative.startswith("/") or _DRIVE.match(relative):
+    if any(c in "\\%" or ord(c) < 32 for c in relative) or relative.startswith("/") or _DRIVE.match(relative):
         return None
-    if any(part in ("..", ".", "") for part in relative.split("/")):
+    if any(part == "" or part.startswith(".") for part in relative.split("/")):
         return None
     root = base.resolve()
     try:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import re
 import uuid
@@ -26,10 +25,12 @@ from dataclasses import dataclass, field
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from server.engine import jsondoc
+
 from .messages import Message
 
 log = logging.getLogger("reelgraph.server")
-CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:\-]{1,128}$")
+CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}")
 KINDS = {
     "native": frozenset({"native", "binary"}),
     "comfy": frozenset({"comfy", "binary"}),
@@ -102,7 +103,7 @@ class Hub:
         requested = request.query.get("clientId") or request.query.get("client_id") or ""
         client = Client(
             ws=ws,
-            client_id=requested if CLIENT_ID.match(requested) else uuid.uuid4().hex,
+            client_id=requested if CLIENT_ID.fullmatch(requested) else uuid.uuid4().hex,
             kinds=KINDS.get(request.query.get("events", "all"), KINDS["all"]),
             everything=request.query.get("subscribe") == "all",
             queue=asyncio.Queue(self.queue_size),
@@ -125,8 +126,8 @@ class Hub:
 
     def _on_text(self, client: Client, text: str) -> None:
         try:
-            msg = json.loads(text)
-        except ValueError:
+            msg = jsondoc.parse(text)
+        except jsondoc.JSONRejected:
             return
         if isinstance(msg, dict) and msg.get("type") == "subscribe" and isinstance(msg.get("data"), dict):
             client.everything = bool(msg["data"].get("all"))

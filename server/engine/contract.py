@@ -31,9 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import ContractError
 from .sockets import PARAM_SOCKETS, SOCKET_TYPES
 
-NODE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+NODE_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 Migration = Callable[[dict], dict]
 
@@ -118,6 +118,7 @@ class NodeDef:
     resource: Literal["cpu", "gpu"] = "cpu"
     deterministic: bool = True
     persist: bool = False
+    constant: bool = False
     migrations: Mapping[int, Migration] = field(default_factory=dict)
 
     def __call__(self, *args: Any, **kwargs: Any) -> dict:
@@ -195,12 +196,16 @@ def node(
     resource: Literal["cpu", "gpu"] = "cpu",
     deterministic: bool = True,
     persist: bool = False,
+    constant: bool = False,
     migrations: Mapping[int, Migration] | None = None,
 ) -> Callable[[Callable[..., dict]], NodeDef]:
     """Declare a node. See the module docstring for the shape of the function.
 
     ``persist=True`` marks outputs worth keeping on disk across restarts (hours of GPU work);
-    the engine stores them in its disk cache when it has one."""
+    the engine stores them in its disk cache when it has one. ``constant=True`` promises that
+    the outputs are a cheap, pure function of the parameters alone (no inputs, and the function
+    is called with ``ctx=None``), so validation may compute them to check the parameters they
+    are linked into (a duration of 1e6 wired from a number node is refused before anything runs)."""
 
     def declare(fn: Callable[..., dict]) -> NodeDef:
         definition = NodeDef(
@@ -217,6 +222,7 @@ def node(
             resource=resource,
             deterministic=deterministic,
             persist=persist,
+            constant=constant,
             migrations=dict(migrations or {}),
         )
         check_contract(definition)
@@ -231,9 +237,9 @@ def check_contract(d: NodeDef) -> None:
     def fail(what: str) -> None:
         raise ContractError(f"node {d.id!r} ({d.fn.__module__}.{d.fn.__qualname__}): {what}")
 
-    if not isinstance(d.id, str) or not NODE_ID.match(d.id):
+    if not isinstance(d.id, str) or not NODE_ID.fullmatch(d.id):
         fail("id must be namespaced lower-case words joined by dots, e.g. 'text.prompt'")
-    if not isinstance(d.version, str) or not SEMVER.match(d.version):
+    if not isinstance(d.version, str) or not SEMVER.fullmatch(d.version):
         fail(f"version {d.version!r} must be semver 'MAJOR.MINOR.PATCH', e.g. '1.0.0'")
     if not d.title or not d.category:
         fail("title and category must be non-empty strings")
@@ -243,7 +249,7 @@ def check_contract(d: NodeDef) -> None:
         fail("declare at least one output, or set output=True for a node that only writes results")
     for kind, sockets, cls in (("input", d.inputs, Input), ("output", d.outputs, Output)):
         for name, sock in sockets.items():
-            if not isinstance(name, str) or not NAME.match(name):
+            if not isinstance(name, str) or not NAME.fullmatch(name):
                 fail(f"{kind} name {name!r} must be a lower-case identifier")
             if not isinstance(sock, cls):
                 fail(f"{kind} {name!r} must be declared with {cls.__name__}(type, description)")
@@ -254,7 +260,7 @@ def check_contract(d: NodeDef) -> None:
     if d.params.model_config.get("extra") != "forbid":
         fail("params model must set model_config = ConfigDict(extra='forbid') so typos are caught")
     for name, info in d.params.model_fields.items():
-        if not NAME.match(name):
+        if not NAME.fullmatch(name):
             fail(f"parameter name {name!r} must be a lower-case identifier")
         if info.is_required():
             fail(f"parameter {name!r} needs a default so that the editor can show a fresh node")
@@ -265,6 +271,8 @@ def check_contract(d: NodeDef) -> None:
         d.defaults  # noqa: B018
     except (ValidationError, TypeError, ValueError) as exc:
         fail(f"parameters cannot be described as JSON or their defaults are invalid: {exc}")
+    if d.constant and (d.inputs or not d.deterministic or d.resource != "cpu"):
+        fail("constant=True is for a cheap, deterministic CPU node with no inputs (its outputs follow from its params)")
     for major in d.migrations:
         if not isinstance(major, int) or major >= d.major:
             fail(f"migration key {major!r} must be an older major version (an int below {d.major})")

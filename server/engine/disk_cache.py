@@ -9,8 +9,8 @@ data files. Each output is one of:
 - a value whose class offers ``to_files(folder, name) -> dict`` and the classmethod
   ``from_files(folder, name, meta)``; only classes from the ``nodes`` package are loaded.
 
-Entries are written to a temporary folder and renamed into place, so a crash never leaves a
-half entry. The store is bounded in bytes; the least recently used entries go first.
+Entries are written to a locked partial folder and renamed into place, so a crash never leaves a
+half entry (and its partial folder is swept when the cache is next opened). The store is bounded in bytes; the least recently used entries go first.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .partials import partial_path, sweep
 
 log = logging.getLogger("reelgraph.disk_cache")
 TRUSTED_PACKAGE = "nodes."
@@ -40,6 +41,7 @@ class DiskCache:
         self.root = Path(root)
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
+        sweep(self.root, max_depth=2)  # staging folders of a writer that crashed
 
     def _folder(self, key: str) -> Path:
         return self.root / key[:2] / key
@@ -65,17 +67,15 @@ class DiskCache:
         if final.exists():
             return True
         final.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{key[:8]}.", suffix=".tmp"))
         try:
-            manifest = {"outputs": {name: _encode(staging, name, value) for name, value in outputs.items()}}
-            (staging / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-            os.replace(staging, final)
+            with partial_path(final.parent, directory=True) as staging:
+                manifest = {"outputs": {name: _encode(staging, name, value) for name, value in outputs.items()}}
+                (staging / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+                os.replace(staging, final)
         except Unpersistable as exc:
             log.info("not persisting %s: %s", key[:12], exc)
-            shutil.rmtree(staging, ignore_errors=True)
             return False
         except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
             if final.exists():  # another writer won the race: same key, same content
                 return True
             raise

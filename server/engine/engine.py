@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
+import re
 import tempfile
 import threading
 import time
@@ -29,6 +29,7 @@ from .context import NodeContext
 from .disk_cache import DiskCache
 from .errors import Cancelled, NodeInputError, Problem, WorkflowInvalid
 from .events import Event, EventHook
+from .partials import scratch_folder, sweep_scratch
 from .plan import Plan, PlannedNode, compile_workflow, param_problems
 from .registry import Registry
 from .state import RunState
@@ -36,6 +37,7 @@ from .summary import describe
 from .workflow import Workflow
 
 log = logging.getLogger("reelgraph.engine")
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}")  # a run id names its scratch folder
 
 
 @dataclass
@@ -95,6 +97,7 @@ class Engine:
         self.cpu_workers = cpu_workers
         self._cpu_pool = ThreadPoolExecutor(max(cpu_workers, 1), thread_name_prefix="reelgraph-cpu")
         self._gpu_pool = ThreadPoolExecutor(1, thread_name_prefix="reelgraph-gpu")
+        sweep_scratch(self.temp_root)  # run folders of a process that was killed
 
     def close(self) -> None:
         self._cpu_pool.shutdown(wait=True, cancel_futures=True)
@@ -120,12 +123,12 @@ class Engine:
         cancel: threading.Event | None = None,
     ) -> RunResult:
         """Validate, plan and execute; blocks until the run ends. Raises WorkflowInvalid."""
+        if run_id is not None and not RUN_ID.fullmatch(run_id):
+            raise ValueError(f"run id {run_id!r} is not allowed: use letters, digits, '_', '-', '.' or ':' (not first)")
         plan = self.plan(workflow, targets)
         run = _Run(self, plan, run_id or uuid.uuid4().hex, on_event, cancel or threading.Event(), workflow)
-        try:
+        with scratch_folder(run.temp_dir):
             return run.execute()
-        finally:
-            shutil.rmtree(run.temp_dir, ignore_errors=True)
 
 
 class _Run:
@@ -153,7 +156,6 @@ class _Run:
     # -- the loop ----------------------------------------------------------------------
     def execute(self) -> RunResult:
         started = time.perf_counter()
-        self.temp_dir.mkdir(parents=True, exist_ok=True)
         self.emit("run_started", None, nodes=self.plan.order, targets=self.plan.targets)
         while True:
             self.start_ready()

@@ -8,6 +8,7 @@ node and the input or parameter) and builds the :class:`Plan`, so that checking 
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,7 @@ def compile_workflow(
     graph = _link(workflow, planned, problems)
     _check_required_inputs(planned, problems)
     _check_params(planned, problems)
+    _check_folded_links(planned, problems)
     _check_cycles(graph, problems)
     chosen = _choose_targets(workflow, planned, targets, problems)
     if problems:
@@ -142,8 +144,9 @@ def _link_problem(link: Link, src: PlannedNode, dst: PlannedNode) -> Problem | N
     if out is None:
         return Problem(
             "unknown_output",
-            link.from_node,
-            link.from_output,
+            link.to_node,
+            link.to_input,
+            f"the link into {link.to_node}.{link.to_input} comes from {link.from_node}.{link.from_output}, but "
             f"{s.id} has no output {link.from_output!r}; outputs: {_names(s.outputs)}",
         )
     want = _input_type(dst, link.to_input)
@@ -153,6 +156,7 @@ def _link_problem(link: Link, src: PlannedNode, dst: PlannedNode) -> Problem | N
             "unknown_input",
             link.to_node,
             link.to_input,
+            f"the link from {link.from_node}.{link.from_output} goes into {link.to_node}.{link.to_input}, but "
             f"{d.id} has no input {link.to_input!r}; inputs: {_names(d.inputs)}{linkable}",
         )
     if want != out.type:
@@ -162,9 +166,14 @@ def _link_problem(link: Link, src: PlannedNode, dst: PlannedNode) -> Problem | N
             link.to_input,
             f"input {link.to_input!r} takes {want}, but {link.from_node}.{link.from_output} gives {out.type}",
         )
-    if link.to_input in dst.inputs or link.to_input in dst.param_links:
+    existing = dst.inputs.get(link.to_input) or dst.param_links.get(link.to_input)
+    if existing is not None:
         return Problem(
-            "duplicate_link", link.to_node, link.to_input, f"input {link.to_input!r} has more than one link; keep one"
+            "duplicate_link",
+            link.to_node,
+            link.to_input,
+            f"input {link.to_input!r} has more than one link (from {existing[0]}.{existing[1]} and from "
+            f"{link.from_node}.{link.from_output}); keep one",
         )
     return None
 
@@ -203,7 +212,59 @@ def _check_params(planned: dict[str, PlannedNode], problems: list[Problem]) -> N
                     )
                 )
         known = {k: v for k, v in p.params.items() if k in fields}
+        for name, value in known.items():
+            if name not in p.param_links and _has_non_finite(value):
+                problems.append(
+                    Problem("invalid_value", p.id, name, f"{value!r} is not a number: numbers must be finite")
+                )
+        known = {k: v for k, v in known.items() if not _has_non_finite(v)}
         problems.extend(param_problems(p.id, p.definition, known, skip=set(p.param_links)))
+
+
+def _has_non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_has_non_finite(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_non_finite(v) for v in value)
+    return False
+
+
+def _check_folded_links(planned: dict[str, PlannedNode], problems: list[Problem]) -> None:
+    """Parameters fed by a constant node (``value.number``, ``value.seed``) are checked against
+    their own bounds now, with the value that will arrive, instead of failing mid-run."""
+    folded: dict[str, dict[str, Any] | None] = {}
+    for p in planned.values():
+        arriving: dict[str, tuple[Any, Source]] = {}
+        for name, (src, out) in p.param_links.items():
+            outputs = _fold(planned[src], folded) if src in planned else None
+            if outputs is not None and out in outputs:
+                arriving[name] = (outputs[out], (src, out))
+        if not arriving:
+            continue
+        fields = p.definition.params.model_fields
+        values = {k: v for k, v in p.params.items() if k in fields and not _has_non_finite(v)}
+        values.update({name: value for name, (value, _) in arriving.items()})
+        for problem in param_problems(p.id, p.definition, values):
+            if problem.name in arriving:
+                src, out = arriving[problem.name][1]
+                problems.append(
+                    Problem(problem.code, p.id, problem.name, f"{problem.message} — the value comes from {src}.{out}")
+                )
+
+
+def _fold(source: PlannedNode, folded: dict[str, dict[str, Any] | None]) -> dict[str, Any] | None:
+    """The outputs of a constant node with valid parameters, computed once; None otherwise."""
+    if source.id not in folded:
+        folded[source.id] = None
+        d = source.definition
+        if d.constant and not source.param_links and not _has_non_finite(source.params):
+            try:
+                folded[source.id] = d.fn(None, d.parse_params(source.params))
+            except Exception:  # noqa: BLE001 - its own parameter problems are reported on it already
+                folded[source.id] = None
+    return folded[source.id]
 
 
 def param_problems(node_id: str, d: NodeDef, values: dict[str, Any], skip: set[str] = frozenset()) -> list[Problem]:

@@ -9,8 +9,7 @@ written by ``save`` to identical bytes.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,11 +18,17 @@ from typing import Any
 
 import fastjsonschema
 
+from . import jsondoc
 from .errors import Problem, WorkflowInvalid
+from .partials import write_text_atomic
 
 FORMAT = "reelgraph.workflow"
 VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflows" / "workflow.schema.json"
+MAX_NODES = 20_000  # a bigger file is refused before validation starts (it would take seconds)
+MAX_LINKS = 5 * MAX_NODES
+NODE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:\-]{0,127}")  # as the schema's propertyNames, matched in full
+NODE_ID_RULE = "use 1-128 letters, digits, '_', '.', ':' or '-', starting with a letter, digit or '_'"
 
 
 @lru_cache(maxsize=1)
@@ -76,10 +81,13 @@ class Workflow:
             )
         if doc.get("format") != FORMAT or doc.get("version") != VERSION:
             raise WorkflowInvalid([_format_problem(doc)])
+        size_problem = _size_problem(doc)
+        if size_problem is not None:
+            raise WorkflowInvalid([size_problem])
         try:
             _shape_check()(doc)
         except fastjsonschema.JsonSchemaValueException as exc:
-            raise WorkflowInvalid([_shape_problem(exc)]) from None
+            raise WorkflowInvalid([_shape_problem(exc, doc)]) from None
         known = {"format", "version", "title", "description", "nodes", "links", "ui", "meta"}
         return cls(
             nodes={
@@ -102,20 +110,18 @@ class Workflow:
     @classmethod
     def loads(cls, text: str | bytes) -> Workflow:
         try:
-            doc = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise WorkflowInvalid([Problem("invalid_json", None, None, f"not valid JSON: {exc}")]) from None
+            doc = jsondoc.parse(text)
+        except jsondoc.JSONRejected as exc:
+            raise WorkflowInvalid([Problem("invalid_json", None, None, str(exc))]) from None
         return cls.from_json(doc)
 
     @classmethod
     def load(cls, path: str | Path) -> Workflow:
         try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise WorkflowInvalid(
-                [Problem("invalid_json", None, None, f"cannot read {path}: {exc.strerror or exc}")]
-            ) from None
-        return cls.loads(data)
+            doc = jsondoc.read_file(path)
+        except jsondoc.JSONRejected as exc:
+            raise WorkflowInvalid([Problem("invalid_json", None, None, str(exc))]) from None
+        return cls.from_json(doc)
 
     # -- writing ---------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
@@ -162,16 +168,9 @@ def _compact_links(text: str) -> str:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and ``os.replace``: never a half-written file."""
+    """Write via a locked partial file in the same folder and ``os.replace``: never a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)
 
 
 def _format_problem(doc: dict) -> Problem:
@@ -190,13 +189,46 @@ def _format_problem(doc: dict) -> Problem:
     )
 
 
-def _shape_problem(exc: fastjsonschema.JsonSchemaValueException) -> Problem:
+def _size_problem(doc: dict) -> Problem | None:
+    """Limits checked before the shape, so that a huge or badly named file gets a precise answer fast."""
+    nodes, links = doc.get("nodes"), doc.get("links")
+    if isinstance(nodes, dict):
+        if len(nodes) > MAX_NODES:
+            return Problem(
+                "too_large", None, "nodes", f"the workflow has {len(nodes):,} nodes; at most {MAX_NODES:,} are allowed"
+            )
+        for node_id in nodes:
+            if not NODE_ID.fullmatch(node_id):
+                return Problem(
+                    "invalid_workflow",
+                    None,
+                    "nodes",
+                    f"node id {node_id[:128]!r} is not allowed: {NODE_ID_RULE}",
+                )
+    if isinstance(links, list) and len(links) > MAX_LINKS:
+        return Problem(
+            "too_large", None, "links", f"the workflow has {len(links):,} links; at most {MAX_LINKS:,} are allowed"
+        )
+    return None
+
+
+def _shape_problem(exc: fastjsonschema.JsonSchemaValueException, doc: dict) -> Problem:
     path = [str(p) for p in exc.path[1:]]
     node = path[1] if len(path) > 1 and path[0] == "nodes" else None
     where = "/".join(path) or "workflow"
+    message = exc.message.replace("data.", "").replace("data ", "")
+    if len(path) > 1 and path[0] == "links":  # name the link by its ends, not only by its index
+        where = f"link {path[1]} {_short_json(doc['links'][int(path[1])])}"
+        message = message.removeprefix(f"links[{path[1]}]").lstrip()
+        message = f"{'item ' + message if message.startswith('[') else message}"
     return Problem(
         "invalid_workflow",
         node,
         path[2] if node and len(path) > 2 else None,
-        f"{where}: {exc.message.replace('data.', '').replace('data ', '')}",
+        f"{where}: {message}",
     )
+
+
+def _short_json(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 120 else text[:117] + "..."

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import ModelNotFound, UnsafeWeights
 
-HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
+HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 HOW_TO_PROVIDE = (
     "Give a local folder written by save_pretrained (it has a model_index.json), or fetch the model once "
@@ -45,7 +45,7 @@ def resolve(source: str, *, allow_downloads: bool = False, cache_dir: Path | Non
                 source, f"no model folder at {str(folder)!r}. " + HOW_TO_PROVIDE.format(source="<org>/<name>")
             )
         return describe_folder(source, folder.resolve())
-    if not HUB_ID.match(source):
+    if not HUB_ID.fullmatch(source):
         raise ModelNotFound(source, f"{source!r} is neither an existing folder nor a hub id like 'org/name'")
     return describe_folder(source, _hub_snapshot(source, allow_downloads, cache_dir))
 
@@ -69,7 +69,7 @@ def describe_folder(source: str, folder: Path) -> ModelFiles:
         source,
         f"{str(folder)!r} is not a model folder: it has neither model_index.json (diffusers) nor "
         f"config.json (transformers). "
-        + HOW_TO_PROVIDE.format(source=source if HUB_ID.match(source) else "<org>/<name>"),
+        + HOW_TO_PROVIDE.format(source=source if HUB_ID.fullmatch(source) else "<org>/<name>"),
     )
 
 

@@ -210,13 +210,27 @@ def test_linked_parameter_takes_the_link_value(run):
 
 
 def test_linked_parameter_out_of_range_fails_the_node_naming_the_parameter(run):
+    """A computed value is known only at run time: the receiving node fails, naming the parameter."""
     wf = workflow(
-        {"num": ("value.number", {"value": 5000}), "v": "test.value", "s": "test.sink"},
-        [["num", "integer", "v", "value"], ["v", "out", "s", "a"]],
+        {"a": ("test.value", {"value": 800, "mode": "double"}), "v": "test.value", "s": "test.sink"},
+        [["a", "out", "v", "value"], ["v", "out", "s", "a"]],
     )
     result = run(wf)
     assert result.nodes["v"].status == "failed" and result.nodes["v"].error["input"] == "value"
     assert "1000" in result.nodes["v"].error["message"]
+
+
+def test_linked_constant_out_of_range_is_refused_before_running(engine):
+    """A constant node's value is known at validation: checked against the target's bounds."""
+    wf = workflow(
+        {"num": ("value.number", {"value": 5000}), "v": "test.value", "s": "test.sink"},
+        [["num", "integer", "v", "value"], ["v", "out", "s", "a"]],
+    )
+    problems = engine.validate(wf)
+    assert [(p.code, p.node, p.name) for p in problems] == [("invalid_value", "v", "value")]
+    assert "1000" in problems[0].message and "num.integer" in problems[0].message
+    wf.nodes["num"].params["value"] = 500
+    assert engine.validate(wf) == []
 
 
 def test_node_returning_wrong_outputs_fails_clearly(registry, tmp_path):

@@ -85,7 +85,9 @@ def test_wrong_socket_type(engine):
 def test_link_to_missing_node_and_missing_output(engine):
     wf = workflow({"v": "test.value", "s": "test.sink"}, [["ghost", "out", "s", "a"], ["v", "nope", "s", "a"]])
     got = codes(engine.validate(wf))
-    assert ("unknown_node", "ghost", None) in got and ("unknown_output", "v", "nope") in got
+    assert ("unknown_node", "ghost", None) in got and ("unknown_output", "s", "a") in got
+    message = next(p.message for p in engine.validate(wf) if p.code == "unknown_output")
+    assert "v.nope" in message and "s.a" in message  # both ends of the link
 
 
 def test_no_output_nodes(engine):
