@@ -185,6 +185,8 @@ def run_cancellable(engine: Engine, workflow: Workflow, targets: list[str] | Non
                     else "still cancelling: waiting for the running node to stop (once more forces quit)"
                 )
         thread.join()
+        if signals.count > told:
+            reporter.note("cancelled")
     if "error" in box:
         raise box["error"]
     return box["result"]

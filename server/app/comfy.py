@@ -14,7 +14,7 @@ from typing import Any
 from server.engine.contract import NodeDef
 from server.engine.errors import Problem
 from server.engine.registry import Registry
-from server.engine.workflow import FORMAT, VERSION
+from server.engine.workflow import FORMAT, MAX_NODES, VERSION
 
 COMFY_WIDGET = {"integer": "INT", "number": "FLOAT", "string": "STRING", "boolean": "BOOLEAN"}
 
@@ -34,6 +34,12 @@ def prompt_to_workflow(prompt: Any, registry: Registry) -> tuple[dict[str, Any],
                 None,
                 "prompt",
                 "the prompt must be a non-empty JSON object {node_id: {class_type, inputs}}",
+            )
+        ]
+    if len(prompt) > MAX_NODES:
+        return {}, [
+            Problem(
+                "too_large", None, "prompt", f"the prompt has {len(prompt):,} nodes; at most {MAX_NODES:,} are allowed"
             )
         ]
     nodes: dict[str, Any] = {}

@@ -7,6 +7,7 @@ under ``/api/`` as recent ComfyUI versions do; ``GET /api/queue`` answers both s
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -14,7 +15,7 @@ from aiohttp import web
 from server.engine import Problem, Registry
 from server.store import Run
 
-from .bodies import read_json_object
+from .bodies import MAX_OFFSET, MAX_PAGE, int_query, read_json_object
 from .comfy import is_workflow, node_info, object_info, prompt_to_workflow, workflow_to_prompt
 from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
 from .routes_native import available_models
@@ -36,6 +37,9 @@ def _both(method: str, path: str):
     return register
 
 
+QUEUE_PROMPT_NODES = 500
+
+
 # -- submitting ------------------------------------------------------------------------
 @_both("POST", "/prompt")
 async def post_prompt(request: web.Request) -> web.Response:
@@ -48,9 +52,9 @@ async def post_prompt(request: web.Request) -> web.Response:
     targets = body.get("partial_execution_targets")
     if is_workflow(prompt):
         doc, problems = prompt, []
-    else:
-        doc, problems = prompt_to_workflow(prompt, registry)
-    workflow, found = check(request.app[ENGINE], doc, targets) if doc else (None, [])
+    else:  # on a thread, like the check: a huge prompt must not stall the event loop
+        doc, problems = await asyncio.to_thread(prompt_to_workflow, prompt, registry)
+    workflow, found = await check(request.app[ENGINE], doc, targets) if doc else (None, [])
     problems = problems + [p for p in found if p not in problems]
     if problems or workflow is None:
         return json_response(comfy_errors(problems, prompt if isinstance(prompt, dict) else {}), status=400)
@@ -106,9 +110,17 @@ async def get_prompt(request: web.Request) -> web.Response:
 
 # -- queue -----------------------------------------------------------------------------
 def queue_item(run: Run, registry: Registry) -> list[Any]:
-    """``[number, prompt_id, prompt, extra_data, outputs_to_execute]``."""
+    """``[number, prompt_id, prompt, extra_data, outputs_to_execute]``. The prompt of a very big
+    workflow is left out (``{}``, with ``prompt_omitted`` in extra_data): a queue of them would
+    make every poll of ``/queue`` tens of megabytes; ``GET /api/runs/{id}`` has the whole run."""
     extra = {**(run.extra.get("extra_data") or {}), "client_id": run.client_id}
-    return [run.number, run.id, workflow_to_prompt(run.workflow, registry), extra, _outputs_to_execute(run, registry)]
+    nodes = len(run.workflow.get("nodes", {}))
+    if nodes > QUEUE_PROMPT_NODES:
+        prompt: dict[str, Any] = {}
+        extra["prompt_omitted"] = f"{nodes:,} nodes; see /api/runs/{run.id}"
+    else:
+        prompt = workflow_to_prompt(run.workflow, registry)
+    return [run.number, run.id, prompt, extra, _outputs_to_execute(run, registry)]
 
 
 def _outputs_to_execute(run: Run, registry: Registry) -> list[str]:
@@ -124,16 +136,18 @@ def _outputs_to_execute(run: Run, registry: Registry) -> list[str]:
 @_both("GET", "/queue")
 async def get_queue(request: web.Request) -> web.Response:
     store, registry, worker = request.app[STORE], request.app[REGISTRY], request.app[WORKER]
-    running, queued = store.running(), store.queued()
-    return json_response(
-        {
+
+    def build() -> dict[str, Any]:  # on a thread: reading back queued workflows is real work
+        running, queued = store.running(), store.queued()
+        return {
             "queue_running": [queue_item(r, registry) for r in running],
             "queue_pending": [queue_item(r, registry) for r in queued],
             "paused": worker.paused,
             "running": [r.summary() for r in running],
             "queued": [r.summary() for r in queued],
         }
-    )
+
+    return json_response(await asyncio.to_thread(build))
 
 
 @_both("POST", "/queue")
@@ -212,11 +226,10 @@ def _history(runs: list[Run], registry: Registry) -> dict[str, Any]:
 
 @_both("GET", "/history")
 async def get_history(request: web.Request) -> web.Response:
-    limit = request.query.get("max_items", "")
-    offset = request.query.get("offset", "")
+    page = request.app[CONFIG].limits.history_page
     runs = request.app[STORE].finished(
-        limit=int(limit) if limit.isdigit() else request.app[CONFIG].limits.history_page,
-        offset=int(offset) if offset.isdigit() else 0,
+        limit=int_query(request, "max_items", page, 1, MAX_PAGE),
+        offset=int_query(request, "offset", 0, 0, MAX_OFFSET),
     )
     return json_response(_history(list(reversed(runs)), request.app[REGISTRY]))
 

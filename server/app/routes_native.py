@@ -13,7 +13,7 @@ from server.engine import WorkflowInvalid
 from server.engine.sockets import SOCKET_TYPES
 from server.models.catalog import ModelEntry, filter_models, find_models, hub_cache_dir, model_roots
 
-from .bodies import read_json_object
+from .bodies import MAX_OFFSET, MAX_PAGE, int_query, read_json_object
 from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
 from .library import Library
 from .runs import (
@@ -58,7 +58,7 @@ async def create_run(request: web.Request) -> web.Response:
         raise http_error(web.HTTPBadRequest, "the body needs a 'workflow' (a reelgraph.workflow document)")
     run_id = checked_run_id(body.get("run_id"))
     client_id = checked_client_id(body.get("client_id"))
-    workflow, problems = check(request.app[ENGINE], body["workflow"], body.get("targets"))
+    workflow, problems = await check(request.app[ENGINE], body["workflow"], body.get("targets"))
     if problems or workflow is None:
         raise http_error(web.HTTPBadRequest, "the workflow is not valid", errors=[p.to_json() for p in problems])
     run = submit(
@@ -76,8 +76,8 @@ async def create_run(request: web.Request) -> web.Response:
 async def list_runs(request: web.Request) -> web.Response:
     store = request.app[STORE]
     status = request.query.get("status") or None
-    limit = _int_query(request, "limit", request.app[CONFIG].limits.history_page, 1, 10_000)
-    offset = _int_query(request, "offset", 0, 0, 10**9)
+    limit = int_query(request, "limit", request.app[CONFIG].limits.history_page, 1, MAX_PAGE)
+    offset = int_query(request, "offset", 0, 0, MAX_OFFSET)
     runs = store.history(status=status, limit=limit, offset=offset)
     summaries = [r.summary() for r in runs]
     if any(r.status == "queued" for r in runs):
@@ -211,12 +211,12 @@ async def put_workflow(request: web.Request) -> web.Response:
     name = _name(request)
     body = await read_json_object(request)
     try:
-        workflow = _library(request).save(name, body)
+        workflow = await asyncio.to_thread(_library(request).save, name, body)
     except WorkflowInvalid as exc:
         raise http_error(
             web.HTTPBadRequest, "not a workflow document", errors=[p.to_json() for p in exc.problems]
         ) from None
-    problems = request.app[ENGINE].validate(workflow)
+    problems = await asyncio.to_thread(request.app[ENGINE].validate, workflow)
     return json_response({"name": name, "saved": True, "problems": [p.to_json() for p in problems]})
 
 
@@ -275,14 +275,3 @@ async def system(request: web.Request) -> web.Response:
     }
     info["nodes"] = len(request.app[REGISTRY])
     return json_response(info)
-
-
-def _int_query(request: web.Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise http_error(web.HTTPBadRequest, f"{name} must be an integer") from None
-    return min(max(value, low), high)
