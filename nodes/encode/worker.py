@@ -27,6 +27,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -140,7 +141,10 @@ def _run(
         result = proc.stdout.read()
     except BrokenPipeError:  # the worker died: its stderr says why
         result = b""
-    if proc.wait() != 0:
+    status = proc.wait()
+    if status < 0:
+        raise RuntimeError(f"the H.264 encoder process was stopped by {signal.Signals(-status).name}")
+    if status != 0:
         raise RuntimeError(f"the H.264 encoder process failed: {worker.error_tail()}")
     return json.loads(result)
 
