@@ -16,7 +16,7 @@ FILE_STEM_RULE = "use 1-64 letters, digits, '_' or '-', starting with a letter o
 
 
 def check_file_stem(value: str) -> str:
-    if not isinstance(value, str) and FILE_STEM.fullmatch(value):
+    if not (isinstance(value, str) and FILE_STEM.fullmatch(value)):
         raise ValueError(f"{value!r} is not a safe file name: {FILE_STEM_RULE}")
     return value
 
