@@ -95,6 +95,22 @@ def slow(ctx: NodeContext, params: SlowParams, *, a: int | None = None) -> dict:
     return {"out": (a or 0) + 1}
 
 
+MEETING = threading.Barrier(2)
+
+
+class MeetParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tag: str = Param("", description="Makes otherwise equal nodes distinct.")
+
+
+@node(id="test.meet", version="1.0.0", title="Meet", category="test", outputs={"out": Output("INT")}, params=MeetParams)
+def meet(ctx: NodeContext, params: MeetParams) -> dict:
+    """Waits until a second ``test.meet`` node is running too: only concurrent nodes get past."""
+    record(ctx)
+    MEETING.wait(timeout=30)
+    return {"out": 1}
+
+
 @node(
     id="test.slow_gpu",
     version="1.0.0",

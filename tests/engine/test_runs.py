@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -126,20 +125,20 @@ def test_failed_nodes_are_not_cached(run):
 
 
 def test_independent_cpu_branches_overlap(run):
+    """Each ``test.meet`` waits for the other at a barrier: the run succeeds only if both are
+    running at the same time (run one after the other, the first would wait in vain)."""
+    stub_nodes.MEETING.reset()
     wf = workflow(
         {
-            "x": ("test.slow", {"seconds": 0.4, "tag": "x"}),
-            "y": ("test.slow", {"seconds": 0.4, "tag": "y"}),
+            "x": ("test.meet", {"tag": "x"}),
+            "y": ("test.meet", {"tag": "y"}),
             "sx": "test.sink",
             "sy": "test.sink",
         },
         [["x", "out", "sx", "a"], ["y", "out", "sy", "a"]],
     )
-    started = time.perf_counter()
     result = run(wf)
-    wall = time.perf_counter() - started
-    assert result.status == "succeeded"
-    assert wall < 0.7, f"branches ran one after the other ({wall:.2f}s for two 0.4s nodes)"
+    assert result.status == "succeeded", result.nodes["x"].error
 
 
 def test_gpu_nodes_run_one_at_a_time(run):
@@ -171,9 +170,9 @@ def test_cancellation_mid_run_keeps_completed_nodes_cached(run, engine):
             cancel.set()
 
     events = []
-    started = time.perf_counter()
     result = engine.run(wf, cancel=cancel, on_event=lambda e: (events.append(e), cancel_on_progress(e)))
-    assert time.perf_counter() - started < 2
+    steps = [e.data["done"] for e in events if e.type == "node_progress" and e.node == "slow"]
+    assert max(steps) < 50, "the node went on after the cancel"
     assert result.status == "cancelled"
     assert result.nodes["v"].status == "succeeded"
     assert result.nodes["slow"].status == "cancelled" and result.nodes["s"].status == "cancelled"

@@ -16,6 +16,14 @@ from server.app.keys import HUB
 from .conftest import FINAL, chain, submit, wait_status, workflow
 
 
+async def until(server, condition, timeout: float = 10.0) -> None:
+    """Wait until ``condition()`` (run on the server's loop) holds: a condition, not a guess of time."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not server.call(condition):
+        assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the server"
+        await asyncio.sleep(0.01)
+
+
 async def _collect_until_done(ws: aiohttp.ClientWebSocketResponse, run_id: str) -> tuple[list[dict], list[bytes]]:
     """Native and binary messages until the native run_finished of ``run_id``."""
     texts, frames = [], []
@@ -49,7 +57,7 @@ async def test_clients_get_their_own_runs_unless_subscribed_to_all(server):
         watcher = await s.ws_connect(server.ws_url("client_id=w&events=native&subscribe=all"))
         late = await s.ws_connect(server.ws_url("client_id=late&events=native"))
         await late.send_str(json.dumps({"type": "subscribe", "data": {"all": True}}))
-        await asyncio.sleep(0.1)
+        await until(server, lambda: any(c.client_id == "late" and c.everything for c in server.app[HUB].clients))
         run_a = await submit(s, server, chain(tag="a"), client_id="alice")
         a_texts, _ = await _collect_until_done(alice, run_a)
         w_texts, _ = await _collect_until_done(watcher, run_a)
@@ -155,9 +163,8 @@ async def test_client_disconnecting_mid_run_loses_nothing(server):
             ws._response.connection.transport.abort()
         run = await submit(s, server, doc, client_id="gone")
         ws = await s.ws_connect(server.ws_url("client_id=gone"))
-        await asyncio.sleep(0.2)
+        await ws.receive(timeout=5)
         await ws.close()
         final = await wait_status(s, server, run, FINAL)
         assert final["status"] == "succeeded"
-        await asyncio.sleep(0.1)
-        assert server.call(lambda: len(server.app[HUB].clients)) == 0
+        await until(server, lambda: len(server.app[HUB].clients) == 0)

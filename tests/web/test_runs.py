@@ -132,8 +132,6 @@ def test_queue_selected_runs_only_the_chosen_output(ed: EditorPage) -> None:
 
 
 def test_tokyo_walk_runs_and_its_video_plays(ed: EditorPage) -> None:
-    if not TOKYO_WALK.is_file():
-        pytest.skip(f"{TOKYO_WALK.relative_to(REPO)} is missing (the lead adds the example workflow)")
     page = ed.page
     ed.key("Control+o")
     page.locator('.rg-list-item[data-name="tokyo_walk"]').click()
