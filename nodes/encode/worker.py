@@ -246,7 +246,7 @@ def _report_failure(exc: BaseException) -> str:
     """One line a user can act on: the OS's reason for file errors (a full disk, a removed
     folder), else the exception; never the worker's traceback frames."""
     if isinstance(exc, OSError) and exc.strerror:
-        where = f" writing {exc.filename}" if exc.filename else ""
+        where = f" (writing into {Path(str(exc.filename)).parent})" if exc.filename else ""
         return f"{exc.strerror}{where}"
     return f"{type(exc).__name__}: {exc}"
 

@@ -3,7 +3,10 @@ partial file under a final name."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +19,8 @@ from nodes.datatypes import Audio, Frames
 from nodes.encode.node import EncodeParams, encode_video
 from nodes.encode.writer import write_video
 from server.engine.errors import Cancelled, NodeInputError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def frames_of(count: int = 20, size: int = 16) -> Frames:
@@ -142,3 +147,34 @@ def test_cancel_stops_the_encode_and_leaves_nothing(ctx) -> None:
     with pytest.raises(Cancelled):
         encode(ctx, frames_of(64))
     assert nothing_left(ctx.output_dir)
+
+
+FULL_DISK = """
+import json, resource, sys
+from pathlib import Path
+import numpy as np
+from nodes.datatypes import Frames
+from nodes.encode.writer import write_video
+resource.setrlimit(resource.RLIMIT_FSIZE, (64_000, 64_000))  # the worker inherits it: a 'full disk'
+noise = np.random.default_rng(0).integers(0, 256, (48, 96, 96, 3), dtype=np.uint8)
+try:
+    write_video(Frames.from_array(noise, 24), None, Path(sys.argv[1]) / "full.mp4")
+except Exception as exc:
+    print(json.dumps({"type": type(exc).__name__, "message": str(exc)}))
+"""
+
+
+def test_a_full_disk_is_one_clear_line_without_the_workers_traceback(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=False,
+    )
+    error = json.loads(out.stdout)
+    assert "File too large" in error["message"], error
+    assert "\n" not in error["message"] and "Traceback" not in error["message"] and 'File "' not in error["message"]
+    assert ".reelgraph-" not in error["message"]  # the folder, not our partial name
+    assert nothing_left(tmp_path)
