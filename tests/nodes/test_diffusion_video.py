@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from nodes.datatypes import Frames
+from nodes.diffusion import video as video_module
 from nodes.diffusion.timing import shot_span
 from nodes.diffusion.video import VideoParams, video_diffuse
 from server.engine.context import NodeContext
@@ -69,18 +70,37 @@ def test_frame_counts_follow_the_model_and_the_shot_durations(ctx: NodeContext, 
     assert out.count == 18 and out.cuts == (9,)
 
 
-def frames_used(ctx: NodeContext, manager: ModelManager, model: str, side: int, count: int, **kwargs) -> None:
-    """The clips change when the conditioning frames change: the frames are really used."""
+def frames_used(
+    ctx: NodeContext, manager: ModelManager, monkeypatch: pytest.MonkeyPatch, model: str, side: int, count: int, **kw
+) -> None:
+    """The clips change when the conditioning frames change: the frames are really used.
+
+    Compared on the pipeline's float output, before 8-bit rounding: a tiny random model may move
+    pixels by less than half a level, and whether that survives rounding depends on the CPU's
+    floating-point path (it did not on an AMD EPYC)."""
+    floats: list[np.ndarray] = []
+    real = video_module.to_uint8
+
+    def recording(frames):
+        floats.append(np.asarray(frames, dtype=np.float64).copy())
+        return real(frames)
+
+    monkeypatch.setattr(video_module, "to_uint8", recording)
     layout = animatic(count=16, size=32)
     flipped = Frames.from_array(np.ascontiguousarray(layout.to_array()[:, :, ::-1]), fps=layout.fps)  # mirrored
-    a = video(ctx, manager, model, side, count, frames=layout, **kwargs)
-    b = video(ctx, manager, model, side, count, frames=flipped, **kwargs)
+    a = video(ctx, manager, model, side, count, frames=layout, **kw)
+    video(ctx, manager, model, side, count, frames=flipped, **kw)
     assert a.count == 2 * count and a.cuts == (count,)
-    assert not np.array_equal(a.to_array(), b.to_array())
+    clips = len(floats) // 2
+    assert clips == 2
+    changes = [np.abs(x - y).max() for x, y in zip(floats[:clips], floats[clips:], strict=True)]
+    assert all(change > 0 for change in changes), changes
 
 
-def test_animatediff_repaints_the_animatic(ctx: NodeContext, manager: ModelManager) -> None:
-    frames_used(ctx, manager, "animatediff", 32, 4, strength=0.6)
+def test_animatediff_repaints_the_animatic(
+    ctx: NodeContext, manager: ModelManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames_used(ctx, manager, monkeypatch, "animatediff", 32, 4, strength=0.6)
     assert any(r["class"] == "AnimateDiffVideoToVideoPipeline" for r in manager.loaded())
 
 
@@ -120,8 +140,10 @@ def test_wan_goes_from_the_first_to_the_last_frame_of_each_shot(
         assert not torch.equal(b["condition"], a["condition"])
 
 
-def test_ltx_takes_keyframes_at_frame_indices(ctx: NodeContext, manager: ModelManager) -> None:
-    frames_used(ctx, manager, "ltx", 32, 9, keyframes=2)
+def test_ltx_takes_keyframes_at_frame_indices(
+    ctx: NodeContext, manager: ModelManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames_used(ctx, manager, monkeypatch, "ltx", 32, 9, keyframes=2)
     assert any(r["class"] == "LTXConditionPipeline" for r in manager.loaded())
 
 
