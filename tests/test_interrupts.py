@@ -132,6 +132,28 @@ def next_line_with(proc: subprocess.Popen, text: str) -> str | None:
     return line if text in line else None
 
 
+def test_after_a_kill_9_the_next_run_sweeps_the_partial_file_and_the_scratch_folder(tmp_path):
+    workflow, marker = hold_workflow(tmp_path)
+    proc = start_cli(tmp_path, workflow)
+    try:
+        part = Path(wait_for(lambda: marker.exists() and marker.read_text(), "the partial file"))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert part.exists() and len(scratch_folders(tmp_path)) == 1  # what a crash leaves
+
+    quick = tmp_path / "quick.json"
+    quick.write_text(
+        json.dumps({"format": "reelgraph.workflow", "version": 1, "nodes": {"n": {"type": "srv.number"}}, "links": []})
+    )
+    again = start_cli(tmp_path, quick, "--only", "n")
+    _, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert partial_files(tmp_path / "out") == [] and scratch_folders(tmp_path) == []
+
+
 @pytest.mark.slow
 def test_ctrl_c_during_a_real_tokyo_encode(tmp_path):
     """The acceptance case: the Tokyo render, Ctrl-C once the encoder has its partial file."""
