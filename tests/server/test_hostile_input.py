@@ -174,3 +174,18 @@ async def test_the_queue_listing_stays_small_with_huge_workflows_queued(server):
     assert [item[1] for item in listing["queue_pending"]] == queued
     assert all(item[2] == {} and "2,001 nodes" in item[3]["prompt_omitted"] for item in listing["queue_pending"])
     assert len(raw) < 20_000  # five 2,001-node prompts would be ~0.5 MB
+
+
+async def test_an_upload_subfolder_with_a_control_character_is_refused(server):
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(png, format="PNG")
+    form = aiohttp.FormData()
+    form.add_field("file", png.getvalue(), filename="a.png", content_type="image/png")
+    form.add_field("subfolder", "pics\n")
+    async with aiohttp.ClientSession() as s, s.post(server.url("/api/uploads"), data=form) as resp:
+        assert resp.status == 400
+    assert [p.name for p in server.config.input_dir.iterdir()] == []
