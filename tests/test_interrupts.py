@@ -10,15 +10,21 @@ marker file once its partial file exists, and the tests wait for that marker.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.server.process import Process
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRA = "tests.partial_nodes,tests.server.stub_nodes"
@@ -175,70 +181,17 @@ def test_ctrl_c_during_a_real_tokyo_encode(tmp_path):
 
 
 # -- the server: kill -9 while a partial file exists -------------------------------------------
-class Server:
-    def __init__(self, tmp_path: Path) -> None:
-        env = {**os.environ, "REELGRAPH_EXTRA_NODES": EXTRA, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "main.py",
-                "serve",
-                "--port",
-                "0",
-                "--data-dir",
-                str(tmp_path / "data"),
-                "-o",
-                str(tmp_path / "out"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.log: list[str] = []
-        self.base = self._started()
-
-    def _started(self) -> str:
-        import re
-
-        while True:
-            line = self.proc.stdout.readline()
-            self.log.append(line)
-            assert line, f"server exited:\n{''.join(self.log)}"
-            match = re.search(r"listening on (http://\S+?)/", line)
-            if match:
-                return match.group(1)
-
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict | bytes]:
-        import urllib.error
-        import urllib.request
-
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method)
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                raw, status = resp.read(), resp.status
-        except urllib.error.HTTPError as exc:
-            raw, status = exc.read(), exc.code
-        try:
-            return status, json.loads(raw)
-        except ValueError:
-            return status, raw
-
-    def kill(self) -> None:
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
-        self.proc.stdout.close()
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(30)
-        if not self.proc.stdout.closed:
-            self.proc.stdout.close()
+def request(base: str, method: str, path: str, body: dict | None = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            raw, status = resp.read(), resp.status
+    except urllib.error.HTTPError as exc:
+        raw, status = exc.read(), exc.code
+    return status, json.loads(raw)
 
 
 def test_kill_9_leaves_a_partial_file_that_is_never_served_and_swept_at_restart(tmp_path):
@@ -249,24 +202,27 @@ def test_kill_9_leaves_a_partial_file_that_is_never_served_and_swept_at_restart(
         "nodes": {"hold": {"type": "test.hold_partial", "params": {"marker": str(marker)}}},
         "links": [],
     }
-    first = Server(tmp_path)
+    data, out = tmp_path / "data", tmp_path / "out"
+    first = Process(data, out, extra_nodes=EXTRA)
     try:
-        status, body = first.request("POST", "/api/runs", {"workflow": doc})
+        base = asyncio.run(first.started())
+        status, body = request(base, "POST", "/api/runs", {"workflow": doc})
         assert status == 200, body
         part = Path(wait_for(lambda: marker.exists() and marker.read_text(), "the partial file"))
         for path in (f"/api/files/output/{part.name}", f"/view?filename={part.name}&type=output"):
-            status, _ = first.request("GET", path)
+            status, _ = request(base, "GET", path)
             assert status in (400, 404), path  # never served, even while it exists
         first.kill()
     finally:
         first.stop()
     assert part.exists()  # a crash cannot clean up after itself...
 
-    second = Server(tmp_path)
+    second = Process(data, out, extra_nodes=EXTRA)
     try:
+        base = asyncio.run(second.started())
         assert not part.exists()  # ...so the next start does
-        assert partial_files(tmp_path / "out") == [] and partial_files(tmp_path / "data") == []
-        status, body = second.request("GET", f"/api/runs/{body['run_id']}")
+        assert partial_files(out) == [] and partial_files(data) == []
+        status, body = request(base, "GET", f"/api/runs/{body['run_id']}")
         assert status == 200 and body["status"] == "interrupted"
     finally:
         second.stop()

@@ -54,16 +54,8 @@ def partial_path(folder: Path, *, directory: bool = False) -> Iterator[Path]:
             break
         except FileExistsError:
             continue
-    fcntl.flock(fd, fcntl.LOCK_EX)  # held until this context ends, or the process does
-    with _live_lock:
-        _live.add(path)
-    try:
+    with _held(path, fd):
         yield path
-    finally:
-        _remove(path)
-        with _live_lock:
-            _live.discard(path)
-        os.close(fd)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -107,17 +99,8 @@ def scratch_folder(path: Path) -> Iterator[Path]:
     :func:`sweep_scratch` removes the ones whose process died before it could clean up.
     """
     path.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    with _live_lock:
-        _live.add(path)
-    try:
+    with _held(path, os.open(path, os.O_RDONLY)):
         yield path
-    finally:
-        _remove(path)
-        with _live_lock:
-            _live.discard(path)
-        os.close(fd)
 
 
 def sweep_scratch(root: Path) -> list[Path]:
@@ -136,6 +119,21 @@ def remove_live() -> None:
         paths = list(_live)
     for path in paths:
         _remove(path)
+
+
+@contextlib.contextmanager
+def _held(path: Path, fd: int) -> Iterator[None]:
+    """Lock ``path`` through ``fd`` until the context ends (or the process dies), then remove it."""
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    with _live_lock:
+        _live.add(path)
+    try:
+        yield
+    finally:
+        _remove(path)
+        with _live_lock:
+            _live.discard(path)
+        os.close(fd)
 
 
 def _take_if_abandoned(path: Path) -> bool:
