@@ -13,15 +13,14 @@
 
 import { LGraph, LGraphCanvas, LGraphGroup, LGraphNode, LiteGraph, RenderShape } from "litegraph";
 import { randomizeSeeds } from "./canvas_widgets.js";
-import { previewArea } from "./canvas_draw.js";
+import { previewArea, previewSlotFor } from "./canvas_draw.js";
 import { missingNodeClass, nodeClassFor } from "./canvas_nodes.js";
+import { frameView, READABLE_ZOOM } from "./framing.js";
 import { THEME } from "./theme.js";
 
 const MISSING_TYPE = "reelgraph/missing";
 /** What the node class factories need from litegraph, handed in so only this module imports it. */
 const NODE_LIB = { LGraphNode, RenderShape };
-/** The smallest zoom at which a freshly opened graph is shown (text still reads). */
-const READABLE_ZOOM = 0.6;
 
 function configureLiteGraph() {
   Object.assign(LiteGraph, {
@@ -133,7 +132,7 @@ export class Surface extends EventTarget {
       null,
       { content: "Search nodes…", callback: (_v, _o, e) => this.#openSearch(e, {}) },
       { content: "Group selected nodes", callback: () => this.groupSelected() },
-      { content: "Fit view", callback: () => this.fitView() },
+      { content: "Fit view", callback: () => this.fitView({ toggle: true }) },
     ];
     this.#hookHover(canvasEl);
     this.#hookPreviewClick(canvasEl);
@@ -350,7 +349,7 @@ export class Surface extends EventTarget {
       title: node.rgType ? node.rgTitle : node.title !== node.constructor.title ? node.title : undefined,
       params: paramsOf(node),
       pos: [Math.round(node.pos[0]), Math.round(node.pos[1])],
-      size: [Math.round(node.size[0]), Math.round(node.size[1])],
+      size: [Math.round(node.size[0]), Math.round(node.size[1] - (node.rg?.slot ?? 0))],
       collapsed: Boolean(node.flags?.collapsed),
       advanced: Boolean(node.showAdvanced),
       randomize: (node.widgets ?? []).filter((w) => w.rgRandomizes && w.value).map((w) => w.rgRandomizes),
@@ -444,19 +443,18 @@ export class Surface extends EventTarget {
   }
 
   /**
-   * Show every node, centred, never magnified beyond 100%. With `readable`, a graph too big
-   * for that is shown from its top-left corner at a zoom where titles and widgets still read.
+   * Frame the graph (never magnified beyond 100%). A graph that does not fit at a readable
+   * zoom is shown from its top-left corner, cut between columns so no node is half hidden
+   * (framing.js); `whole` shows everything however small (the overview), and pressing Fit
+   * again on a framed view toggles to that overview.
    */
-  fitView({ readable = false } = {}) {
-    if (!this.graph._nodes.length) return this.setView({ offset: [0, 0], scale: 1 });
-    const [x, y, w, h] = boundsOf(this.graph._nodes);
+  fitView({ whole = false, toggle = false } = {}) {
     const el = this.canvas.canvas;
-    const scale = Math.min(1, (0.92 * el.clientWidth) / Math.max(w, 300), (0.9 * el.clientHeight) / Math.max(h, 200));
-    if (readable && scale < READABLE_ZOOM) {
-      return this.setView({ offset: [40 / READABLE_ZOOM - x, 40 / READABLE_ZOOM - y], scale: READABLE_ZOOM });
-    }
-    const offset = [el.clientWidth / scale / 2 - (x + w / 2), el.clientHeight / scale / 2 - (y + h / 2)];
-    this.setView({ offset, scale });
+    const rects = this.graph._nodes.map(rectOf);
+    const stage = { w: el.clientWidth, h: el.clientHeight };
+    let view = frameView(rects, stage, { whole });
+    if (toggle && !whole && sameView(view, this.canvas.ds)) view = frameView(rects, stage, { whole: true });
+    this.setView(view);
   }
 
   /** Share of the nodes whose centre is in view (a saved view from a bigger screen may show few). */
@@ -581,12 +579,60 @@ export class Surface extends EventTarget {
     this.canvas.setDirty(true);
   }
 
-  /** `preview`: null or {images: [drawable], caption?}; the node grows once to show it (when next drawn). */
+  /**
+   * `preview`: null or {images: [drawable], caption?}. A new preview gets a slot at the
+   * bottom of the node, as tall as the free room below it allows (nodes never grow into each
+   * other); its height is not part of the saved size, and dragging the node's corner resizes it.
+   */
   setPreview(id, preview) {
     const node = this.byId.get(id);
     if (!node) return;
-    if (preview && !node.rg.preview) node.rg.growForPreview = true;
     node.rg.preview = preview;
+    if (!preview) this.#setSlot(node, 0);
+    else if (!node.rg.slot) this.#setSlot(node, previewSlotFor(node, preview, this.#roomBelow(node)));
+    this.canvas.setDirty(true, true);
+  }
+
+  #setSlot(node, slot) {
+    const base = node.size[1] - (node.rg.slot ?? 0);
+    node.rg.slot = slot;
+    node.rg.sizing = true;
+    node.setSize([node.size[0], base + slot]);
+    node.rg.sizing = false;
+  }
+
+  /** Graph units free below a node before the next node that shares some of its columns. */
+  #roomBelow(node) {
+    const [x, w] = [node.pos[0], node.size[0]];
+    const bottom = node.pos[1] + node.size[1];
+    let room = 240;
+    for (const other of this.graph._nodes) {
+      if (other === node || other.pos[0] >= x + w + 10 || other.pos[0] + other.size[0] <= x - 10) continue;
+      const top = other.pos[1] - THEME.titleHeight;
+      if (top >= bottom - 1) room = Math.min(room, top - bottom - 16);
+    }
+    return Math.max(0, room);
+  }
+
+  /** What the canvas shows on a node besides its data, to put back after undo (which rebuilds nodes). */
+  decorations() {
+    const out = new Map();
+    for (const [id, node] of this.byId) {
+      const { state, errors, preview } = node.rg;
+      if (state || errors || preview) out.set(id, { state, errors, preview, slot: node.rg.slot ?? 0 });
+    }
+    return out;
+  }
+
+  restoreDecorations(saved) {
+    for (const [id, d] of saved) {
+      const node = this.byId.get(id);
+      if (!node) continue;
+      node.rg.state = d.state;
+      node.rg.errors = d.errors;
+      node.rg.preview = d.preview;
+      if (d.preview && d.slot) this.#setSlot(node, d.slot);
+    }
     this.canvas.setDirty(true, true);
   }
 
@@ -689,13 +735,13 @@ function setRandomize(node, name, on) {
   if (toggle) toggle.value = on;
 }
 
-function boundsOf(nodes) {
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const n of nodes) {
-    x0 = Math.min(x0, n.pos[0]);
-    y0 = Math.min(y0, n.pos[1] - THEME.titleHeight);
-    x1 = Math.max(x1, n.pos[0] + n.size[0]);
-    y1 = Math.max(y1, n.pos[1] + n.size[1]);
-  }
-  return [x0, y0, x1 - x0, y1 - y0];
+/** A node's rectangle in graph units, title bar included (collapsed nodes by their drawn width). */
+function rectOf(n) {
+  const t = THEME.titleHeight;
+  if (n.flags?.collapsed) return [n.pos[0], n.pos[1] - t, n._collapsed_width || THEME.nodeWidth / 2, t];
+  return [n.pos[0], n.pos[1] - t, n.size[0], n.size[1] + t];
+}
+
+function sameView(view, ds) {
+  return Math.abs(view.scale - ds.scale) < 1e-3 && Math.hypot(view.offset[0] - ds.offset[0], view.offset[1] - ds.offset[1]) < 2;
 }

@@ -20,7 +20,17 @@ import { RunState, describeFinish } from "./run_state.js";
 import { fileNameFor, loadWorkflow, snapshotKey, toWorkflow, WorkflowError } from "./workflow.js";
 
 const SESSION_KEY = "reelgraph.session";
+const PANELS_KEY = "reelgraph.panels";
 const $ = (id) => document.getElementById(id);
+
+/** The stored session ({name, workflow, savedKey}), or null when there is none or it is unreadable. */
+function readSession() {
+  try {
+    return JSON.parse(localStorage.getItem(SESSION_KEY) ?? "null");
+  } catch {
+    return null;
+  }
+}
 
 class Editor {
   constructor() {
@@ -67,17 +77,21 @@ class Editor {
   /** Open ?workflow=NAME from the library, else the last session, else an empty graph. */
   async restore() {
     const name = new URLSearchParams(location.search).get("workflow");
-    this.newDocument();
+    // Read the stored session before anything can write over it: an empty graph must never
+    // be persisted until we know there was nothing to restore.
+    const saved = readSession();
+    this.newDocument({ persist: false });
+    this.restored = true;
     if (name) return this.openByName(name);
-    const saved = JSON.parse(localStorage.getItem(SESSION_KEY) ?? "null");
-    if (!saved?.workflow) return;
+    if (!saved?.workflow) return this.persist();
     try {
-      this.load(saved.workflow, { name: saved.name ?? null });
+      this.load(saved.workflow, { name: saved.name ?? null, persist: false });
       this.savedKey = saved.savedKey ?? null;
       this.updateTitle();
-      this.persist();
-    } catch {
-      this.newDocument();
+    } catch (e) {
+      // Keep the unreadable session where it is (a newer editor may read it) and say so.
+      toast(`Could not restore the last session: ${e.message}`, "error", 15000);
+      this.newDocument({ persist: false });
     }
   }
 
@@ -87,7 +101,7 @@ class Editor {
     return toWorkflow(this.surface, this.doc);
   }
 
-  load(wf, { name = null, keepView = false } = {}) {
+  load(wf, { name = null, keepView = false, persist = true } = {}) {
     const { doc, warnings } = loadWorkflow(this.surface, wf, { keepView });
     this.doc = { ...doc, name };
     this.runState.reset();
@@ -96,11 +110,11 @@ class Editor {
     this.history.reset(current);
     this.savedKey = snapshotKey(current);
     this.updateTitle();
-    this.persist(current);
+    if (persist) this.persist(current);
     if (warnings.length) toast(`Opened with ${warnings.length} warning(s): ${warnings.slice(0, 3).join("; ")}`, "warning");
   }
 
-  newDocument() {
+  newDocument({ persist = true } = {}) {
     this.surface.clear();
     this.doc = { name: null, title: "", description: "", meta: {}, extra: {} };
     this.surface.setView({ offset: [0, 0], scale: 1 });
@@ -109,11 +123,12 @@ class Editor {
     this.history.reset(current);
     this.savedKey = snapshotKey(current);
     this.updateTitle();
-    this.persist(current);
+    if (persist) this.persist(current);
   }
 
   /** Keep the open workflow in localStorage, so a reload or a crash loses nothing. */
   persist(wf = this.workflow()) {
+    if (!this.restored) return; // never over the stored session before it has been read
     localStorage.setItem(SESSION_KEY, JSON.stringify({ name: this.doc.name, workflow: wf, savedKey: this.savedKey }));
   }
 
@@ -252,8 +267,11 @@ class Editor {
     if (wf) this.restoreStep(wf);
   }
 
+  /** Put an undo step on the canvas, keeping run badges, errors and previews of the nodes that remain. */
   restoreStep(wf) {
+    const decorations = this.surface.decorations();
     loadWorkflow(this.surface, wf, { keepView: true });
+    this.surface.restoreDecorations(decorations);
     this.updateTitle();
     this.persist(wf);
   }
@@ -335,8 +353,10 @@ class Editor {
       export: () => this.actExport(),
       undo: () => this.undo(),
       redo: () => this.redo(),
-      fit: () => this.surface.fitView(),
+      fit: () => this.surface.fitView({ toggle: true }),
       help: () => showShortcuts(SHORTCUTS),
+      "toggle-catalog": () => this.togglePanel("catalog"),
+      "toggle-sidebar": () => this.togglePanel("sidebar"),
       queue: () => this.actQueue(false),
       "queue-selected": () => this.actQueue(true),
     };
@@ -350,13 +370,28 @@ class Editor {
       if (file) this.importFile(file);
     });
     this.bindDrop($("stage"));
+    for (const panel of ["catalog", "sidebar"]) {
+      if (localStorage.getItem(`${PANELS_KEY}.${panel}`) === "hidden") this.togglePanel(panel, false);
+    }
     document.addEventListener("keydown", (e) => this.onKey(e));
+    // A reload right after an edit (before the debounced change handler ran) keeps it too.
+    addEventListener("pagehide", () => {
+      if (this.restored) this.persist();
+    });
     addEventListener("beforeunload", (e) => {
       if (this.dirty) {
         e.preventDefault();
         e.returnValue = "";
       }
     });
+  }
+
+  /** Show or hide a side panel (remembered); the canvas follows the stage's new size. */
+  togglePanel(panel, show) {
+    const hidden = document.body.classList.toggle(`no-${panel}`, show === undefined ? undefined : !show);
+    document.querySelector(`[data-action="toggle-${panel}"]`).setAttribute("aria-pressed", String(!hidden));
+    localStorage.setItem(`${PANELS_KEY}.${panel}`, hidden ? "hidden" : "shown");
+    this.surface.resize();
   }
 
   bindDrop(stage) {
@@ -408,8 +443,13 @@ class Editor {
     if ((ctrl && key === "z" && e.shiftKey) || (ctrl && key === "y")) return run(() => this.redo());
     if (ctrl && key === "z") return run(() => this.undo());
     if (ctrl && key === "g") return run(() => this.surface.groupSelected());
-    if (ctrl && key === "f") return run(() => $("catalog-search").focus());
-    if (!ctrl && key === ".") return run(() => this.surface.fitView());
+    if (ctrl && key === "f") return run(() => {
+      this.togglePanel("catalog", true);
+      $("catalog-search").focus();
+    });
+    if (ctrl && key === "[") return run(() => this.togglePanel("catalog"));
+    if (ctrl && key === "]") return run(() => this.togglePanel("sidebar"));
+    if (!ctrl && key === ".") return run(() => this.surface.fitView({ toggle: true }));
     if (!ctrl && e.key === "?") return run(() => showShortcuts(SHORTCUTS));
     if (onCanvas) return; // litegraph handles copy, paste, delete and select-all on its canvas
     if (ctrl && key === "c") return run(() => this.surface.copy());
@@ -484,9 +524,10 @@ const SHORTCUTS = [
   ["Ctrl+G", "Group the selected nodes"],
   ["Ctrl+A", "Select all"],
   ["Ctrl+F", "Search the catalog"],
+  ["Ctrl+[ / Ctrl+]", "Hide or show the catalog / the side panel"],
   ["Double-click", "Search and add a node at the pointer"],
   ["Space+drag", "Pan (or drag the background)"],
-  [".", "Fit the graph in view"],
+  [".", "Frame the graph at a readable zoom (again: the whole graph)"],
   ["?", "This list"],
 ];
 

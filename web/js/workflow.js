@@ -5,6 +5,8 @@
 // in `ui.view`, groups in `ui.groups`, node versions in `meta.node_versions`. The editor
 // keeps no other copy of the graph: what is saved, exported, queued and undone is this.
 
+import { READABLE_ZOOM } from "./framing.js";
+
 export const FORMAT = "reelgraph.workflow";
 export const VERSION = 1;
 
@@ -68,13 +70,20 @@ export function loadWorkflow(surface, wf, { keepView = false } = {}) {
     }
     for (const g of wf.ui?.groups ?? []) if (Array.isArray(g.bounding)) surface.addGroup(g);
     if (!keepView) {
+      // A saved view is kept when it reads and shows most of the graph; a file saved zoomed
+      // far out (or on a bigger screen) opens framed at a readable zoom instead.
       if (wf.ui?.view) surface.setView(wf.ui.view);
-      if (!wf.ui?.view || surface.visibleShare() < 0.6) surface.fitView({ readable: true });
+      if (!wf.ui?.view || surface.visibleShare() < 0.6 || tooSmall(surface)) surface.fitView();
     }
   });
   const known = new Set(["format", "version", "title", "description", "nodes", "links", "ui", "meta"]);
   const extra = Object.fromEntries(Object.entries(wf).filter(([k]) => !known.has(k)));
   return { doc: { title: wf.title ?? "", description: wf.description ?? "", meta: wf.meta ?? {}, extra }, warnings };
+}
+
+/** A graph of up to 20 nodes (a pipeline, not a whole library) is never opened below the readable zoom. */
+function tooSmall(surface) {
+  return surface.ids().length <= 20 && surface.getView().scale < READABLE_ZOOM - 1e-3;
 }
 
 function checkShape(wf) {
