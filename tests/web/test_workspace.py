@@ -144,7 +144,7 @@ def test_a_run_keeps_nodes_apart_the_document_clean_and_undo_intact(ed: EditorPa
     ed.key(".")
     ed.shot("tokyo_after_run")
 
-    ed.page.evaluate("window.reelgraph.surface.setParam('music', 'volume', 0.3)")
+    ed.page.evaluate("window.reelgraph.surface.setParam('music', 'seed', 8)")
     ed.settle()
     assert page.locator("#doc-title.is-dirty").count() == 1
     ed.focus_canvas()
