@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from .contract import NodeDef
 from .errors import Problem
+from .modes import apply_modes
 from .registry import Registry
 from .workflow import Link, Workflow
 
@@ -45,14 +46,27 @@ class Plan:
 def compile_workflow(
     workflow: Workflow, registry: Registry, targets: list[str] | None = None
 ) -> tuple[Plan | None, list[Problem]]:
-    """Check everything and plan; returns ``(plan, [])`` or ``(None, problems)``."""
-    problems: list[Problem] = []
+    """Check everything and plan; returns ``(plan, [])`` or ``(None, problems)``.
+
+    Bypassed and muted nodes are resolved first (modes.py): the plan never contains them.
+    """
+    modes = apply_modes(workflow, registry)
+    workflow, problems = modes.workflow, list(modes.problems)
+    for t in targets or []:
+        if t in modes.left_out:
+            why = modes.left_out[t]
+            problems.append(Problem("target_not_run", t, None, f"node {t!r} does not run ({why}); unmute it"))
+    if targets is not None:
+        targets = [t for t in targets if t not in modes.left_out]
     planned = {
         node_id: p
         for node_id, node in workflow.nodes.items()
         if (p := _plan_node(node_id, node.type, node.params, workflow, registry, problems)) is not None
     }
     graph = _link(workflow, planned, problems)
+    for node_id, name in modes.unfed:  # its bypass problem already says why the link is gone
+        if node_id in planned:
+            planned[node_id].linked_badly.add(name)
     _check_required_inputs(planned, problems)
     _check_params(planned, problems)
     _check_cycles(graph, problems)

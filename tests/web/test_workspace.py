@@ -47,10 +47,7 @@ def inside(r: dict, outer: dict, slack: float = 1.0) -> bool:
 
 def apart(a: dict, b: dict) -> bool:
     return (
-        a["x"] + a["w"] <= b["x"]
-        or b["x"] + b["w"] <= a["x"]
-        or a["y"] + a["h"] <= b["y"]
-        or b["y"] + b["h"] <= a["y"]
+        a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]
     )
 
 
@@ -105,7 +102,9 @@ def test_panels_fold_and_the_toolbar_keeps_to_one_row_at_1024(ed: EditorPage) ->
     assert toolbar["h"] <= 49
     tops = page.locator("#toolbar button").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
     assert max(tops) <= 32, "no button wraps its label onto two lines"
-    overflow = page.evaluate("(() => { const t = document.getElementById('toolbar'); return t.scrollWidth - t.clientWidth; })()")
+    overflow = page.evaluate(
+        "(() => { const t = document.getElementById('toolbar'); return t.scrollWidth - t.clientWidth; })()"
+    )
     assert overflow <= 0
     narrow = box(page, "#stage")["w"]
     assert narrow >= 0.5 * 1024
@@ -135,7 +134,9 @@ def test_a_run_keeps_nodes_apart_the_document_clean_and_undo_intact(ed: EditorPa
     assert page.locator(f"{row}.status-succeeded").count() == 1, page.inner_text("#queue-list")
     page.wait_for_function("window.reelgraph.surface.node('understanding').rg.preview")
     ed.settle()
-    previews = page.evaluate("window.reelgraph.surface.ids().filter(id => window.reelgraph.surface.node(id).rg.preview)")
+    previews = page.evaluate(
+        "window.reelgraph.surface.ids().filter(id => window.reelgraph.surface.node(id).rg.preview)"
+    )
     assert len(previews) >= 3, previews
     assert overlapping(node_rects(ed)) == []
     assert page.locator("#doc-title.is-dirty").count() == 0, "a run is not an edit"
