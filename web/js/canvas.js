@@ -11,7 +11,7 @@
 // "selection" with {ids}, "status" with {message, level} for things worth a toast,
 // "preview-click" with {id} when a node's pictures are clicked (not dragged).
 
-import { LGraph, LGraphCanvas, LGraphGroup, LGraphNode, LiteGraph, RenderShape } from "litegraph";
+import { LGraph, LGraphCanvas, LGraphEventMode, LGraphGroup, LGraphNode, LiteGraph, RenderShape } from "litegraph";
 import { randomizeSeeds } from "./canvas_widgets.js";
 import { previewArea, previewSlotFor } from "./canvas_draw.js";
 import { missingNodeClass, nodeClassFor } from "./canvas_nodes.js";
@@ -19,6 +19,9 @@ import { frameView, READABLE_ZOOM } from "./framing.js";
 import { THEME } from "./theme.js";
 
 const MISSING_TYPE = "reelgraph/missing";
+/** Workflow-file node modes ⇄ litegraph's: mute is its NEVER, bypass its BYPASS (as in ComfyUI). */
+const MODE_TO_LG = { mute: LGraphEventMode.NEVER, bypass: LGraphEventMode.BYPASS };
+const LG_TO_MODE = { [LGraphEventMode.NEVER]: "mute", [LGraphEventMode.BYPASS]: "bypass" };
 /** What the node class factories need from litegraph, handed in so only this module imports it. */
 const NODE_LIB = { LGraphNode, RenderShape };
 
@@ -127,6 +130,17 @@ export class Surface extends EventTarget {
       type_filter_in: opts.nodeFrom ? opts.slotFrom?.type : undefined,
       type_filter_out: opts.nodeTo ? opts.slotTo?.type : undefined,
     });
+    // The node menu's "Mode": the modes a workflow can hold (litegraph's event modes mean nothing here).
+    LGraphCanvas.onMenuNodeMode = (_value, _options, event, menu, node) => {
+      const ids = this.selectedIds().includes(node.properties.id) ? this.selectedIds() : [node.properties.id];
+      const entries = [
+        { content: "Always (runs)", callback: () => this.#setMode(ids, null) },
+        { content: "Bypass (Ctrl+B)", callback: () => this.#setMode(ids, "bypass") },
+        { content: "Mute (Ctrl+M)", callback: () => this.#setMode(ids, "mute") },
+      ];
+      new LiteGraph.ContextMenu(entries, { event, parentMenu: menu, node });
+      return false;
+    };
     c.onSelectionChange = () => this.emit("selection", { ids: this.selectedIds() });
     c.getExtraMenuOptions = () => [
       null,
@@ -279,6 +293,7 @@ export class Surface extends EventTarget {
     node.properties.id = opts.id && !this.byId.has(opts.id) ? opts.id : this.newId(type);
     if (known) this.#applyParams(node, opts.params ?? {});
     if (opts.title) node.title = opts.title;
+    if (MODE_TO_LG[opts.mode]) node.mode = MODE_TO_LG[opts.mode];
     if (opts.randomize) for (const name of opts.randomize) setRandomize(node, name, true);
     if (opts.advanced) {
       node.showAdvanced = true;
@@ -351,9 +366,37 @@ export class Surface extends EventTarget {
       pos: [Math.round(node.pos[0]), Math.round(node.pos[1])],
       size: [Math.round(node.size[0]), Math.round(node.size[1] - (node.rg?.slot ?? 0))],
       collapsed: Boolean(node.flags?.collapsed),
+      mode: LG_TO_MODE[node.mode],
       advanced: Boolean(node.showAdvanced),
       randomize: (node.widgets ?? []).filter((w) => w.rgRandomizes && w.value).map((w) => w.rgRandomizes),
     }));
+  }
+
+  /**
+   * Toggle a mode ("bypass" or "mute") on the nodes `ids` (default: the selection): set it on
+   * all of them, or clear it when they all have it already. Returns the ids changed.
+   */
+  toggleMode(mode, ids = this.selectedIds()) {
+    const nodes = ids.map((id) => this.byId.get(id)).filter(Boolean);
+    if (!nodes.length) return [];
+    const clear = nodes.every((n) => n.mode === MODE_TO_LG[mode]);
+    for (const n of nodes) n.mode = clear ? LGraphEventMode.ALWAYS : MODE_TO_LG[mode];
+    this.canvas.setDirty(true, true);
+    this.touch();
+    return nodes.map((n) => n.properties.id);
+  }
+
+  #setMode(ids, mode) {
+    for (const id of ids) {
+      const node = this.byId.get(id);
+      if (node) node.mode = MODE_TO_LG[mode] ?? LGraphEventMode.ALWAYS;
+    }
+    this.canvas.setDirty(true, true);
+    this.touch();
+  }
+
+  modeOf(id) {
+    return LG_TO_MODE[this.byId.get(id)?.mode] ?? null;
   }
 
   /** Seeds set to "randomize each run" get new values now (before queueing). */

@@ -9,8 +9,40 @@ import { truncate, wrapLines } from "./canvas_widgets.js";
 const BADGE_FONT = `600 11px ${THEME.font}`;
 const NOTE_FONT = `12px ${THEME.font}`;
 
+/** litegraph's mode numbers for mute (NEVER) and bypass (BYPASS). */
+const MUTE = 2;
+const BYPASS = 4;
+
+/**
+ * Bypassed nodes get ComfyUI's purple wash, muted ones a dark veil, both with a label in the
+ * title bar, so a glance tells what will not run.
+ */
+export function drawMode(node, ctx) {
+  if (node.mode !== MUTE && node.mode !== BYPASS) return;
+  const t = THEME.titleHeight;
+  const [w, h] = node.collapsed ? [node._collapsed_width || 120, 0] : node.size;
+  const bypass = node.mode === BYPASS;
+  ctx.save();
+  ctx.fillStyle = bypass ? "rgba(170, 70, 230, 0.38)" : "rgba(12, 13, 16, 0.62)";
+  ctx.beginPath();
+  ctx.roundRect(0, -t, w, h + t, THEME.radius);
+  ctx.fill();
+  const label = bypass ? "BYPASSED" : "MUTED";
+  ctx.font = BADGE_FONT;
+  const bw = ctx.measureText(label).width + 14;
+  ctx.fillStyle = bypass ? "#c77dff" : "#8b93a3";
+  ctx.beginPath();
+  ctx.roundRect(w - bw - 8, -t + 7, bw, 16, 8);
+  ctx.fill();
+  ctx.fillStyle = "#0d0f13";
+  ctx.textAlign = "left";
+  ctx.fillText(label, w - bw + 7 - 8, -t + 19);
+  ctx.restore();
+}
+
 /** Outline, badge, progress bar and message box for `node.rg.state` and `node.rg.errors`. */
 export function drawDecorations(node, ctx, lowQuality) {
+  drawMode(node, ctx);
   const { state, errors, note } = node.rg;
   if (!state && !errors && !note) return;
   const colour = errors || note ? THEME.error : STATE_COLOURS[state.status] || THEME.queued;

@@ -386,6 +386,11 @@ class Editor {
     });
   }
 
+  toggleMode(mode) {
+    const ids = this.surface.toggleMode(mode);
+    if (!ids.length) toast(`Select the nodes to ${mode} first.`, "warning");
+  }
+
   /** Show or hide a side panel (remembered); the canvas follows the stage's new size. */
   togglePanel(panel, show) {
     const hidden = document.body.classList.toggle(`no-${panel}`, show === undefined ? undefined : !show);
@@ -443,6 +448,7 @@ class Editor {
     if ((ctrl && key === "z" && e.shiftKey) || (ctrl && key === "y")) return run(() => this.redo());
     if (ctrl && key === "z") return run(() => this.undo());
     if (ctrl && key === "g") return run(() => this.surface.groupSelected());
+    if (ctrl && (key === "b" || key === "m")) return run(() => this.toggleMode(key === "b" ? "bypass" : "mute"));
     if (ctrl && key === "f") return run(() => {
       this.togglePanel("catalog", true);
       $("catalog-search").focus();
@@ -522,6 +528,8 @@ const SHORTCUTS = [
   ["Ctrl+C / Ctrl+V", "Copy / paste nodes (Ctrl+Shift+V keeps input links)"],
   ["Delete", "Delete the selection"],
   ["Ctrl+G", "Group the selected nodes"],
+  ["Ctrl+B", "Bypass the selected nodes: their inputs pass through (again: undo)"],
+  ["Ctrl+M", "Mute the selected nodes: they and what needs them do not run"],
   ["Ctrl+A", "Select all"],
   ["Ctrl+F", "Search the catalog"],
   ["Ctrl+[ / Ctrl+]", "Hide or show the catalog / the side panel"],

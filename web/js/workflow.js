@@ -23,6 +23,7 @@ export function toWorkflow(surface, doc = {}) {
     if (r.randomize.length) ui.randomize = r.randomize;
     const entry = { type: r.type };
     if (r.title) entry.title = r.title;
+    if (r.mode) entry.mode = r.mode;
     entry.params = r.params;
     entry.ui = ui;
     nodes[r.id] = entry;
@@ -59,6 +60,7 @@ export function loadWorkflow(surface, wf, { keepView = false } = {}) {
         size: ui.size,
         params: n.params ?? {},
         title: n.title,
+        mode: n.mode,
         collapsed: ui.collapsed,
         advanced: ui.advanced,
         randomize: ui.randomize,
