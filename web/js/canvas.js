@@ -356,9 +356,17 @@ export class Surface extends EventTarget {
     return true;
   }
 
-  /** Plain records of every node, in graph order. */
+  /**
+   * The nodes in a stable order: when each was added (litegraph reorders its own list when a
+   * node is clicked to bring it to the front, which must not count as an edit).
+   */
+  #stableNodes() {
+    return [...this.byId.values()].filter((node) => node.graph === this.graph);
+  }
+
+  /** Plain records of every node, in the order they were added. */
   nodeRecords() {
-    return this.graph._nodes.map((node) => ({
+    return this.#stableNodes().map((node) => ({
       id: node.properties.id,
       type: node.rgType ?? node.type,
       title: node.rgType ? node.rgTitle : node.title !== node.constructor.title ? node.title : undefined,
@@ -426,7 +434,7 @@ export class Surface extends EventTarget {
 
   linkRecords() {
     const links = [];
-    for (const node of this.graph._nodes) {
+    for (const node of this.#stableNodes()) {
       for (const input of node.inputs ?? []) {
         if (input.link == null) continue;
         const link = this.graph._links.get(input.link);

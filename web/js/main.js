@@ -13,6 +13,7 @@ import { Catalog, DRAG_MIME, openPalette } from "./catalog.js";
 import { askName, chooseFile, chooseFromList, confirmDialog, promptText, showShortcuts, showTooltip, toast } from "./dialogs.js";
 import { workflowFromFile } from "./embedded.js";
 import { History } from "./history.js";
+import { Inspector } from "./inspector.js";
 import { pickModel } from "./model_picker.js";
 import { Previews } from "./previews.js";
 import { QueuePanel } from "./queue.js";
@@ -53,6 +54,7 @@ class Editor {
     this.previews = new Previews(this.surface, $("outputs"));
     this.runState = new RunState(this.surface, this.previews);
     this.queue = new QueuePanel($("queue-list"), $("queue-pause"), $("queue-clear"), this.api);
+    this.inspector = new Inspector(this.surface, this.runState, $("inspector"));
   }
 
   async start() {
@@ -105,6 +107,7 @@ class Editor {
     const { doc, warnings } = loadWorkflow(this.surface, wf, { keepView });
     this.doc = { ...doc, name };
     this.runState.reset();
+    this.inspector.reset();
     this.surface.clearErrors();
     const current = this.workflow();
     this.history.reset(current);
@@ -370,6 +373,7 @@ class Editor {
       if (file) this.importFile(file);
     });
     this.bindDrop($("stage"));
+    for (const tab of document.querySelectorAll(".tabs .tab")) tab.addEventListener("click", () => this.showTab(tab.dataset.tab));
     for (const panel of ["catalog", "sidebar"]) {
       if (localStorage.getItem(`${PANELS_KEY}.${panel}`) === "hidden") this.togglePanel(panel, false);
     }
@@ -389,6 +393,17 @@ class Editor {
   toggleMode(mode) {
     const ids = this.surface.toggleMode(mode);
     if (!ids.length) toast(`Select the nodes to ${mode} first.`, "warning");
+  }
+
+  /** Show the Outputs or the Inspector tab of the side panel. */
+  showTab(name) {
+    for (const tab of document.querySelectorAll(".tabs .tab")) {
+      const on = tab.dataset.tab === name;
+      tab.classList.toggle("active", on);
+      tab.setAttribute("aria-selected", String(on));
+    }
+    $("outputs").classList.toggle("hidden", name !== "outputs");
+    $("inspector").classList.toggle("hidden", name !== "inspector");
   }
 
   /** Show or hide a side panel (remembered); the canvas follows the stage's new size. */
@@ -467,7 +482,15 @@ class Editor {
     this.surface.addEventListener("change", () => this.onChange());
     this.surface.addEventListener("status", (e) => toast(e.detail.message, e.detail.level));
     this.surface.addEventListener("hover", (e) => showTooltip(e.detail));
-    this.surface.addEventListener("preview-click", (e) => this.previews.open(e.detail.id));
+    this.surface.addEventListener("preview-click", (e) => {
+      if (this.previews.open(e.detail.id)) this.showTab("outputs");
+    });
+    this.surface.addEventListener("selection", (e) => {
+      const ids = e.detail.ids;
+      if (ids.length !== 1) return;
+      this.inspector.show(ids[0]);
+      this.showTab("inspector");
+    });
     this.api.addEventListener("status", (e) => this.showConnection(e.detail.connected));
     this.api.addEventListener("preview", (e) => this.runState.handlePreview(e.detail));
     this.api.addEventListener("event", (e) => this.onServerEvent(e.detail));
@@ -479,8 +502,10 @@ class Editor {
     if (this.runState.handle(message)) {
       if (type === "run_started" || type === "run_finished") this.queue.refreshSoon();
       if (type === "run_finished") {
-        const { level, message: text } = describeFinish(data);
-        toast(text, level);
+        const failures = this.runState.failuresOf(data.run_id);
+        const { level, message: text } = describeFinish(data, failures);
+        toast(text, level, level === "error" || level === "warning" ? 20000 : undefined);
+        if (failures.length) this.queue.noteFailures(data.run_id, failures);
       }
       this.trackProgress(type, data);
     } else if (type === "run_queued") this.queue.refreshSoon();
