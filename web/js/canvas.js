@@ -13,6 +13,7 @@
 
 import { LGraph, LGraphCanvas, LGraphEventMode, LGraphGroup, LGraphNode, LiteGraph, RenderShape } from "litegraph";
 import { randomizeSeeds } from "./canvas_widgets.js";
+import { rangeError } from "./widgets.js";
 import { previewArea, previewSlotFor } from "./canvas_draw.js";
 import { missingNodeClass, nodeClassFor } from "./canvas_nodes.js";
 import { frameView, READABLE_ZOOM } from "./framing.js";
@@ -120,6 +121,10 @@ export class Surface extends EventTarget {
   #hookCanvas(canvasEl) {
     const c = this.canvas;
     c.prompt = (title, value, callback, event, multiline) => {
+      // litegraph's number widget asks for a "Value" and clamps silently: edit it as ours
+      // instead, titled with the parameter's name, refusing (and saying why) out-of-range values.
+      const [node, widget] = c.node_widget ?? [];
+      if (widget?.rgSpec && widget.type === "number") return this.editWidget(node, widget, { multiline: false });
       this.hooks.prompt({ title, value, multiline: Boolean(multiline), x: event?.clientX, y: event?.clientY }).then(
         (v) => v !== null && v !== undefined && callback?.(v),
       );
@@ -141,6 +146,12 @@ export class Surface extends EventTarget {
       new LiteGraph.ContextMenu(entries, { event, parentMenu: menu, node });
       return false;
     };
+    // litegraph's "Convert to Subgraph" makes nodes our workflow file cannot hold (and this
+    // build drops the node with a page error): not offered until subgraphs are real.
+    for (const name of ["getCanvasMenuOptions", "getNodeMenuOptions"]) {
+      const original = c[name].bind(c);
+      c[name] = (...args) => original(...args).filter((o) => !String(o?.content ?? "").startsWith("Convert to Subgraph"));
+    }
     c.onSelectionChange = () => this.emit("selection", { ids: this.selectedIds() });
     c.getExtraMenuOptions = () => [
       null,
@@ -731,9 +742,27 @@ export class Surface extends EventTarget {
     const value = await this.hooks.prompt({ title: spec.label, value: text, multiline, rect, description: spec.description });
     if (value === null || value === undefined) return;
     const parsed = parseTyped(spec, value);
-    if (parsed.error) return this.emit("status", { level: "error", message: `${spec.label}: ${parsed.error}` });
+    if (parsed.error) {
+      // Keep the old value, and show why on the widget itself as well as in a toast.
+      node.rg.errors = [...(node.rg.errors ?? []).filter((e) => e.name !== spec.name), { name: spec.name, message: parsed.error }];
+      this.canvas.setDirty(true);
+      return this.emit("status", { level: "error", message: `${node.properties.id}.${spec.name}: ${parsed.error}` });
+    }
     widget.value = parsed.value;
     this.widgetChanged(node, widget);
+  }
+
+  /** Rename a node (double-click on its title): an empty name gives back the catalog's title. */
+  async renameNode(node) {
+    const rect = this.clientRectOf(node.properties.id);
+    const titleRect = rect && { ...rect, h: THEME.titleHeight * this.canvas.ds.scale };
+    const value = await this.hooks.prompt({ title: "Node title", value: node.title, multiline: false, rect: titleRect, description: "Empty: the node type's own title." });
+    if (value === null || value === undefined) return;
+    const title = value.trim() || node.constructor.title;
+    if (node.rgType) node.rgTitle = value.trim() || undefined;
+    node.title = node.rgType ? `${title} (unknown type)` : title;
+    this.canvas.setDirty(true, true);
+    this.touch();
   }
 
   async pickFile(node, widget) {
@@ -768,8 +797,10 @@ function parseTyped(spec, text) {
   }
   if (spec.kind === "number") {
     if (text.trim() === "" && spec.nullable) return { value: null };
-    const n = Number(text);
-    return Number.isFinite(n) ? { value: spec.integer ? Math.round(n) : n } : { error: `“${text}” is not a number` };
+    const n = Number(text.trim().replace(/^−/, "-"));
+    if (text.trim() === "" || !Number.isFinite(n)) return { error: `“${text}” is not a number` };
+    const error = rangeError(spec, n);
+    return error ? { error } : { value: n };
   }
   return { value: text };
 }

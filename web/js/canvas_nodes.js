@@ -58,6 +58,10 @@ export function nodeClassFor({ LGraphNode, RenderShape }, contract, surface) {
       surface.touch();
     }
 
+    onNodeTitleDblClick() {
+      surface.renameNode(this);
+    }
+
     /** A resize by hand while a preview shows changes the preview slot, not the saved size. */
     onResize(size) {
       const last = this.rg.lastHeight ?? size[1];
