@@ -155,3 +155,23 @@ def test_a_run_keeps_nodes_apart_the_document_clean_and_undo_intact(ed: EditorPa
     assert sorted(kept) == sorted(previews), "undo keeps the previews"
     assert ed.node_state("video")["state"]["status"] in ("done", "cached")
     assert overlapping(node_rects(ed)) == []
+
+
+def test_outputs_panel_labels_runs_and_has_no_duplicates_for_cached_reruns(ed: EditorPage) -> None:
+    from .test_runs import chain
+
+    page = ed.page
+    ed.load(chain("outputs", seconds=0.3))
+    for _ in range(2):
+        run_id = page.evaluate("window.reelgraph.queue()")
+        row = f'#queue-list [data-run="{run_id}"]'
+        page.wait_for_selector(f"{row}.status-succeeded", timeout=60_000)
+    cards = page.locator("#outputs .output-card")
+    keys = cards.evaluate_all("els => els.map(e => e.dataset.key)")
+    assert len(keys) == len(set(keys)) and any(k.startswith("clip|") for k in keys), keys
+    video_card = page.locator('#outputs .output-card[data-key^="clip|"]').first
+    number = page.evaluate("(id) => window.reelgraph.editor.runNumbers.get(id)", run_id)
+    assert video_card.locator(".run").inner_text() == f"run #{number} · cached"
+    ed.shot("outputs_panel")
+    ed.key("Alt+n")
+    assert page.locator("#outputs .output-card").count() == 0, "a new workflow starts with an empty panel"

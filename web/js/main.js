@@ -51,7 +51,8 @@ class Editor {
     this.catalog = new Catalog($("catalog-list"), $("catalog-search"), {
       onAdd: (type) => this.surface.select([this.surface.addNode(type)]),
     });
-    this.previews = new Previews(this.surface, $("outputs"));
+    this.runNumbers = new Map(); // run id → the queue's number, for the Outputs panel's labels
+    this.previews = new Previews(this.surface, $("outputs"), (id) => (this.runNumbers.has(id) ? `run #${this.runNumbers.get(id)}` : ""));
     this.runState = new RunState(this.surface, this.previews);
     this.queue = new QueuePanel($("queue-list"), $("queue-pause"), $("queue-clear"), this.api);
     this.inspector = new Inspector(this.surface, this.runState, $("inspector"));
@@ -108,6 +109,7 @@ class Editor {
     this.doc = { ...doc, name };
     this.runState.reset();
     this.inspector.reset();
+    this.previews.clear();
     this.surface.clearErrors();
     const current = this.workflow();
     this.history.reset(current);
@@ -119,6 +121,8 @@ class Editor {
 
   newDocument({ persist = true } = {}) {
     this.surface.clear();
+    this.previews?.clear();
+    this.inspector?.reset();
     this.doc = { name: null, title: "", description: "", meta: {}, extra: {} };
     this.surface.setView({ offset: [0, 0], scale: 1 });
     this.runState.reset();
@@ -291,6 +295,8 @@ class Editor {
     this.surface.clearErrors();
     try {
       const { run_id: runId, number } = await this.api.queueRun(wf, targets);
+      if (number != null) this.runNumbers.set(runId, number);
+      this.previews.relabel(runId);
       toast(`Queued run #${number ?? ""}${targets ? ` for ${targets.join(", ")}` : ""}.`);
       this.queue.refreshSoon();
       return runId;

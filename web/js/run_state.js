@@ -70,7 +70,7 @@ const HANDLERS = {
 
   node_cached(data, node) {
     this.set(node, { status: "cached" });
-    this.previews.showOutputs(node, data.outputs ?? {}, data.files ?? [], data.run_id);
+    this.previews.showOutputs(node, data.outputs ?? {}, data.files ?? [], data.run_id, true);
   },
 
   node_finished(data, node) {
