@@ -175,3 +175,42 @@ def test_outputs_panel_labels_runs_and_has_no_duplicates_for_cached_reruns(ed: E
     ed.shot("outputs_panel")
     ed.key("Alt+n")
     assert page.locator("#outputs .output-card").count() == 0, "a new workflow starts with an empty panel"
+
+
+def test_the_empty_canvas_offers_the_examples_with_gpu_ones_marked(ed: EditorPage) -> None:
+    page = ed.page
+    page.wait_for_selector(".gallery-card")
+    names = page.locator(".gallery-card").evaluate_all("els => els.map(e => e.dataset.name)")
+    assert {"tokyo_walk", "tokyo_wan"} <= set(names)
+    wan = page.locator('.gallery-card[data-name="tokyo_wan"]')
+    assert "gpu" in wan.get_attribute("class")
+    assert "Needs a CUDA GPU and Wan-AI/Wan2.1-T2V-1.3B-Diffusers" in wan.inner_text()
+    walk = page.locator('.gallery-card[data-name="tokyo_walk"]')
+    assert "CPU" in walk.inner_text() and "gpu" not in walk.get_attribute("class")
+    ed.shot("gallery")
+    ed.key("Control+o")
+    detail = page.locator('.rg-list-item[data-name="tokyo_wan"]').inner_text()
+    assert "GPU: needs a CUDA GPU and Wan-AI/Wan2.1-T2V-1.3B-Diffusers" in detail
+    ed.key("Escape")
+    walk.click()
+    page.wait_for_function("Object.keys(window.reelgraph.workflow().nodes).length > 3")
+    assert page.locator("#empty-hint").is_hidden()
+
+
+def test_the_minimap_moves_the_view_and_folds_away(ed: EditorPage) -> None:
+    page = ed.page
+    open_from_library(ed, "tokyo_walk")
+    stage = box(page, "#stage")
+    assert apart(ed.rect("video"), stage), "the last node starts off the stage at a readable zoom"
+    mini = box(page, "#minimap")
+    scale = ed.workflow()["ui"]["view"]["scale"]
+    page.mouse.click(mini["x"] + mini["w"] - 12, mini["y"] + mini["h"] * 0.3)  # the right end of the pipeline
+    ed.settle()
+    assert ed.workflow()["ui"]["view"]["scale"] == scale, "the minimap moves the view, it does not zoom"
+    video = ed.rect("video")
+    assert not apart(video, stage), "after a click on its place in the minimap, the last node is in view"
+    ed.shot("minimap")
+    ed.key("Alt+m")
+    assert page.locator("#minimap").is_hidden()
+    ed.key("Alt+m")
+    assert page.locator("#minimap").is_visible()

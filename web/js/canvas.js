@@ -519,6 +519,29 @@ export class Surface extends EventTarget {
     this.setView(view);
   }
 
+  /** Every node's rectangle (title included) and title colour, for the minimap. */
+  nodeBoxes() {
+    return this.graph._nodes.map((n) => {
+      const [x, y, w, h] = rectOf(n);
+      return { x, y, w, h, colour: n.color || THEME.nodeTitle };
+    });
+  }
+
+  /** The graph-space rectangle the stage shows now. */
+  viewRect() {
+    const el = this.canvas.canvas;
+    const [x0, y0] = this.canvas.convertCanvasToOffset([0, 0]);
+    const [x1, y1] = this.canvas.convertCanvasToOffset([el.clientWidth, el.clientHeight]);
+    return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+  }
+
+  /** Move the view (same zoom) so that graph point [x, y] is in the middle of the stage. */
+  centreOn([x, y]) {
+    const el = this.canvas.canvas;
+    const scale = this.canvas.ds.scale;
+    this.setView({ offset: [el.clientWidth / scale / 2 - x, el.clientHeight / scale / 2 - y], scale });
+  }
+
   /** Share of the nodes whose centre is in view (a saved view from a bigger screen may show few). */
   visibleShare() {
     const nodes = this.graph._nodes;

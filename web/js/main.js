@@ -12,8 +12,10 @@ import { Surface } from "./canvas.js";
 import { Catalog, DRAG_MIME, openPalette } from "./catalog.js";
 import { askName, chooseFile, chooseFromList, confirmDialog, promptText, showShortcuts, showTooltip, toast } from "./dialogs.js";
 import { workflowFromFile } from "./embedded.js";
+import { galleryElement, loadExamples } from "./gallery.js";
 import { History } from "./history.js";
 import { Inspector } from "./inspector.js";
+import { Minimap } from "./minimap.js";
 import { pickModel } from "./model_picker.js";
 import { Previews } from "./previews.js";
 import { QueuePanel } from "./queue.js";
@@ -56,6 +58,7 @@ class Editor {
     this.runState = new RunState(this.surface, this.previews);
     this.queue = new QueuePanel($("queue-list"), $("queue-pause"), $("queue-clear"), this.api);
     this.inspector = new Inspector(this.surface, this.runState, $("inspector"));
+    this.minimap = new Minimap(this.surface, $("stage"));
   }
 
   async start() {
@@ -72,6 +75,7 @@ class Editor {
       toast(`Could not load the node catalog: ${e.message}`, "error", 60000);
     }
     await this.restore();
+    this.showGallery();
     this.queue.refresh();
     window.reelgraph = this.testHandle();
     document.body.classList.add("ready");
@@ -179,9 +183,12 @@ class Editor {
       return toast(e.message, "error");
     }
     const seen = new Set();
+    const gpu = new Map((this.examples ?? []).filter((x) => x.gpu).map((x) => [x.name, x.needs]));
     const items = list.filter((w) => !seen.has(w.name) && seen.add(w.name)).map((w) => ({
       name: w.name,
-      detail: `${w.source === "example" ? "example · " : ""}${new Date(w.modified * 1000).toLocaleString()}`,
+      detail: w.source === "example" && gpu.has(w.name)
+        ? `example · GPU: needs a CUDA GPU${gpu.get(w.name).length ? ` and ${gpu.get(w.name).join(", ")}` : ""}`
+        : `${w.source === "example" ? "example · " : ""}${new Date(w.modified * 1000).toLocaleString()}`,
       deletable: w.source !== "example",
     }));
     const name = await chooseFromList({
@@ -365,6 +372,7 @@ class Editor {
       fit: () => this.surface.fitView({ toggle: true }),
       help: () => showShortcuts(SHORTCUTS),
       "toggle-catalog": () => this.togglePanel("catalog"),
+      minimap: () => this.toggleMinimap(),
       "toggle-sidebar": () => this.togglePanel("sidebar"),
       queue: () => this.actQueue(false),
       "queue-selected": () => this.actQueue(true),
@@ -383,6 +391,7 @@ class Editor {
     for (const panel of ["catalog", "sidebar"]) {
       if (localStorage.getItem(`${PANELS_KEY}.${panel}`) === "hidden") this.togglePanel(panel, false);
     }
+    if (localStorage.getItem(`${PANELS_KEY}.minimap`) === "hidden") this.toggleMinimap(false);
     document.addEventListener("keydown", (e) => this.onKey(e));
     // A reload right after an edit (before the debounced change handler ran) keeps it too.
     addEventListener("pagehide", () => {
@@ -396,9 +405,27 @@ class Editor {
     });
   }
 
+  toggleMinimap(on) {
+    const shown = this.minimap.show(on);
+    document.querySelector('[data-action="minimap"]').setAttribute("aria-pressed", String(shown));
+    localStorage.setItem(`${PANELS_KEY}.minimap`, shown ? "shown" : "hidden");
+  }
+
   toggleMode(mode) {
     const ids = this.surface.toggleMode(mode);
     if (!ids.length) toast(`Select the nodes to ${mode} first.`, "warning");
+  }
+
+  /** The shipped examples as cards on the empty canvas (read once; a failure leaves the plain hint). */
+  async showGallery() {
+    try {
+      this.examples ??= await loadExamples(this.api, (type) => this.surface.contract(type));
+    } catch {
+      return;
+    }
+    $("gallery-slot").replaceChildren(galleryElement(this.examples, (type) => this.surface.contract(type), async (name) => {
+      if (await this.confirmDiscard("Open")) await this.openByName(name);
+    }));
   }
 
   /** Show the Outputs or the Inspector tab of the side panel. */
@@ -474,6 +501,7 @@ class Editor {
       this.togglePanel("catalog", true);
       $("catalog-search").focus();
     });
+    if (e.altKey && key === "m") return run(() => this.toggleMinimap());
     if (ctrl && key === "[") return run(() => this.togglePanel("catalog"));
     if (ctrl && key === "]") return run(() => this.togglePanel("sidebar"));
     if (!ctrl && key === ".") return run(() => this.surface.fitView({ toggle: true }));
@@ -564,6 +592,8 @@ const SHORTCUTS = [
   ["Ctrl+A", "Select all"],
   ["Ctrl+F", "Search the catalog"],
   ["Ctrl+[ / Ctrl+]", "Hide or show the catalog / the side panel"],
+  ["Alt+M", "Hide or show the minimap (click or drag on it to move the view)"],
+  ["Double-click a title", "Rename the node"],
   ["Double-click", "Search and add a node at the pointer"],
   ["Space+drag", "Pan (or drag the background)"],
   [".", "Frame the graph at a readable zoom (again: the whole graph)"],
