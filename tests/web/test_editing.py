@@ -54,3 +54,53 @@ def test_no_convert_to_subgraph_in_the_menus(ed: EditorPage) -> None:
     page.mouse.click(box["x"] + box["width"] - 60, box["y"] + box["height"] - 60, button="right")
     entries = page.locator(".litecontextmenu .litemenu-entry").evaluate_all("els => els.map(e => e.textContent)")
     assert entries and not any("Subgraph" in e for e in entries), entries
+
+
+def link_centre(ed: EditorPage, from_node: str) -> tuple[float, float]:
+    pos = ed.page.evaluate(
+        """(from) => {
+            const s = window.reelgraph.surface;
+            for (const l of s.graph._links.values()) {
+                if (s.graph.getNodeById(l.origin_id).properties.id === from && l._pos) return s.clientPosOf(l._pos);
+            }
+            return null;
+        }""",
+        from_node,
+    )
+    assert pos, f"no drawn link from {from_node}"
+    return pos[0], pos[1]
+
+
+def test_reroutes_are_saved_in_the_workflow_and_come_back(ed: EditorPage, live_server) -> None:
+    import json
+    import urllib.request
+
+    from .test_runs import chain
+
+    page = ed.page
+    ed.load(chain("reroute"))
+    ed.settle()
+    page.mouse.click(*link_centre(ed, "count"))
+    page.locator(".litemenu-entry", has_text="Add Reroute").click()
+    ed.settle()
+    [reroute] = ed.workflow()["ui"]["reroutes"]
+    assert reroute["links"] == [["count", "value", "steps", "value"]]
+    assert page.locator("#doc-title.is-dirty").count() == 1, "adding a reroute is an edit"
+    start = page.evaluate("(p) => window.reelgraph.surface.clientPosOf(p)", reroute["pos"])
+    ed.drag((start[0], start[1]), (start[0] + 10, start[1] + 120))
+    [moved] = ed.workflow()["ui"]["reroutes"]
+    assert moved["pos"][1] > reroute["pos"][1] + 60
+    assert ed.links() == chain("reroute")["links"], "the reroute changes the drawing, not what is linked"
+    ed.shot("reroute")
+
+    ed.key("Control+s")
+    page.fill(".rg-modal input", "rerouted")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".toast.success")
+    saved = json.load(urllib.request.urlopen(f"{live_server.url}/api/workflows/rerouted"))
+    assert saved["ui"]["reroutes"] == [moved]
+    page.reload()
+    page.wait_for_function("window.reelgraph && window.reelgraph.ready")
+    assert ed.workflow()["ui"]["reroutes"] == [moved]
+    parent = page.evaluate("[...window.reelgraph.surface.graph._links.values()].map(l => l.parentId ?? null)")
+    assert moved["id"] in parent, "the link is drawn through its reroute again"

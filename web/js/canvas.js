@@ -168,6 +168,11 @@ export class Surface extends EventTarget {
       if (!this.searching && !this.graph.getNodeOnPos(x, y) && !this.graph.getGroupOnPos(x, y)) this.#openSearch(e, {});
     });
     canvasEl.addEventListener("pointerup", () => this.touch(), true);
+    // Edits made from litegraph's own menus (add a reroute, delete a link) end with this event.
+    canvasEl.addEventListener("litegraph:canvas", (e) => {
+      if (e.detail?.subType === "after-change") this.touch();
+    });
+    this.graph.onAfterChange = () => this.touch();
     canvasEl.addEventListener("keyup", () => this.touch());
     canvasEl.addEventListener("pointerdown", () => canvasEl.focus({ preventScroll: true }));
   }
@@ -455,6 +460,57 @@ export class Surface extends EventTarget {
       }
     }
     return links;
+  }
+
+  // -- reroutes -----------------------------------------------------------------------
+
+  /** The link record [fromNode, output, toNode, input] of a litegraph link id, or null. */
+  #linkTuple(linkId) {
+    const link = this.graph._links.get(linkId);
+    const origin = link && this.graph.getNodeById(link.origin_id);
+    const target = link && this.graph.getNodeById(link.target_id);
+    if (!origin || !target) return null;
+    return [origin.properties.id, origin.outputs[link.origin_slot]?.name, target.properties.id, target.inputs[link.target_slot]?.name];
+  }
+
+  /**
+   * Reroutes as plain records: {id, pos, parent?, links: [link record…]}. `parent` is the
+   * reroute before it (nearer the output); a reroute no link passes through is not kept.
+   */
+  rerouteRecords() {
+    const out = [];
+    for (const r of this.graph.reroutes.values()) {
+      const links = [...r.linkIds].map((id) => this.#linkTuple(id)).filter(Boolean);
+      if (!links.length) continue;
+      const record = { id: r.id, pos: [Math.round(r.pos[0]), Math.round(r.pos[1])] };
+      if (r.parentId != null) record.parent = r.parentId;
+      record.links = links.sort((a, b) => a.join("\u0000").localeCompare(b.join("\u0000")));
+      out.push(record);
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** Put saved reroutes back on the links they belong to (call after the links exist). */
+  addReroutes(records) {
+    const idOf = new Map();
+    for (const [id] of this.graph._links) {
+      const t = this.#linkTuple(id);
+      if (t) idOf.set(JSON.stringify(t), id);
+    }
+    const kept = [];
+    for (const r of records ?? []) {
+      const linkIds = (r.links ?? []).map((t) => idOf.get(JSON.stringify(t))).filter((id) => id != null);
+      if (!linkIds.length || !Array.isArray(r.pos) || !Number.isInteger(r.id)) continue;
+      this.graph.setReroute({ id: r.id, parentId: r.parent ?? undefined, pos: [...r.pos], linkIds });
+      kept.push({ id: r.id, parent: r.parent, linkIds });
+    }
+    // Each link ends at the last reroute of its chain: the one that is no other's parent.
+    for (const [, linkId] of idOf) {
+      const chain = kept.filter((r) => r.linkIds.includes(linkId));
+      const last = chain.find((r) => !chain.some((o) => o.parent === r.id));
+      if (last) this.graph._links.get(linkId).parentId = last.id;
+    }
+    this.canvas.setDirty(true, true);
   }
 
   // -- groups, view, selection --------------------------------------------------------

@@ -2,7 +2,8 @@
 //
 // One format for the editor and for headless runs: node ids are strings, links are
 // `[fromNode, output, toNode, input]` by name, positions in `ui.pos`/`ui.size`, the view
-// in `ui.view`, groups in `ui.groups`, node versions in `meta.node_versions`. The editor
+// in `ui.view`, groups in `ui.groups`, reroutes in `ui.reroutes` ({id, pos, parent?, links}),
+// a node's bypass/mute in its `mode`, node versions in `meta.node_versions`. The editor
 // keeps no other copy of the graph: what is saved, exported, queued and undone is this.
 
 import { READABLE_ZOOM } from "./framing.js";
@@ -36,13 +37,15 @@ export function toWorkflow(surface, doc = {}) {
   wf.nodes = nodes;
   wf.links = surface.linkRecords();
   wf.ui = { view: surface.getView(), groups: surface.groupRecords() };
+  const reroutes = surface.rerouteRecords();
+  if (reroutes.length) wf.ui.reroutes = reroutes;
   wf.meta = { ...(doc.meta ?? {}), node_versions: sortKeys(versions), models: doc.meta?.models ?? {} };
   return wf;
 }
 
 /** The part of a workflow an undo step or the unsaved-changes mark cares about (no view). */
 export function snapshotKey(wf) {
-  return JSON.stringify({ ...wf, ui: { groups: wf.ui?.groups ?? [] } });
+  return JSON.stringify({ ...wf, ui: { groups: wf.ui?.groups ?? [], reroutes: wf.ui?.reroutes ?? [] } });
 }
 
 /** Replace the canvas with `wf`. Returns {doc, warnings}; throws WorkflowError for a bad file. */
@@ -71,6 +74,7 @@ export function loadWorkflow(surface, wf, { keepView = false } = {}) {
       if (!surface.connect(...link)) warnings.push(`link ${link[0]}.${link[1]} → ${link[2]}.${link[3]} could not be made`);
     }
     for (const g of wf.ui?.groups ?? []) if (Array.isArray(g.bounding)) surface.addGroup(g);
+    if (Array.isArray(wf.ui?.reroutes)) surface.addReroutes(wf.ui.reroutes);
     if (!keepView) {
       // A saved view is kept when it reads and shows most of the graph; a file saved zoomed
       // far out (or on a bigger screen) opens framed at a readable zoom instead.
