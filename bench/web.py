@@ -106,7 +106,7 @@ LOAD_JS = """async (wf) => {
 PAN_JS = """async ([seconds, zoom]) => {
   const s = window.reelgraph.surface;
   const c = s.canvas;
-  if (zoom === 'fit') s.fitView(); else s.setView({offset: [0, 0], scale: zoom});
+  if (zoom === 'fit') s.fitView({whole: true}); else s.setView({offset: [0, 0], scale: zoom});
   const frame = () => new Promise(r => requestAnimationFrame(r));
   await frame(); await frame();
   const draw = c.draw.bind(c);
