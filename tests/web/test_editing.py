@@ -104,3 +104,19 @@ def test_reroutes_are_saved_in_the_workflow_and_come_back(ed: EditorPage, live_s
     assert ed.workflow()["ui"]["reroutes"] == [moved]
     parent = page.evaluate("[...window.reelgraph.surface.graph._links.values()].map(l => l.parentId ?? null)")
     assert moved["id"] in parent, "the link is drawn through its reroute again"
+
+
+def test_alt_drag_clones_a_node_and_the_catalog_follows_the_pipeline(ed: EditorPage) -> None:
+    page = ed.page
+    node = ed.add("text.prompt", (120, 120), {"text": "Fog over the bay."})
+    ed.settle()
+    x, y = ed.title_point(node)
+    page.keyboard.down("Alt")
+    ed.drag((x, y), (x + 40, y + 260))
+    page.keyboard.up("Alt")
+    nodes = ed.nodes()
+    assert len(nodes) == 2 and all(n["type"] == "text.prompt" for n in nodes.values())
+    assert [n["params"]["text"] for n in nodes.values()] == ["Fog over the bay."] * 2
+    categories = page.locator(".catalog-group").evaluate_all("els => els.map(e => e.dataset.category)")
+    pipeline = [c for c in ("text", "scene", "style", "render", "video", "audio", "encode") if c in categories]
+    assert [c for c in categories if c in pipeline] == pipeline

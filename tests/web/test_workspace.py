@@ -214,3 +214,22 @@ def test_the_minimap_moves_the_view_and_folds_away(ed: EditorPage) -> None:
     assert page.locator("#minimap").is_hidden()
     ed.key("Alt+m")
     assert page.locator("#minimap").is_visible()
+
+
+def test_the_preview_slot_resizes_by_hand_without_changing_the_saved_size(ed: EditorPage) -> None:
+    from .test_runs import chain
+
+    page = ed.page
+    ed.load(chain("slot", seconds=0.3))
+    run_id = page.evaluate("window.reelgraph.queue()")
+    page.wait_for_selector(f'#queue-list [data-run="{run_id}"].status-succeeded', timeout=60_000)
+    page.wait_for_function("window.reelgraph.surface.node('steps').rg.slot > 0")
+    saved = ed.nodes()["steps"]["ui"]["size"]
+    slot = page.evaluate("window.reelgraph.surface.node('steps').rg.slot")
+    r = ed.rect("steps")
+    corner = (r["x"] + r["w"] - 3, r["y"] + r["h"] - 3)
+    ed.drag(corner, (corner[0], corner[1] + 80))
+    grown = page.evaluate("window.reelgraph.surface.node('steps').rg.slot")
+    assert grown > slot + 40, (slot, grown)
+    assert ed.nodes()["steps"]["ui"]["size"] == saved
+    assert overlapping(node_rects(ed)) == []

@@ -53,6 +53,7 @@ function configureLiteGraph() {
     LINK_COLOR: THEME.link,
     CONNECTING_LINK_COLOR: "#dfe6f3",
     release_link_on_empty_shows_menu: true,
+    alt_drag_do_clone_nodes: true,
     catch_exceptions: false,
     snaps_for_comfy: true,
     ctrl_shift_v_paste_connect_unselected_outputs: true,
