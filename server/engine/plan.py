@@ -18,6 +18,7 @@ from .contract import NodeDef
 from .errors import Problem
 from .modes import apply_modes
 from .registry import Registry
+from .subgraphs import flatten_subgraphs
 from .workflow import Link, Workflow
 
 Source = tuple[str, str]  # (node id, output name)
@@ -48,10 +49,13 @@ def compile_workflow(
 ) -> tuple[Plan | None, list[Problem]]:
     """Check everything and plan; returns ``(plan, [])`` or ``(None, problems)``.
 
-    Bypassed and muted nodes are resolved first (modes.py): the plan never contains them.
+    Subgraphs are flattened first (subgraphs.py), then bypassed and muted nodes resolved
+    (modes.py): the plan holds only ordinary nodes that run.
     """
+    workflow, problems = flatten_subgraphs(workflow)
     modes = apply_modes(workflow, registry)
-    workflow, problems = modes.workflow, list(modes.problems)
+    workflow = modes.workflow
+    problems += modes.problems
     for t in targets or []:
         if t in modes.left_out:
             why = modes.left_out[t]
