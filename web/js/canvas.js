@@ -17,6 +17,7 @@ import { rangeError } from "./widgets.js";
 import { previewArea, previewSlotFor } from "./canvas_draw.js";
 import { missingNodeClass, nodeClassFor } from "./canvas_nodes.js";
 import { frameView, READABLE_ZOOM } from "./framing.js";
+import { collapse, PREFIX as SUBGRAPH, subgraphContract, usedSubgraphs } from "./subgraph.js";
 import { THEME } from "./theme.js";
 
 const MISSING_TYPE = "reelgraph/missing";
@@ -70,6 +71,7 @@ export class Surface extends EventTarget {
     configureLiteGraph();
     this.hooks = hooks;
     this.contracts = new Map();
+    this.subgraphs = new Map(); // name → definition (the workflow file's "subgraphs")
     this.byId = new Map();
     this.quiet = 0;
     this.changeTimer = null;
@@ -147,11 +149,14 @@ export class Surface extends EventTarget {
       new LiteGraph.ContextMenu(entries, { event, parentMenu: menu, node });
       return false;
     };
-    // litegraph's "Convert to Subgraph" makes nodes our workflow file cannot hold (and this
-    // build drops the node with a page error): not offered until subgraphs are real.
+    // litegraph's own "Convert to Subgraph" makes nodes our workflow file cannot hold (and
+    // this build drops the node with a page error): ours replaces it.
     for (const name of ["getCanvasMenuOptions", "getNodeMenuOptions"]) {
       const original = c[name].bind(c);
-      c[name] = (...args) => original(...args).filter((o) => !String(o?.content ?? "").startsWith("Convert to Subgraph"));
+      c[name] = (...args) => {
+        const options = original(...args).filter((o) => !String(o?.content ?? "").startsWith("Convert to Subgraph"));
+        return [...this.#subgraphMenu(name === "getNodeMenuOptions" ? args[0] : null), ...options];
+      };
     }
     c.onSelectionChange = () => this.emit("selection", { ids: this.selectedIds() });
     c.getExtraMenuOptions = () => [
@@ -463,6 +468,111 @@ export class Surface extends EventTarget {
     return links;
   }
 
+  // -- subgraphs -----------------------------------------------------------------------
+
+  #subgraphMenu(node) {
+    const entries = [];
+    if (this.selectedIds().length >= 1) entries.push({ content: "Convert selection to subgraph", callback: () => this.convertSelectedToSubgraph() });
+    if (node?.rgSubgraph) entries.push({ content: "Unpack subgraph", callback: () => this.unpackSubgraph(node.properties.id) });
+    return entries.length ? [...entries, null] : [];
+  }
+
+  /** Register the definitions of a workflow file (nested ones after those they use). */
+  setSubgraphs(definitions) {
+    const pending = new Map(Object.entries(definitions ?? {}));
+    for (let pass = 0; pending.size && pass < 10; pass++) {
+      for (const [name, def] of pending) {
+        const needs = Object.values(def.nodes ?? {}).map((n) => n.type).filter((t) => t?.startsWith(SUBGRAPH) && pending.has(t.slice(SUBGRAPH.length)) && t.slice(SUBGRAPH.length) !== name);
+        if (needs.length && pass < 9) continue;
+        this.registerSubgraph(name, def);
+        pending.delete(name);
+      }
+    }
+  }
+
+  registerSubgraph(name, def) {
+    const contract = subgraphContract(name, def, (type) => this.contracts.get(type));
+    this.subgraphs.set(name, def);
+    this.contracts.set(contract.id, contract);
+    const cls = nodeClassFor(NODE_LIB, contract, this);
+    cls.prototype.rgSubgraph = name;
+    LiteGraph.registerNodeType(contract.id, cls);
+    LiteGraph.registered_node_types[contract.id].skip_list = true;
+  }
+
+  /** The definitions the canvas uses (directly or inside another), for the workflow file. */
+  subgraphRecords() {
+    const names = usedSubgraphs(this.#stableNodes().map((n) => n.type), this.subgraphs);
+    return Object.fromEntries(names.map((name) => [name, this.subgraphs.get(name)]));
+  }
+
+  /** What to ask the server to run for node `id`: a subgraph node's own output nodes, else the node. */
+  runTargets(id) {
+    const def = this.byId.get(id)?.rgSubgraph && this.subgraphs.get(this.byId.get(id).rgSubgraph);
+    if (!def) return [id];
+    return Object.entries(def.nodes ?? {}).filter(([, n]) => this.contracts.get(n.type)?.output && !n.type.startsWith(SUBGRAPH)).map(([inner]) => `${id}:${inner}`);
+  }
+
+  /** For an event about an inner node ("group:prompt"), the subgraph node on the canvas. */
+  outerOf(id) {
+    if (this.byId.has(id) || typeof id !== "string") return null;
+    const outer = id.split(":")[0];
+    return this.byId.get(outer)?.rgSubgraph ? outer : null;
+  }
+
+  /** Replace the selected nodes by one subgraph node wired where they were; returns its id. */
+  convertSelectedToSubgraph() {
+    const ids = this.selectedIds();
+    const records = this.nodeRecords().filter((r) => ids.includes(r.id));
+    if (!records.length) return null;
+    if (records.some((r) => !this.contracts.has(r.type))) {
+      this.emit("status", { level: "error", message: "A node of an unknown type cannot go into a subgraph." });
+      return null;
+    }
+    let name = "group";
+    for (let i = 2; this.subgraphs.has(name) || this.byId.has(name); i++) name = `group_${i}`;
+    const { definition, params, incoming, outgoing, pos } = collapse(records, this.linkRecords(), (t) => this.contracts.get(t), `Group of ${records.length}`);
+    let id = null;
+    this.batch(() => {
+      for (const r of records) this.graph.remove(this.byId.get(r.id));
+      this.registerSubgraph(name, definition);
+      id = this.addNode(`${SUBGRAPH}${name}`, { id: name, pos, params });
+      for (const [from, out, input] of incoming) this.connect(from, out, id, input);
+      for (const [output, to, input] of outgoing) this.connect(id, output, to, input);
+    });
+    this.select([id]);
+    this.touch();
+    return id;
+  }
+
+  /** Put a subgraph node's nodes back on the canvas, wired as it was; returns their ids. */
+  unpackSubgraph(id) {
+    const node = this.byId.get(id);
+    const def = node?.rgSubgraph && this.subgraphs.get(node.rgSubgraph);
+    if (!def) return [];
+    const params = this.params(id);
+    const links = this.linkRecords();
+    const map = new Map();
+    this.batch(() => {
+      const [ox, oy] = node.pos;
+      for (const [inner, n] of Object.entries(def.nodes ?? {})) {
+        const own = { ...(n.params ?? {}) };
+        for (const [k, [target, param]] of Object.entries(def.params ?? {})) if (target === inner && k in params) own[param] = params[k];
+        const pos = n.ui?.pos ? [ox + n.ui.pos[0], oy + n.ui.pos[1]] : undefined;
+        map.set(inner, this.addNode(n.type, { id: this.byId.has(inner) ? undefined : inner, pos, size: n.ui?.size, params: own, title: n.title, mode: n.mode }));
+      }
+      for (const [from, out, to, input] of def.links ?? []) this.connect(map.get(from), out, map.get(to), input);
+      for (const [from, out, to, input] of links) {
+        if (to === id) for (const [n, i] of def.inputs?.[input] ?? []) this.connect(from, out, map.get(n), i);
+        if (from === id && def.outputs?.[out]) this.connect(map.get(def.outputs[out][0]), def.outputs[out][1], to, input);
+      }
+      this.graph.remove(node);
+    });
+    this.select([...map.values()]);
+    this.touch();
+    return [...map.values()];
+  }
+
   // -- reroutes -----------------------------------------------------------------------
 
   /** The link record [fromNode, output, toNode, input] of a litegraph link id, or null. */
@@ -709,6 +819,14 @@ export class Surface extends EventTarget {
 
   /** Validation problems on one node: [{name, message}] or null. */
   setErrors(id, errors) {
+    const outer = this.outerOf(id);
+    if (outer) {
+      // A problem inside a subgraph shows on its node, naming the inner node.
+      const inner = id.slice(outer.length + 1);
+      const named = (errors ?? []).map((e) => ({ name: null, message: `${inner}${e.name ? `.${e.name}` : ""}: ${e.message}` }));
+      const kept = (this.byId.get(outer).rg.errors ?? []).filter((e) => !e.message.startsWith(`${inner}`));
+      return this.setErrors(outer, [...kept, ...named]);
+    }
     const node = this.byId.get(id);
     if (!node) return false;
     node.rg.errors = errors?.length ? errors : null;
@@ -727,7 +845,7 @@ export class Surface extends EventTarget {
    * other); its height is not part of the saved size, and dragging the node's corner resizes it.
    */
   setPreview(id, preview) {
-    const node = this.byId.get(id);
+    const node = this.byId.get(id) ?? this.byId.get(this.outerOf(id));
     if (!node) return;
     node.rg.preview = preview;
     if (!preview) this.#setSlot(node, 0);

@@ -58,7 +58,7 @@ export class Inspector {
       if (type === "node_skipped") entry.reason = data.reason ?? null;
       this.nodes.set(id, entry);
     }
-    if (this.shown && (type === "run_started" || id === this.shown)) this.#render();
+    if (this.shown && (type === "run_started" || id === this.shown || id?.startsWith(`${this.shown}:`))) this.#render();
   }
 
   #render() {
@@ -77,6 +77,17 @@ export class Inspector {
         el("code", { class: "insp-id", text: id, title: `node id · ${type}` })),
     ];
     if (mode) parts.push(el("div", { class: `insp-mode ${mode}`, text: mode === "bypass" ? "Bypassed: its inputs pass straight through." : "Muted: it and what needs it do not run." }));
+    const inner = [...this.nodes].filter(([key]) => key.startsWith(`${id}:`));
+    if (!entry && inner.length) {
+      // A subgraph node: what each of its nodes did.
+      for (const [key, e] of inner) {
+        parts.push(el("div", { class: "insp-inner", text: key.slice(id.length + 1) }), this.#facts(e));
+        if (e.error) parts.push(errorBlock(e));
+        for (const file of e.files ?? []) parts.push(fileBlock(file));
+        for (const [name, summary] of Object.entries(e.outputs ?? {})) parts.push(outputBlock(name, summary));
+      }
+      return this.body.replaceChildren(...parts);
+    }
     if (!entry) {
       parts.push(el("div", { class: "muted", text: "Not run yet in this session. Queue the graph to see its outputs." }));
       return this.body.replaceChildren(...parts);

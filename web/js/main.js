@@ -296,6 +296,7 @@ class Editor {
     if (selectedOnly) {
       targets = this.surface.selectedIds().filter((id) => this.surface.contract(this.surface.typeOf(id))?.output);
       if (!targets.length) return toast("Select one or more output nodes to run only those.", "warning");
+      targets = targets.flatMap((id) => this.surface.runTargets(id));
     }
     if (this.surface.randomizeSeeds()) this.surface.touch();
     const wf = this.workflow();
@@ -318,7 +319,7 @@ class Editor {
   showProblems(problems) {
     const byNode = new Map();
     for (const p of problems) {
-      if (!p.node || !this.surface.node(p.node)) continue;
+      if (!p.node || !(this.surface.node(p.node) || this.surface.outerOf(p.node))) continue;
       if (!byNode.has(p.node)) byNode.set(p.node, []);
       byNode.get(p.node).push({ name: p.name, message: p.message });
     }

@@ -40,7 +40,25 @@ export class RunState extends EventTarget {
   set(node, state) {
     if (!node) return;
     this.nodes.set(node, state);
-    this.surface.setState(node, state);
+    const outer = this.surface.outerOf(node);
+    if (outer) this.surface.setState(outer, this.#aggregate(outer));
+    else this.surface.setState(node, state);
+  }
+
+  /** A subgraph node's state from its inner nodes' ("group:prompt", …). */
+  #aggregate(outer) {
+    const inner = [...this.nodes].filter(([id, s]) => s && id.startsWith(`${outer}:`)).map(([, s]) => s);
+    if (!inner.length) return null;
+    const failed = inner.find((s) => s.status === "error");
+    if (failed) return { status: "error", message: failed.message };
+    const settled = inner.filter((s) => ["done", "cached", "skipped"].includes(s.status)).length;
+    if (settled < inner.length) {
+      const started = inner.some((s) => s.status !== "queued");
+      return started ? { status: "running", progress: settled / inner.length } : { status: "queued" };
+    }
+    if (inner.every((s) => s.status === "cached")) return { status: "cached" };
+    if (inner.some((s) => s.status === "skipped")) return { status: "skipped", message: inner.find((s) => s.message)?.message };
+    return { status: "done", seconds: inner.reduce((t, s) => t + (s.seconds ?? 0), 0) };
   }
 
   /** Forget the drawn states (a new workflow was opened). */

@@ -29,13 +29,21 @@ export function toWorkflow(surface, doc = {}) {
     entry.ui = ui;
     nodes[r.id] = entry;
     const contract = surface.contract(r.type);
-    if (contract) versions[r.type] = contract.version;
+    if (contract && !r.type.startsWith("subgraph:")) versions[r.type] = contract.version;
   }
   const wf = { ...(doc.extra ?? {}), format: FORMAT, version: VERSION };
   if (doc.title) wf.title = doc.title;
   if (doc.description) wf.description = doc.description;
   wf.nodes = nodes;
   wf.links = surface.linkRecords();
+  const subgraphs = surface.subgraphRecords();
+  if (Object.keys(subgraphs).length) wf.subgraphs = subgraphs;
+  for (const def of Object.values(subgraphs)) {
+    for (const n of Object.values(def.nodes ?? {})) {
+      const contract = surface.contract(n.type);
+      if (contract && !n.type.startsWith("subgraph:")) versions[n.type] = contract.version;
+    }
+  }
   wf.ui = { view: surface.getView(), groups: surface.groupRecords() };
   const reroutes = surface.rerouteRecords();
   if (reroutes.length) wf.ui.reroutes = reroutes;
@@ -55,6 +63,7 @@ export function loadWorkflow(surface, wf, { keepView = false } = {}) {
   const layout = autoLayout(wf);
   surface.batch(() => {
     surface.clear();
+    surface.setSubgraphs(wf.subgraphs);
     for (const [id, n] of Object.entries(wf.nodes)) {
       const ui = n.ui ?? {};
       surface.addNode(n.type, {
@@ -82,7 +91,7 @@ export function loadWorkflow(surface, wf, { keepView = false } = {}) {
       if (!wf.ui?.view || surface.visibleShare() < 0.6 || tooSmall(surface)) surface.fitView();
     }
   });
-  const known = new Set(["format", "version", "title", "description", "nodes", "links", "ui", "meta"]);
+  const known = new Set(["format", "version", "title", "description", "nodes", "links", "subgraphs", "ui", "meta"]);
   const extra = Object.fromEntries(Object.entries(wf).filter(([k]) => !known.has(k)));
   return { doc: { title: wf.title ?? "", description: wf.description ?? "", meta: wf.meta ?? {}, extra }, warnings };
 }
