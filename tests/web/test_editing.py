@@ -1,5 +1,6 @@
 """Editing on the canvas the way node-editor users expect: rename by double-clicking the
-title, and no menu item that would make nodes the workflow file cannot hold."""
+title, Alt+drag to clone, reroutes that are saved, and only the subgraph command whose
+result the workflow file can hold."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def test_double_click_the_title_to_rename(ed: EditorPage) -> None:
     assert "title" not in ed.nodes()[node], "an empty title gives back the catalog's"
 
 
-def test_no_convert_to_subgraph_in_the_menus(ed: EditorPage) -> None:
+def test_the_menus_offer_our_subgraphs_not_litegraphs(ed: EditorPage) -> None:
     page = ed.page
     a = ed.add("text.prompt", (120, 120))
     ed.add("text.join", (480, 120))
@@ -48,12 +49,13 @@ def test_no_convert_to_subgraph_in_the_menus(ed: EditorPage) -> None:
     ed.key("Control+a")
     page.mouse.click(*ed.title_point(a), button="right")
     entries = page.locator(".litecontextmenu .litemenu-entry").evaluate_all("els => els.map(e => e.textContent)")
-    assert entries and not any("Subgraph" in e for e in entries), entries
+    assert not any("Convert to Subgraph" in e for e in entries), entries
+    assert "Convert selection to subgraph" in entries
     ed.key("Escape")
     box = page.locator("#graph").bounding_box()
     page.mouse.click(box["x"] + box["width"] - 60, box["y"] + box["height"] - 60, button="right")
     entries = page.locator(".litecontextmenu .litemenu-entry").evaluate_all("els => els.map(e => e.textContent)")
-    assert entries and not any("Subgraph" in e for e in entries), entries
+    assert entries and not any("Convert to Subgraph" in e for e in entries), entries
 
 
 def link_centre(ed: EditorPage, from_node: str) -> tuple[float, float]:

@@ -173,6 +173,9 @@ def test_outputs_panel_labels_runs_and_has_no_duplicates_for_cached_reruns(ed: E
     number = page.evaluate("(id) => window.reelgraph.editor.runNumbers.get(id)", run_id)
     assert video_card.locator(".run").inner_text() == f"run #{number} · cached"
     ed.shot("outputs_panel")
+    page.mouse.click(*ed.title_point("clip"))
+    page.wait_for_selector("#inspector .insp-file video")
+    assert "cached" in page.inner_text("#inspector .insp-facts")
     ed.key("Alt+n")
     assert page.locator("#outputs .output-card").count() == 0, "a new workflow starts with an empty panel"
 
