@@ -82,3 +82,28 @@ def test_the_inspector_shows_the_scene_as_json_and_the_storyboard_names_no_ids(e
         }"""
     )
     assert names == ["", "woman"]
+
+
+def test_the_inspector_draws_a_written_sound_as_a_waveform_with_a_player(ed: EditorPage) -> None:
+    page = ed.page
+    ed.load(
+        {
+            "format": "reelgraph.workflow",
+            "version": 1,
+            "nodes": {
+                "words": {"type": "text.prompt", "params": {"text": "Rain on a neon street."}, "ui": {"pos": [40, 80]}},
+                "voice": {"type": "audio.speech", "params": {}, "ui": {"pos": [360, 80]}},
+                "save": {"type": "audio.save", "params": {}, "ui": {"pos": [680, 80]}},
+            },
+            "links": [["words", "text", "voice", "text"], ["voice", "audio", "save", "audio"]],
+        }
+    )
+    run_id = page.evaluate("window.reelgraph.queue()")
+    assert run_id, page.inner_text("#toasts")
+    row = f'#queue-list [data-run="{run_id}"]'
+    page.wait_for_selector(f"{row}.status-succeeded, {row}.status-failed", timeout=120_000)
+    assert page.locator(f"{row}.status-succeeded").count() == 1, page.inner_text("#queue-list")
+    page.mouse.click(*ed.title_point("save"))
+    page.wait_for_selector("#inspector .insp-audio audio")
+    page.wait_for_function("document.querySelector('#inspector .insp-audio canvas.waveform')?.rgWave")
+    ed.shot("inspector_audio")
