@@ -18,7 +18,7 @@ from .contract import NodeDef
 from .errors import Problem
 from .modes import apply_modes
 from .registry import Registry
-from .subgraphs import flatten_subgraphs
+from .subgraphs import expand_targets, flatten_subgraphs
 from .workflow import Link, Workflow
 
 Source = tuple[str, str]  # (node id, output name)
@@ -52,7 +52,9 @@ def compile_workflow(
     Subgraphs are flattened first (subgraphs.py), then bypassed and muted nodes resolved
     (modes.py): the plan holds only ordinary nodes that run.
     """
-    workflow, problems = flatten_subgraphs(workflow)
+    workflow, problems, producers = flatten_subgraphs(workflow)
+    if targets is not None and producers:
+        targets = expand_targets(targets, workflow, producers, registry)
     modes = apply_modes(workflow, registry)
     workflow = modes.workflow
     problems += modes.problems

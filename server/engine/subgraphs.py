@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from .errors import Problem
+from .registry import Registry
 from .workflow import Link, Workflow, WorkflowNode
 
 PREFIX = "subgraph:"
@@ -31,14 +32,37 @@ SEP = ":"
 MAX_DEPTH = 8
 
 
-def flatten_subgraphs(workflow: Workflow) -> tuple[Workflow, list[Problem]]:
-    """The workflow with every subgraph node replaced by its inner nodes."""
+def flatten_subgraphs(workflow: Workflow) -> tuple[Workflow, list[Problem], dict[str, list[str]]]:
+    """The workflow with every subgraph node replaced by its inner nodes.
+
+    Also returns, per subgraph node, the inner nodes that make its exposed outputs (what
+    "run this subgraph node" means, with :func:`expand_targets`).
+    """
     defs = workflow.extra.get("subgraphs") or {}
     if not any(n.type.startswith(PREFIX) for n in workflow.nodes.values()):
-        return workflow, []
+        return workflow, [], {}
     flat = _Flattener(defs)
-    nodes, links, _, _ = flat.expand(workflow.nodes, workflow.links, prefix="", depth=0, stack=())
-    return replace(workflow, nodes=nodes, links=links), flat.problems
+    nodes, links, _, outs = flat.expand(workflow.nodes, workflow.links, prefix="", depth=0, stack=())
+    producers = {outer: sorted({node for node, _ in ports.values()}) for outer, ports in outs.items()}
+    return replace(workflow, nodes=nodes, links=links), flat.problems, producers
+
+
+def expand_targets(
+    targets: list[str], flat: Workflow, producers: dict[str, list[str]], registry: Registry
+) -> list[str]:
+    """A subgraph node named as a target stands for its output nodes and what makes its outputs."""
+    out: list[str] = []
+    for t in targets:
+        if t not in producers:
+            out.append(t)
+            continue
+        inner = [
+            n
+            for n, node in flat.nodes.items()
+            if n.startswith(f"{t}{SEP}") and (d := registry.get(node.type)) is not None and d.output
+        ]
+        out += [*inner, *producers[t]]
+    return list(dict.fromkeys(out))
 
 
 class _Flattener:

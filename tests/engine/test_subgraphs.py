@@ -119,3 +119,17 @@ def test_subgraphs_round_trip_the_file(tmp_path) -> None:
     wf.save(path)
     assert Workflow.load(path).dumps() == wf.dumps()
     assert Workflow.load(path).extra["subgraphs"]["plus2"] == PLUS2
+
+
+def test_a_subgraph_node_as_a_target_runs_what_makes_its_outputs(run) -> None:
+    wf = doc(
+        {
+            "v": {"type": "test.value", "params": {"value": 1}},
+            "g": {"type": "subgraph:plus2"},
+            "sink": {"type": "test.sink"},
+        },
+        [["v", "out", "g", "a"], ["g", "out", "sink", "a"]],
+    )
+    result = run(wf, targets=["g"])
+    assert sorted(run.ran()) == ["g:p", "g:q", "v"], "not the sink downstream"
+    assert result.values["g:q"]["out"] == 3

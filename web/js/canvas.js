@@ -506,13 +506,6 @@ export class Surface extends EventTarget {
     return Object.fromEntries(names.map((name) => [name, this.subgraphs.get(name)]));
   }
 
-  /** What to ask the server to run for node `id`: a subgraph node's own output nodes, else the node. */
-  runTargets(id) {
-    const def = this.byId.get(id)?.rgSubgraph && this.subgraphs.get(this.byId.get(id).rgSubgraph);
-    if (!def) return [id];
-    return Object.entries(def.nodes ?? {}).filter(([, n]) => this.contracts.get(n.type)?.output && !n.type.startsWith(SUBGRAPH)).map(([inner]) => `${id}:${inner}`);
-  }
-
   /** For an event about an inner node ("group:prompt"), the subgraph node on the canvas. */
   outerOf(id) {
     if (this.byId.has(id) || typeof id !== "string") return null;

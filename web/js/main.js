@@ -296,7 +296,6 @@ class Editor {
     if (selectedOnly) {
       targets = this.surface.selectedIds().filter((id) => this.surface.contract(this.surface.typeOf(id))?.output);
       if (!targets.length) return toast("Select one or more output nodes to run only those.", "warning");
-      targets = targets.flatMap((id) => this.surface.runTargets(id));
     }
     if (this.surface.randomizeSeeds()) this.surface.touch();
     const wf = this.workflow();
