@@ -57,6 +57,10 @@ def test_convert_run_save_and_unpack_a_subgraph(ed: EditorPage, live_server) -> 
     assert ed.node_state("clip")["state"]["status"] == "done"
     page.mouse.click(*ed.title_point("group"))
     page.wait_for_selector("#inspector .insp-inner")
+    page.evaluate("window.reelgraph.surface.setParam('group', 'tag', 'selected')")
+    page.locator('[data-action="queue-selected"]').click()  # only the subgraph: not the clip after it
+    page.wait_for_function("window.reelgraph.surface.node('group').rg.state?.status === 'done'", timeout=30_000)
+    assert ed.node_state("clip")["state"] is None
     assert "steps" in page.inner_text("#inspector")
 
     ed.key("Control+s")

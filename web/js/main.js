@@ -294,7 +294,8 @@ class Editor {
   async actQueue(selectedOnly = false) {
     let targets;
     if (selectedOnly) {
-      targets = this.surface.selectedIds().filter((id) => this.surface.contract(this.surface.typeOf(id))?.output);
+      // Output nodes, and subgraph nodes (the server runs what makes their outputs).
+      targets = this.surface.selectedIds().filter((id) => this.surface.contract(this.surface.typeOf(id))?.output || this.surface.node(id)?.rgSubgraph);
       if (!targets.length) return toast("Select one or more output nodes to run only those.", "warning");
     }
     if (this.surface.randomizeSeeds()) this.surface.touch();
