@@ -36,9 +36,16 @@ export function frameView(rects, stage, { minScale = READABLE_ZOOM, maxScale = 1
  * cut: `most` still fits it, `least` pushes the next node wholly off the stage.
  */
 function axisCut(spans, start, length, minScale) {
-  const ends = [...new Set(spans.map(([, b]) => b))].sort((a, b) => a - b);
-  const clean = ends.filter((c) => !spans.some(([a, b]) => a < c && c < b));
-  let cut = clean[0] ?? ends[0];
+  // The clean cuts are the far ends of the runs of overlapping spans (sorted sweep: O(n log n)).
+  const sorted = [...spans].sort((p, q) => p[0] - q[0]);
+  const clean = [];
+  let end = -Infinity;
+  for (const [a, b] of sorted) {
+    if (a >= end && end > -Infinity) clean.push(end);
+    end = Math.max(end, b);
+  }
+  clean.push(end);
+  let cut = clean[0];
   for (const c of clean) if ((c - start) * minScale + 2 * MARGIN <= length) cut = c;
   const next = Math.min(...spans.map(([a]) => a).filter((a) => a >= cut), Infinity);
   const most = (length - 2 * MARGIN) / Math.max(cut - start, 1);
