@@ -52,6 +52,10 @@ def test_the_whole_error_is_in_the_toast_the_queue_and_the_inspector(ed: EditorP
     page.wait_for_function("document.querySelector('#inspector .insp-error .insp-copy').textContent !== 'Copy'")
     ed.shot("inspector_error")
 
+    page.locator('.tab[data-tab="outputs"]').click()
+    x, y = ed.title_point("clip")
+    ed.drag((x, y), (x + 30, y + 60))
+    assert page.locator('.tab[data-tab="outputs"].active').count() == 1, "dragging a node leaves the panel alone"
     ed.key("Escape")
     page.mouse.click(*ed.title_point("count"))
     page.wait_for_selector("#inspector .insp-output")

@@ -9,7 +9,8 @@
 //
 // Events (CustomEvent on the Surface): "change" after any edit a user could undo (debounced),
 // "selection" with {ids}, "status" with {message, level} for things worth a toast,
-// "preview-click" with {id} when a node's pictures are clicked (not dragged).
+// "preview-click" with {id} when a node's pictures are clicked (not dragged), "node-click"
+// with {id} when the rest of a node is.
 
 import { LGraph, LGraphCanvas, LGraphEventMode, LGraphGroup, LGraphNode, LiteGraph, RenderShape } from "litegraph";
 import { randomizeSeeds } from "./canvas_widgets.js";
@@ -214,8 +215,11 @@ export class Surface extends EventTarget {
     }, true);
     canvasEl.addEventListener("click", (e) => {
       if (!down || Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) return;
-      const node = this.#previewAt(...this.graphPosAt(e.clientX, e.clientY));
-      if (node) this.emit("preview-click", { id: node.properties.id });
+      const [x, y] = this.graphPosAt(e.clientX, e.clientY);
+      const node = this.#previewAt(x, y);
+      if (node) return this.emit("preview-click", { id: node.properties.id });
+      const clicked = this.graph.getNodeOnPos(x, y);
+      if (clicked) this.emit("node-click", { id: clicked.properties.id });
     }, true);
   }
 

@@ -520,10 +520,12 @@ class Editor {
     this.surface.addEventListener("preview-click", (e) => {
       if (this.previews.open(e.detail.id)) this.showTab("outputs");
     });
+    // Selecting a node (also to drag it) updates the inspector; a plain click on it opens it.
     this.surface.addEventListener("selection", (e) => {
-      const ids = e.detail.ids;
-      if (ids.length !== 1) return;
-      this.inspector.show(ids[0]);
+      if (e.detail.ids.length === 1) this.inspector.show(e.detail.ids[0]);
+    });
+    this.surface.addEventListener("node-click", (e) => {
+      this.inspector.show(e.detail.id);
       this.showTab("inspector");
     });
     this.api.addEventListener("status", (e) => this.showConnection(e.detail.connected));
