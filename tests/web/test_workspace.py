@@ -122,6 +122,7 @@ def test_panels_fold_and_the_toolbar_keeps_to_one_row_at_1024(ed: EditorPage) ->
     assert page.locator("#catalog").is_visible()
 
 
+@pytest.mark.slow
 def test_a_run_keeps_nodes_apart_the_document_clean_and_undo_intact(ed: EditorPage) -> None:
     page = ed.page
     open_from_library(ed, "tokyo_walk")
