@@ -66,6 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--only", action="append", default=[], metavar="NODE", help="run only this node and what it needs (repeatable)"
     )
     run.add_argument(
+        "--bypass",
+        action="append",
+        default=[],
+        metavar="NODE",
+        help="run without this node: each output passes its first input of the same type through (repeatable)",
+    )
+    run.add_argument(
+        "--mute",
+        action="append",
+        default=[],
+        metavar="NODE",
+        help="do not run this node, nor what needs its outputs (repeatable)",
+    )
+    run.add_argument(
         "--print",
         dest="prints",
         action="append",
@@ -135,6 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     registry = discover_registry()
     workflow = Workflow.load(args.workflow)
     apply_overrides(workflow, args.overrides)
+    apply_mode_options(workflow, bypass=args.bypass, mute=args.mute)
     prints = [parse_print_spec(workflow, spec) for spec in args.prints]
     targets = choose_targets(workflow, registry, args.only, [node for node, _ in prints])
     disk_cache = None if args.no_disk_cache else Path(args.cache_dir)
@@ -240,6 +255,15 @@ def apply_overrides(workflow: Workflow, overrides: list[str]) -> None:
             except jsondoc.JSONRejected as exc:
                 raise UsageError(f"--set {item!r}: {exc}") from None
         workflow.nodes[node_id].params[param] = value
+
+
+def apply_mode_options(workflow: Workflow, *, bypass: list[str], mute: list[str]) -> None:
+    """--bypass / --mute set the node's mode as the editor's Ctrl+B / Ctrl+M would (the file is not changed)."""
+    for option, mode, nodes in (("--bypass", "bypass", bypass), ("--mute", "mute", mute)):
+        for node_id in nodes:
+            if node_id not in workflow.nodes:
+                raise UsageError(f"{option} {node_id!r}: no node {node_id!r}; nodes: {', '.join(workflow.nodes)}")
+            workflow.nodes[node_id].extra["mode"] = mode
 
 
 def parse_print_spec(workflow: Workflow, spec: str) -> tuple[str, str | None]:

@@ -97,6 +97,18 @@ def test_only_runs_the_chosen_node_and_its_inputs(tmp_path):
     assert out.returncode == 0 and json.loads(out.stdout) == 2
 
 
+def test_bypass_and_mute_from_the_command_line(tmp_path):
+    path = write(tmp_path, CHAIN)
+    out = cli("run", str(path), "--bypass", "a", "--print", "s.out", "-q")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == 2, "a's input passes straight through"
+    muted = cli("run", str(path), "--mute", "v", "--print", "s.out", "-q")
+    assert muted.returncode == 2 and "does not run (muted upstream)" in muted.stderr
+    unknown = cli("run", str(path), "--bypass", "nope")
+    assert unknown.returncode == 2 and "--bypass 'nope': no node 'nope'" in unknown.stderr
+    assert json.loads(path.read_text()) == CHAIN, "the file is not changed"
+
+
 def test_failed_run_exits_1_and_names_the_error(tmp_path):
     doc = wf({"f": {"type": "test.fail"}, "s": {"type": "test.sink"}}, [["f", "out", "s", "a"]])
     out = cli("run", str(write(tmp_path, doc)))

@@ -222,7 +222,7 @@ class _Run:
             result.status, result.cached = "cached", True
             result.outputs = {k: describe(v) for k, v in cached.items()}
             self.state.finish(node_id, "cached")
-            self.emit("node_cached", node_id, type=d.id, outputs=result.outputs, values=cached)
+            self.emit("node_cached", node_id, type=d.id, key=key, outputs=result.outputs, values=cached)
             return None
         seed = int(getattr(params, "seed", None) if d.has_seed else int(key[:8], 16))
         ctx = NodeContext(
@@ -312,7 +312,13 @@ class _Run:
         result.outputs = {k: describe(v) for k, v in outputs.items()}
         self.state.finish(node_id, "succeeded")
         self.emit(
-            "node_finished", node_id, type=d.id, seconds=round(seconds, 4), outputs=result.outputs, values=outputs
+            "node_finished",
+            node_id,
+            type=d.id,
+            key=self.keys[node_id],
+            seconds=round(seconds, 4),
+            outputs=result.outputs,
+            values=outputs,
         )
 
     def fail(self, node_id: str, error: dict[str, Any], input_name: str | None) -> None:

@@ -17,7 +17,9 @@ from pydantic import ValidationError
 
 from .contract import NodeDef
 from .errors import Problem
+from .modes import apply_modes
 from .registry import Registry
+from .subgraphs import expand_targets, flatten_subgraphs
 from .workflow import Link, Workflow
 
 Source = tuple[str, str]  # (node id, output name)
@@ -46,14 +48,32 @@ class Plan:
 def compile_workflow(
     workflow: Workflow, registry: Registry, targets: list[str] | None = None
 ) -> tuple[Plan | None, list[Problem]]:
-    """Check everything and plan; returns ``(plan, [])`` or ``(None, problems)``."""
-    problems: list[Problem] = []
+    """Check everything and plan; returns ``(plan, [])`` or ``(None, problems)``.
+
+    Subgraphs are flattened first (subgraphs.py), then bypassed and muted nodes resolved
+    (modes.py): the plan holds only ordinary nodes that run.
+    """
+    workflow, problems, producers = flatten_subgraphs(workflow)
+    if targets is not None and producers:
+        targets = expand_targets(targets, workflow, producers, registry)
+    modes = apply_modes(workflow, registry)
+    workflow = modes.workflow
+    problems += modes.problems
+    for t in targets or []:
+        if t in modes.left_out:
+            why = modes.left_out[t]
+            problems.append(Problem("target_not_run", t, None, f"node {t!r} does not run ({why}); unmute it"))
+    if targets is not None:
+        targets = [t for t in targets if t not in modes.left_out]
     planned = {
         node_id: p
         for node_id, node in workflow.nodes.items()
         if (p := _plan_node(node_id, node.type, node.params, workflow, registry, problems)) is not None
     }
     graph = _link(workflow, planned, problems)
+    for node_id, name in modes.unfed:  # its bypass problem already says why the link is gone
+        if node_id in planned:
+            planned[node_id].linked_badly.add(name)
     _check_required_inputs(planned, problems)
     _check_params(planned, problems)
     _check_folded_links(planned, problems)

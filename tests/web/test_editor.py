@@ -113,10 +113,20 @@ def test_edit_widgets_from_the_schema(ed: EditorPage) -> None:
     assert ed.params(video)["crf"] == 21
     page.mouse.click(crf["x"] + crf["w"] / 2, crf["y"] + crf["h"] / 2)  # the middle opens a prompt
     page.wait_for_selector(".rg-editor input")
+    assert page.inner_text(".rg-editor .title") == "crf", "the editor names the parameter, not 'Value'"
     page.fill(".rg-editor input", "99")
     page.keyboard.press("Enter")
     ed.settle()
-    assert ed.params(video)["crf"] == 51, "numbers are clamped to the schema's maximum"
+    assert ed.params(video)["crf"] == 21, "an out-of-range number is refused, not silently clamped"
+    [error] = ed.node_state(video)["errors"]
+    assert error["name"] == "crf" and "99 is above the maximum 51" in error["message"]
+    assert "allowed: 0 to 51" in page.inner_text("#toasts")
+    page.mouse.click(crf["x"] + crf["w"] / 2, crf["y"] + crf["h"] / 2)
+    page.wait_for_selector(".rg-editor input")
+    page.fill(".rg-editor input", "30")
+    page.keyboard.press("Enter")
+    ed.settle()
+    assert ed.params(video)["crf"] == 30 and ed.node_state(video)["errors"] is None
 
     fmt = ed.rect(video, "format")
     page.mouse.click(fmt["x"] + fmt["w"] / 2, fmt["y"] + fmt["h"] / 2)

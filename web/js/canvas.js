@@ -9,19 +9,24 @@
 //
 // Events (CustomEvent on the Surface): "change" after any edit a user could undo (debounced),
 // "selection" with {ids}, "status" with {message, level} for things worth a toast,
-// "preview-click" with {id} when a node's pictures are clicked (not dragged).
+// "preview-click" with {id} when a node's pictures are clicked (not dragged), "node-click"
+// with {id} when the rest of a node is.
 
-import { LGraph, LGraphCanvas, LGraphGroup, LGraphNode, LiteGraph, RenderShape } from "litegraph";
+import { LGraph, LGraphCanvas, LGraphEventMode, LGraphGroup, LGraphNode, LiteGraph, RenderShape } from "litegraph";
 import { randomizeSeeds } from "./canvas_widgets.js";
-import { previewArea } from "./canvas_draw.js";
+import { rangeError } from "./widgets.js";
+import { previewArea, previewSlotFor } from "./canvas_draw.js";
 import { missingNodeClass, nodeClassFor } from "./canvas_nodes.js";
+import { frameView, READABLE_ZOOM } from "./framing.js";
+import { collapse, PREFIX as SUBGRAPH, subgraphContract, usedSubgraphs } from "./subgraph.js";
 import { THEME } from "./theme.js";
 
 const MISSING_TYPE = "reelgraph/missing";
+/** Workflow-file node modes ⇄ litegraph's: mute is its NEVER, bypass its BYPASS (as in ComfyUI). */
+const MODE_TO_LG = { mute: LGraphEventMode.NEVER, bypass: LGraphEventMode.BYPASS };
+const LG_TO_MODE = { [LGraphEventMode.NEVER]: "mute", [LGraphEventMode.BYPASS]: "bypass" };
 /** What the node class factories need from litegraph, handed in so only this module imports it. */
 const NODE_LIB = { LGraphNode, RenderShape };
-/** The smallest zoom at which a freshly opened graph is shown (text still reads). */
-const READABLE_ZOOM = 0.6;
 
 function configureLiteGraph() {
   Object.assign(LiteGraph, {
@@ -50,6 +55,7 @@ function configureLiteGraph() {
     LINK_COLOR: THEME.link,
     CONNECTING_LINK_COLOR: "#dfe6f3",
     release_link_on_empty_shows_menu: true,
+    alt_drag_do_clone_nodes: true,
     catch_exceptions: false,
     snaps_for_comfy: true,
     ctrl_shift_v_paste_connect_unselected_outputs: true,
@@ -66,6 +72,7 @@ export class Surface extends EventTarget {
     configureLiteGraph();
     this.hooks = hooks;
     this.contracts = new Map();
+    this.subgraphs = new Map(); // name → definition (the workflow file's "subgraphs")
     this.byId = new Map();
     this.quiet = 0;
     this.changeTimer = null;
@@ -118,6 +125,10 @@ export class Surface extends EventTarget {
   #hookCanvas(canvasEl) {
     const c = this.canvas;
     c.prompt = (title, value, callback, event, multiline) => {
+      // litegraph's number widget asks for a "Value" and clamps silently: edit it as ours
+      // instead, titled with the parameter's name, refusing (and saying why) out-of-range values.
+      const [node, widget] = c.node_widget ?? [];
+      if (widget?.rgSpec && widget.type === "number") return this.editWidget(node, widget, { multiline: false });
       this.hooks.prompt({ title, value, multiline: Boolean(multiline), x: event?.clientX, y: event?.clientY }).then(
         (v) => v !== null && v !== undefined && callback?.(v),
       );
@@ -128,12 +139,32 @@ export class Surface extends EventTarget {
       type_filter_in: opts.nodeFrom ? opts.slotFrom?.type : undefined,
       type_filter_out: opts.nodeTo ? opts.slotTo?.type : undefined,
     });
+    // The node menu's "Mode": the modes a workflow can hold (litegraph's event modes mean nothing here).
+    LGraphCanvas.onMenuNodeMode = (_value, _options, event, menu, node) => {
+      const ids = this.selectedIds().includes(node.properties.id) ? this.selectedIds() : [node.properties.id];
+      const entries = [
+        { content: "Always (runs)", callback: () => this.#setMode(ids, null) },
+        { content: "Bypass (Ctrl+B)", callback: () => this.#setMode(ids, "bypass") },
+        { content: "Mute (Ctrl+M)", callback: () => this.#setMode(ids, "mute") },
+      ];
+      new LiteGraph.ContextMenu(entries, { event, parentMenu: menu, node });
+      return false;
+    };
+    // litegraph's own "Convert to Subgraph" makes nodes our workflow file cannot hold (and
+    // this build drops the node with a page error): ours replaces it.
+    for (const name of ["getCanvasMenuOptions", "getNodeMenuOptions"]) {
+      const original = c[name].bind(c);
+      c[name] = (...args) => {
+        const options = original(...args).filter((o) => !String(o?.content ?? "").startsWith("Convert to Subgraph"));
+        return [...this.#subgraphMenu(name === "getNodeMenuOptions" ? args[0] : null), ...options];
+      };
+    }
     c.onSelectionChange = () => this.emit("selection", { ids: this.selectedIds() });
     c.getExtraMenuOptions = () => [
       null,
       { content: "Search nodes…", callback: (_v, _o, e) => this.#openSearch(e, {}) },
       { content: "Group selected nodes", callback: () => this.groupSelected() },
-      { content: "Fit view", callback: () => this.fitView() },
+      { content: "Fit view", callback: () => this.fitView({ toggle: true }) },
     ];
     this.#hookHover(canvasEl);
     this.#hookPreviewClick(canvasEl);
@@ -144,6 +175,11 @@ export class Surface extends EventTarget {
       if (!this.searching && !this.graph.getNodeOnPos(x, y) && !this.graph.getGroupOnPos(x, y)) this.#openSearch(e, {});
     });
     canvasEl.addEventListener("pointerup", () => this.touch(), true);
+    // Edits made from litegraph's own menus (add a reroute, delete a link) end with this event.
+    canvasEl.addEventListener("litegraph:canvas", (e) => {
+      if (e.detail?.subType === "after-change") this.touch();
+    });
+    this.graph.onAfterChange = () => this.touch();
     canvasEl.addEventListener("keyup", () => this.touch());
     canvasEl.addEventListener("pointerdown", () => canvasEl.focus({ preventScroll: true }));
   }
@@ -179,8 +215,11 @@ export class Surface extends EventTarget {
     }, true);
     canvasEl.addEventListener("click", (e) => {
       if (!down || Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) return;
-      const node = this.#previewAt(...this.graphPosAt(e.clientX, e.clientY));
-      if (node) this.emit("preview-click", { id: node.properties.id });
+      const [x, y] = this.graphPosAt(e.clientX, e.clientY);
+      const node = this.#previewAt(x, y);
+      if (node) return this.emit("preview-click", { id: node.properties.id });
+      const clicked = this.graph.getNodeOnPos(x, y);
+      if (clicked) this.emit("node-click", { id: clicked.properties.id });
     }, true);
   }
 
@@ -280,6 +319,7 @@ export class Surface extends EventTarget {
     node.properties.id = opts.id && !this.byId.has(opts.id) ? opts.id : this.newId(type);
     if (known) this.#applyParams(node, opts.params ?? {});
     if (opts.title) node.title = opts.title;
+    if (MODE_TO_LG[opts.mode]) node.mode = MODE_TO_LG[opts.mode];
     if (opts.randomize) for (const name of opts.randomize) setRandomize(node, name, true);
     if (opts.advanced) {
       node.showAdvanced = true;
@@ -342,19 +382,55 @@ export class Surface extends EventTarget {
     return true;
   }
 
-  /** Plain records of every node, in graph order. */
+  /**
+   * The nodes in a stable order: when each was added (litegraph reorders its own list when a
+   * node is clicked to bring it to the front, which must not count as an edit).
+   */
+  #stableNodes() {
+    return [...this.byId.values()].filter((node) => node.graph === this.graph);
+  }
+
+  /** Plain records of every node, in the order they were added. */
   nodeRecords() {
-    return this.graph._nodes.map((node) => ({
+    return this.#stableNodes().map((node) => ({
       id: node.properties.id,
       type: node.rgType ?? node.type,
       title: node.rgType ? node.rgTitle : node.title !== node.constructor.title ? node.title : undefined,
       params: paramsOf(node),
       pos: [Math.round(node.pos[0]), Math.round(node.pos[1])],
-      size: [Math.round(node.size[0]), Math.round(node.size[1])],
+      size: [Math.round(node.size[0]), Math.round(node.size[1] - (node.rg?.slot ?? 0))],
       collapsed: Boolean(node.flags?.collapsed),
+      mode: LG_TO_MODE[node.mode],
       advanced: Boolean(node.showAdvanced),
       randomize: (node.widgets ?? []).filter((w) => w.rgRandomizes && w.value).map((w) => w.rgRandomizes),
     }));
+  }
+
+  /**
+   * Toggle a mode ("bypass" or "mute") on the nodes `ids` (default: the selection): set it on
+   * all of them, or clear it when they all have it already. Returns the ids changed.
+   */
+  toggleMode(mode, ids = this.selectedIds()) {
+    const nodes = ids.map((id) => this.byId.get(id)).filter(Boolean);
+    if (!nodes.length) return [];
+    const clear = nodes.every((n) => n.mode === MODE_TO_LG[mode]);
+    for (const n of nodes) n.mode = clear ? LGraphEventMode.ALWAYS : MODE_TO_LG[mode];
+    this.canvas.setDirty(true, true);
+    this.touch();
+    return nodes.map((n) => n.properties.id);
+  }
+
+  #setMode(ids, mode) {
+    for (const id of ids) {
+      const node = this.byId.get(id);
+      if (node) node.mode = MODE_TO_LG[mode] ?? LGraphEventMode.ALWAYS;
+    }
+    this.canvas.setDirty(true, true);
+    this.touch();
+  }
+
+  modeOf(id) {
+    return LG_TO_MODE[this.byId.get(id)?.mode] ?? null;
   }
 
   /** Seeds set to "randomize each run" get new values now (before queueing). */
@@ -384,7 +460,7 @@ export class Surface extends EventTarget {
 
   linkRecords() {
     const links = [];
-    for (const node of this.graph._nodes) {
+    for (const node of this.#stableNodes()) {
       for (const input of node.inputs ?? []) {
         if (input.link == null) continue;
         const link = this.graph._links.get(input.link);
@@ -394,6 +470,155 @@ export class Surface extends EventTarget {
       }
     }
     return links;
+  }
+
+  // -- subgraphs -----------------------------------------------------------------------
+
+  #subgraphMenu(node) {
+    const entries = [];
+    if (this.selectedIds().length >= 1) entries.push({ content: "Convert selection to subgraph", callback: () => this.convertSelectedToSubgraph() });
+    if (node?.rgSubgraph) entries.push({ content: "Unpack subgraph", callback: () => this.unpackSubgraph(node.properties.id) });
+    return entries.length ? [...entries, null] : [];
+  }
+
+  /** Register the definitions of a workflow file (nested ones after those they use). */
+  setSubgraphs(definitions) {
+    const pending = new Map(Object.entries(definitions ?? {}));
+    for (let pass = 0; pending.size && pass < 10; pass++) {
+      for (const [name, def] of pending) {
+        const needs = Object.values(def.nodes ?? {}).map((n) => n.type).filter((t) => t?.startsWith(SUBGRAPH) && pending.has(t.slice(SUBGRAPH.length)) && t.slice(SUBGRAPH.length) !== name);
+        if (needs.length && pass < 9) continue;
+        this.registerSubgraph(name, def);
+        pending.delete(name);
+      }
+    }
+  }
+
+  registerSubgraph(name, def) {
+    const contract = subgraphContract(name, def, (type) => this.contracts.get(type));
+    this.subgraphs.set(name, def);
+    this.contracts.set(contract.id, contract);
+    const cls = nodeClassFor(NODE_LIB, contract, this);
+    cls.prototype.rgSubgraph = name;
+    LiteGraph.registerNodeType(contract.id, cls);
+    LiteGraph.registered_node_types[contract.id].skip_list = true;
+  }
+
+  /** The definitions the canvas uses (directly or inside another), for the workflow file. */
+  subgraphRecords() {
+    const names = usedSubgraphs(this.#stableNodes().map((n) => n.type), this.subgraphs);
+    return Object.fromEntries(names.map((name) => [name, this.subgraphs.get(name)]));
+  }
+
+  /** For an event about an inner node ("group:prompt"), the subgraph node on the canvas. */
+  outerOf(id) {
+    if (this.byId.has(id) || typeof id !== "string") return null;
+    const outer = id.split(":")[0];
+    return this.byId.get(outer)?.rgSubgraph ? outer : null;
+  }
+
+  /** Replace the selected nodes by one subgraph node wired where they were; returns its id. */
+  convertSelectedToSubgraph() {
+    const ids = this.selectedIds();
+    const records = this.nodeRecords().filter((r) => ids.includes(r.id));
+    if (!records.length) return null;
+    if (records.some((r) => !this.contracts.has(r.type))) {
+      this.emit("status", { level: "error", message: "A node of an unknown type cannot go into a subgraph." });
+      return null;
+    }
+    let name = "group";
+    for (let i = 2; this.subgraphs.has(name) || this.byId.has(name); i++) name = `group_${i}`;
+    const { definition, params, incoming, outgoing, pos } = collapse(records, this.linkRecords(), (t) => this.contracts.get(t), `Group of ${records.length}`);
+    let id = null;
+    this.batch(() => {
+      for (const r of records) this.graph.remove(this.byId.get(r.id));
+      this.registerSubgraph(name, definition);
+      id = this.addNode(`${SUBGRAPH}${name}`, { id: name, pos, params });
+      for (const [from, out, input] of incoming) this.connect(from, out, id, input);
+      for (const [output, to, input] of outgoing) this.connect(id, output, to, input);
+    });
+    this.select([id]);
+    this.touch();
+    return id;
+  }
+
+  /** Put a subgraph node's nodes back on the canvas, wired as it was; returns their ids. */
+  unpackSubgraph(id) {
+    const node = this.byId.get(id);
+    const def = node?.rgSubgraph && this.subgraphs.get(node.rgSubgraph);
+    if (!def) return [];
+    const params = this.params(id);
+    const links = this.linkRecords();
+    const map = new Map();
+    this.batch(() => {
+      const [ox, oy] = node.pos;
+      for (const [inner, n] of Object.entries(def.nodes ?? {})) {
+        const own = { ...(n.params ?? {}) };
+        for (const [k, [target, param]] of Object.entries(def.params ?? {})) if (target === inner && k in params) own[param] = params[k];
+        const pos = n.ui?.pos ? [ox + n.ui.pos[0], oy + n.ui.pos[1]] : undefined;
+        map.set(inner, this.addNode(n.type, { id: this.byId.has(inner) ? undefined : inner, pos, size: n.ui?.size, params: own, title: n.title, mode: n.mode }));
+      }
+      for (const [from, out, to, input] of def.links ?? []) this.connect(map.get(from), out, map.get(to), input);
+      for (const [from, out, to, input] of links) {
+        if (to === id) for (const [n, i] of def.inputs?.[input] ?? []) this.connect(from, out, map.get(n), i);
+        if (from === id && def.outputs?.[out]) this.connect(map.get(def.outputs[out][0]), def.outputs[out][1], to, input);
+      }
+      this.graph.remove(node);
+    });
+    this.select([...map.values()]);
+    this.touch();
+    return [...map.values()];
+  }
+
+  // -- reroutes -----------------------------------------------------------------------
+
+  /** The link record [fromNode, output, toNode, input] of a litegraph link id, or null. */
+  #linkTuple(linkId) {
+    const link = this.graph._links.get(linkId);
+    const origin = link && this.graph.getNodeById(link.origin_id);
+    const target = link && this.graph.getNodeById(link.target_id);
+    if (!origin || !target) return null;
+    return [origin.properties.id, origin.outputs[link.origin_slot]?.name, target.properties.id, target.inputs[link.target_slot]?.name];
+  }
+
+  /**
+   * Reroutes as plain records: {id, pos, parent?, links: [link record…]}. `parent` is the
+   * reroute before it (nearer the output); a reroute no link passes through is not kept.
+   */
+  rerouteRecords() {
+    const out = [];
+    for (const r of this.graph.reroutes.values()) {
+      const links = [...r.linkIds].map((id) => this.#linkTuple(id)).filter(Boolean);
+      if (!links.length) continue;
+      const record = { id: r.id, pos: [Math.round(r.pos[0]), Math.round(r.pos[1])] };
+      if (r.parentId != null) record.parent = r.parentId;
+      record.links = links.sort((a, b) => a.join("\u0000").localeCompare(b.join("\u0000")));
+      out.push(record);
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** Put saved reroutes back on the links they belong to (call after the links exist). */
+  addReroutes(records) {
+    const idOf = new Map();
+    for (const [id] of this.graph._links) {
+      const t = this.#linkTuple(id);
+      if (t) idOf.set(JSON.stringify(t), id);
+    }
+    const kept = [];
+    for (const r of records ?? []) {
+      const linkIds = (r.links ?? []).map((t) => idOf.get(JSON.stringify(t))).filter((id) => id != null);
+      if (!linkIds.length || !Array.isArray(r.pos) || !Number.isInteger(r.id)) continue;
+      this.graph.setReroute({ id: r.id, parentId: r.parent ?? undefined, pos: [...r.pos], linkIds });
+      kept.push({ id: r.id, parent: r.parent, linkIds });
+    }
+    // Each link ends at the last reroute of its chain: the one that is no other's parent.
+    for (const [, linkId] of idOf) {
+      const chain = kept.filter((r) => r.linkIds.includes(linkId));
+      const last = chain.find((r) => !chain.some((o) => o.parent === r.id));
+      if (last) this.graph._links.get(linkId).parentId = last.id;
+    }
+    this.canvas.setDirty(true, true);
   }
 
   // -- groups, view, selection --------------------------------------------------------
@@ -444,19 +669,41 @@ export class Surface extends EventTarget {
   }
 
   /**
-   * Show every node, centred, never magnified beyond 100%. With `readable`, a graph too big
-   * for that is shown from its top-left corner at a zoom where titles and widgets still read.
+   * Frame the graph (never magnified beyond 100%). A graph that does not fit at a readable
+   * zoom is shown from its top-left corner, cut between columns so no node is half hidden
+   * (framing.js); `whole` shows everything however small (the overview), and pressing Fit
+   * again on a framed view toggles to that overview.
    */
-  fitView({ readable = false } = {}) {
-    if (!this.graph._nodes.length) return this.setView({ offset: [0, 0], scale: 1 });
-    const [x, y, w, h] = boundsOf(this.graph._nodes);
+  fitView({ whole = false, toggle = false } = {}) {
     const el = this.canvas.canvas;
-    const scale = Math.min(1, (0.92 * el.clientWidth) / Math.max(w, 300), (0.9 * el.clientHeight) / Math.max(h, 200));
-    if (readable && scale < READABLE_ZOOM) {
-      return this.setView({ offset: [40 / READABLE_ZOOM - x, 40 / READABLE_ZOOM - y], scale: READABLE_ZOOM });
-    }
-    const offset = [el.clientWidth / scale / 2 - (x + w / 2), el.clientHeight / scale / 2 - (y + h / 2)];
-    this.setView({ offset, scale });
+    const rects = this.graph._nodes.map(rectOf);
+    const stage = { w: el.clientWidth, h: el.clientHeight };
+    let view = frameView(rects, stage, { whole });
+    if (toggle && !whole && sameView(view, this.canvas.ds)) view = frameView(rects, stage, { whole: true });
+    this.setView(view);
+  }
+
+  /** Every node's rectangle (title included) and title colour, for the minimap. */
+  nodeBoxes() {
+    return this.graph._nodes.map((n) => {
+      const [x, y, w, h] = rectOf(n);
+      return { x, y, w, h, colour: n.color || THEME.nodeTitle };
+    });
+  }
+
+  /** The graph-space rectangle the stage shows now. */
+  viewRect() {
+    const el = this.canvas.canvas;
+    const [x0, y0] = this.canvas.convertCanvasToOffset([0, 0]);
+    const [x1, y1] = this.canvas.convertCanvasToOffset([el.clientWidth, el.clientHeight]);
+    return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+  }
+
+  /** Move the view (same zoom) so that graph point [x, y] is in the middle of the stage. */
+  centreOn([x, y]) {
+    const el = this.canvas.canvas;
+    const scale = this.canvas.ds.scale;
+    this.setView({ offset: [el.clientWidth / scale / 2 - x, el.clientHeight / scale / 2 - y], scale });
   }
 
   /** Share of the nodes whose centre is in view (a saved view from a bigger screen may show few). */
@@ -569,6 +816,14 @@ export class Surface extends EventTarget {
 
   /** Validation problems on one node: [{name, message}] or null. */
   setErrors(id, errors) {
+    const outer = this.outerOf(id);
+    if (outer) {
+      // A problem inside a subgraph shows on its node, naming the inner node.
+      const inner = id.slice(outer.length + 1);
+      const named = (errors ?? []).map((e) => ({ name: null, message: `${inner}${e.name ? `.${e.name}` : ""}: ${e.message}` }));
+      const kept = (this.byId.get(outer).rg.errors ?? []).filter((e) => !e.message.startsWith(`${inner}`));
+      return this.setErrors(outer, [...kept, ...named]);
+    }
     const node = this.byId.get(id);
     if (!node) return false;
     node.rg.errors = errors?.length ? errors : null;
@@ -581,12 +836,60 @@ export class Surface extends EventTarget {
     this.canvas.setDirty(true);
   }
 
-  /** `preview`: null or {images: [drawable], caption?}; the node grows once to show it (when next drawn). */
+  /**
+   * `preview`: null or {images: [drawable], caption?}. A new preview gets a slot at the
+   * bottom of the node, as tall as the free room below it allows (nodes never grow into each
+   * other); its height is not part of the saved size, and dragging the node's corner resizes it.
+   */
   setPreview(id, preview) {
-    const node = this.byId.get(id);
+    const node = this.byId.get(id) ?? this.byId.get(this.outerOf(id));
     if (!node) return;
-    if (preview && !node.rg.preview) node.rg.growForPreview = true;
     node.rg.preview = preview;
+    if (!preview) this.#setSlot(node, 0);
+    else if (!node.rg.slot) this.#setSlot(node, previewSlotFor(node, preview, this.#roomBelow(node)));
+    this.canvas.setDirty(true, true);
+  }
+
+  #setSlot(node, slot) {
+    const base = node.size[1] - (node.rg.slot ?? 0);
+    node.rg.slot = slot;
+    node.rg.sizing = true;
+    node.setSize([node.size[0], base + slot]);
+    node.rg.sizing = false;
+  }
+
+  /** Graph units free below a node before the next node that shares some of its columns. */
+  #roomBelow(node) {
+    const [x, w] = [node.pos[0], node.size[0]];
+    const bottom = node.pos[1] + node.size[1];
+    let room = 240;
+    for (const other of this.graph._nodes) {
+      if (other === node || other.pos[0] >= x + w + 10 || other.pos[0] + other.size[0] <= x - 10) continue;
+      const top = other.pos[1] - THEME.titleHeight;
+      if (top >= bottom - 1) room = Math.min(room, top - bottom - 16);
+    }
+    return Math.max(0, room);
+  }
+
+  /** What the canvas shows on a node besides its data, to put back after undo (which rebuilds nodes). */
+  decorations() {
+    const out = new Map();
+    for (const [id, node] of this.byId) {
+      const { state, errors, preview } = node.rg;
+      if (state || errors || preview) out.set(id, { state, errors, preview, slot: node.rg.slot ?? 0 });
+    }
+    return out;
+  }
+
+  restoreDecorations(saved) {
+    for (const [id, d] of saved) {
+      const node = this.byId.get(id);
+      if (!node) continue;
+      node.rg.state = d.state;
+      node.rg.errors = d.errors;
+      node.rg.preview = d.preview;
+      if (d.preview && d.slot) this.#setSlot(node, d.slot);
+    }
     this.canvas.setDirty(true, true);
   }
 
@@ -634,9 +937,27 @@ export class Surface extends EventTarget {
     const value = await this.hooks.prompt({ title: spec.label, value: text, multiline, rect, description: spec.description });
     if (value === null || value === undefined) return;
     const parsed = parseTyped(spec, value);
-    if (parsed.error) return this.emit("status", { level: "error", message: `${spec.label}: ${parsed.error}` });
+    if (parsed.error) {
+      // Keep the old value, and show why on the widget itself as well as in a toast.
+      node.rg.errors = [...(node.rg.errors ?? []).filter((e) => e.name !== spec.name), { name: spec.name, message: parsed.error }];
+      this.canvas.setDirty(true);
+      return this.emit("status", { level: "error", message: `${node.properties.id}.${spec.name}: ${parsed.error}` });
+    }
     widget.value = parsed.value;
     this.widgetChanged(node, widget);
+  }
+
+  /** Rename a node (double-click on its title): an empty name gives back the catalog's title. */
+  async renameNode(node) {
+    const rect = this.clientRectOf(node.properties.id);
+    const titleRect = rect && { ...rect, h: THEME.titleHeight * this.canvas.ds.scale };
+    const value = await this.hooks.prompt({ title: "Node title", value: node.title, multiline: false, rect: titleRect, description: "Empty: the node type's own title." });
+    if (value === null || value === undefined) return;
+    const title = value.trim() || node.constructor.title;
+    if (node.rgType) node.rgTitle = value.trim() || undefined;
+    node.title = node.rgType ? `${title} (unknown type)` : title;
+    this.canvas.setDirty(true, true);
+    this.touch();
   }
 
   async pickFile(node, widget) {
@@ -671,8 +992,10 @@ function parseTyped(spec, text) {
   }
   if (spec.kind === "number") {
     if (text.trim() === "" && spec.nullable) return { value: null };
-    const n = Number(text);
-    return Number.isFinite(n) ? { value: spec.integer ? Math.round(n) : n } : { error: `“${text}” is not a number` };
+    const n = Number(text.trim().replace(/^−/, "-"));
+    if (text.trim() === "" || !Number.isFinite(n)) return { error: `“${text}” is not a number` };
+    const error = rangeError(spec, n);
+    return error ? { error } : { value: n };
   }
   return { value: text };
 }
@@ -689,13 +1012,13 @@ function setRandomize(node, name, on) {
   if (toggle) toggle.value = on;
 }
 
-function boundsOf(nodes) {
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const n of nodes) {
-    x0 = Math.min(x0, n.pos[0]);
-    y0 = Math.min(y0, n.pos[1] - THEME.titleHeight);
-    x1 = Math.max(x1, n.pos[0] + n.size[0]);
-    y1 = Math.max(y1, n.pos[1] + n.size[1]);
-  }
-  return [x0, y0, x1 - x0, y1 - y0];
+/** A node's rectangle in graph units, title bar included (collapsed nodes by their drawn width). */
+function rectOf(n) {
+  const t = THEME.titleHeight;
+  if (n.flags?.collapsed) return [n.pos[0], n.pos[1] - t, n._collapsed_width || THEME.nodeWidth / 2, t];
+  return [n.pos[0], n.pos[1] - t, n.size[0], n.size[1] + t];
+}
+
+function sameView(view, ds) {
+  return Math.abs(view.scale - ds.scale) < 1e-3 && Math.hypot(view.offset[0] - ds.offset[0], view.offset[1] - ds.offset[1]) < 2;
 }

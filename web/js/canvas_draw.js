@@ -9,8 +9,40 @@ import { truncate, wrapLines } from "./canvas_widgets.js";
 const BADGE_FONT = `600 11px ${THEME.font}`;
 const NOTE_FONT = `12px ${THEME.font}`;
 
+/** litegraph's mode numbers for mute (NEVER) and bypass (BYPASS). */
+const MUTE = 2;
+const BYPASS = 4;
+
+/**
+ * Bypassed nodes get ComfyUI's purple wash, muted ones a dark veil, both with a label in the
+ * title bar, so a glance tells what will not run.
+ */
+export function drawMode(node, ctx) {
+  if (node.mode !== MUTE && node.mode !== BYPASS) return;
+  const t = THEME.titleHeight;
+  const [w, h] = node.collapsed ? [node._collapsed_width || 120, 0] : node.size;
+  const bypass = node.mode === BYPASS;
+  ctx.save();
+  ctx.fillStyle = bypass ? "rgba(170, 70, 230, 0.38)" : "rgba(12, 13, 16, 0.62)";
+  ctx.beginPath();
+  ctx.roundRect(0, -t, w, h + t, THEME.radius);
+  ctx.fill();
+  const label = bypass ? "BYPASSED" : "MUTED";
+  ctx.font = BADGE_FONT;
+  const bw = ctx.measureText(label).width + 14;
+  ctx.fillStyle = bypass ? "#c77dff" : "#8b93a3";
+  ctx.beginPath();
+  ctx.roundRect(w - bw - 8, -t + 7, bw, 16, 8);
+  ctx.fill();
+  ctx.fillStyle = "#0d0f13";
+  ctx.textAlign = "left";
+  ctx.fillText(label, w - bw + 7 - 8, -t + 19);
+  ctx.restore();
+}
+
 /** Outline, badge, progress bar and message box for `node.rg.state` and `node.rg.errors`. */
 export function drawDecorations(node, ctx, lowQuality) {
+  drawMode(node, ctx);
   const { state, errors, note } = node.rg;
   if (!state && !errors && !note) return;
   const colour = errors || note ? THEME.error : STATE_COLOURS[state.status] || THEME.queued;
@@ -111,11 +143,18 @@ function noteLines(node) {
   return lines;
 }
 
-/** A message box under the node, wrapped to its width, at most eight lines. */
+/**
+ * A message box under the node, wrapped to its width: three lines while the node is not
+ * selected (so boxes do not pile over the nodes below), the whole text when it is; the
+ * inspector always has the full text with a copy button.
+ */
 function drawNote(ctx, node, w, h, messages, colour) {
   ctx.font = NOTE_FONT;
   const width = Math.max(w, 220);
-  const lines = wrapLines(ctx, node.rg, messages.join("\n"), width - 20).slice(0, 8);
+  const all = wrapLines(ctx, node.rg, messages.join("\n"), width - 20);
+  const limit = node.is_selected ? 40 : 3;
+  const lines = all.slice(0, limit);
+  if (all.length > limit) lines[limit - 1] = `${lines[limit - 1]} … (select the node for the rest)`;
   const boxH = lines.length * 16 + 12;
   const y = h + 10;
   ctx.fillStyle = "rgba(40, 16, 18, 0.94)";
@@ -135,13 +174,13 @@ function drawNote(ctx, node, w, h, messages, colour) {
 /**
  * `node.rg.preview` = {images: [drawable…], caption?}. A drawable is anything drawImage
  * accepts (an <img>, <canvas>, <video> or ImageBitmap); one with `rgTiles` = n > 1 is a strip
- * of n equal pictures side by side (a keyframe strip) and counts as n pictures. One picture
- * fills the free area below the widgets; several are laid out as a grid.
+ * of n equal pictures side by side (a keyframe strip) and counts as n pictures. The pictures
+ * live in the node's preview slot (`node.rg.slot` graph units added at its bottom, never
+ * saved as its size); one picture fills it, several are laid out as a grid.
  */
 export function drawPreview(node, ctx, lowQuality) {
   const preview = node.rg.preview;
-  if (!preview || node.collapsed) return;
-  if (node.rg.growForPreview && preview.images.some(isReady)) growForPreview(node, preview);
+  if (!preview || node.collapsed || !node.rg.slot) return;
   const area = previewArea(node);
   if (area.h < 24) return;
   const pieces = piecesOf(preview.images.filter(isReady));
@@ -223,23 +262,27 @@ function drawFitted(ctx, piece, x, y, w, h) {
   ctx.drawImage(piece.img, piece.sx, 0, piece.sw, piece.h, x + (w - dw) / 2, y + (h - dh) / 2, dw, dh);
 }
 
-/** Make the node tall enough for a new preview (once per preview, not fighting a resize by hand). */
-function growForPreview(node, preview) {
-  node.rg.growForPreview = false;
-  const wanted = previewArea(node).top + preferredPreviewHeight(node, preview) + 8;
-  if (node.size[1] >= wanted) return;
-  node.setSize([Math.max(node.size[0], 300), wanted]);
-  node.setDirtyCanvas(true, true);
+/**
+ * Height of the preview slot a node gets for a new preview: what the pictures want at the
+ * node's width (16:9 for a picture not loaded yet), between 80 and 240, and never more than
+ * the free room below the node (`room`), so a preview never grows a node into its neighbour.
+ * Returns 0 when there is no usable room: the pictures are then in the inspector only.
+ */
+export function previewSlotFor(node, preview, room) {
+  const wanted = Math.max(80, Math.min(240, preferredPreviewHeight(node, preview)));
+  const slot = Math.min(wanted, room);
+  return slot >= 48 ? Math.round(slot) : 0;
 }
 
-/** Height a node needs to show its preview at `width`, used to grow it once. */
+/** Height a node needs to show its preview at its width. */
 function preferredPreviewHeight(node, preview) {
   const pieces = piecesOf(preview.images);
   if (!pieces.length) return 0;
   const { w: iw, h: ih } = pieces[0];
+  const aspect = iw > 1 && ih > 1 ? ih / iw : 9 / 16;
   const n = pieces.length;
   const width = node.size[0] - 24;
   const perRow = n <= 4 ? n : Math.ceil(Math.sqrt(n * 1.6));
   const rows = Math.ceil(n / perRow);
-  return Math.min(420, (width / perRow) * (ih / iw) * rows + 12 + (preview.caption ? 16 : 0));
+  return (width / perRow) * aspect * rows + 12 + (preview.caption ? 16 : 0);
 }

@@ -51,9 +51,23 @@ export function nodeClassFor({ LGraphNode, RenderShape }, contract, surface) {
     /** Show or hide the advanced parameters, and fit the node's height to what is shown. */
     toggleAdvanced() {
       this.showAdvanced = !this.showAdvanced;
-      this.setSize([this.size[0], this.computeSize()[1] + (this.rg.preview ? 160 : 0)]);
+      this.rg.sizing = true;
+      this.setSize([this.size[0], this.computeSize()[1] + (this.rg.slot ?? 0)]);
+      this.rg.sizing = false;
       this.setDirtyCanvas(true, true);
       surface.touch();
+    }
+
+    onNodeTitleDblClick() {
+      surface.renameNode(this);
+    }
+
+    /** A resize by hand while a preview shows changes the preview slot, not the saved size. */
+    onResize(size) {
+      const last = this.rg.lastHeight ?? size[1];
+      this.rg.lastHeight = size[1];
+      if (this.rg.sizing || !this.rg.slot) return;
+      this.rg.slot = Math.max(0, this.rg.slot + size[1] - last);
     }
 
     onDrawForeground(ctx, canvas) {

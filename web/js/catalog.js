@@ -40,6 +40,9 @@ function socketDots(contract, colours) {
   return dots;
 }
 
+/** Categories in the order a prompt flows through them; others follow, A–Z. */
+const PIPELINE = ["text", "scene", "style", "render", "diffusion", "video", "audio", "encode", "values"];
+
 export class Catalog {
   constructor(listEl, searchEl, { onAdd }) {
     this.listEl = listEl;
@@ -72,7 +75,8 @@ export class Catalog {
       if (!groups.has(c.category)) groups.set(c.category, []);
       groups.get(c.category).push(c);
     }
-    const order = [...groups.keys()].sort();
+    const stage = (cat) => (PIPELINE.includes(cat) ? PIPELINE.indexOf(cat) : PIPELINE.length);
+    const order = [...groups.keys()].sort((a, b) => stage(a) - stage(b) || a.localeCompare(b));
     this.listEl.replaceChildren(...order.map((cat) => this.#group(cat, groups.get(cat), Boolean(query.trim()))));
     if (!found.length) this.listEl.append(el("div", { class: "muted empty", text: `No node matches “${query}”.` }));
   }

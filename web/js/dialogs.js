@@ -57,7 +57,7 @@ export function promptText({ title, value, multiline = false, rect, x, y, descri
   return new Promise((resolve) => {
     const field = multiline ? el("textarea", { spellcheck: "true" }) : el("input", { type: "text", spellcheck: "false" });
     field.value = value ?? "";
-    const hint = multiline ? "Ctrl+Enter to apply · Esc to cancel" : "Enter to apply · Esc to cancel";
+    const hint = multiline ? "Ctrl+Enter applies · Esc" : "Enter applies · Esc";
     const box = el("div", { class: `rg-editor${multiline ? " multiline" : ""}` },
       el("div", { class: "rg-editor-head" }, el("span", { class: "title", text: title || "Value" }), el("span", { class: "hint", text: hint })),
       field,
@@ -88,11 +88,15 @@ export function promptText({ title, value, multiline = false, rect, x, y, descri
   });
 }
 
+/**
+ * Over the widget being edited (its rect), as wide as the widget (plus the editor's border)
+ * so typing happens where the text is; without a rect, near the pointer.
+ */
 function placeEditor(box, { rect, x, y, multiline }) {
-  const width = Math.max(rect?.w ?? 0, multiline ? 420 : 280);
-  const height = multiline ? Math.max((rect?.h ?? 0) + 80, 220) : undefined;
-  let left = rect ? rect.x : (x ?? innerWidth / 2) - width / 2;
-  let top = rect ? rect.y - 28 : (y ?? innerHeight / 2) - 20;
+  const width = rect ? Math.max(rect.w + 18, 240) : multiline ? 420 : 280;
+  const height = multiline ? Math.max((rect?.h ?? 0) + 110, 220) : undefined;
+  let left = rect ? rect.x - 9 : (x ?? innerWidth / 2) - width / 2;
+  let top = rect ? rect.y - 30 : (y ?? innerHeight / 2) - 20;
   left = Math.max(8, Math.min(left, innerWidth - width - 8));
   top = Math.max(8, Math.min(top, innerHeight - (height ?? 80) - 8));
   Object.assign(box.style, { left: `${left}px`, top: `${top}px`, width: `${width}px` });

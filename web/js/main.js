@@ -12,7 +12,10 @@ import { Surface } from "./canvas.js";
 import { Catalog, DRAG_MIME, openPalette } from "./catalog.js";
 import { askName, chooseFile, chooseFromList, confirmDialog, promptText, showShortcuts, showTooltip, toast } from "./dialogs.js";
 import { workflowFromFile } from "./embedded.js";
+import { galleryElement, loadExamples } from "./gallery.js";
 import { History } from "./history.js";
+import { Inspector } from "./inspector.js";
+import { Minimap } from "./minimap.js";
 import { pickModel } from "./model_picker.js";
 import { Previews } from "./previews.js";
 import { QueuePanel } from "./queue.js";
@@ -20,7 +23,17 @@ import { RunState, describeFinish } from "./run_state.js";
 import { fileNameFor, loadWorkflow, snapshotKey, toWorkflow, WorkflowError } from "./workflow.js";
 
 const SESSION_KEY = "reelgraph.session";
+const PANELS_KEY = "reelgraph.panels";
 const $ = (id) => document.getElementById(id);
+
+/** The stored session ({name, workflow, savedKey}), or null when there is none or it is unreadable. */
+function readSession() {
+  try {
+    return JSON.parse(localStorage.getItem(SESSION_KEY) ?? "null");
+  } catch {
+    return null;
+  }
+}
 
 class Editor {
   constructor() {
@@ -40,9 +53,12 @@ class Editor {
     this.catalog = new Catalog($("catalog-list"), $("catalog-search"), {
       onAdd: (type) => this.surface.select([this.surface.addNode(type)]),
     });
-    this.previews = new Previews(this.surface, $("outputs"));
+    this.runNumbers = new Map(); // run id → the queue's number, for the Outputs panel's labels
+    this.previews = new Previews(this.surface, $("outputs"), (id) => (this.runNumbers.has(id) ? `run #${this.runNumbers.get(id)}` : ""));
     this.runState = new RunState(this.surface, this.previews);
     this.queue = new QueuePanel($("queue-list"), $("queue-pause"), $("queue-clear"), this.api);
+    this.inspector = new Inspector(this.surface, this.runState, $("inspector"));
+    this.minimap = new Minimap(this.surface, $("stage"));
   }
 
   async start() {
@@ -59,6 +75,7 @@ class Editor {
       toast(`Could not load the node catalog: ${e.message}`, "error", 60000);
     }
     await this.restore();
+    this.showGallery();
     this.queue.refresh();
     window.reelgraph = this.testHandle();
     document.body.classList.add("ready");
@@ -67,17 +84,21 @@ class Editor {
   /** Open ?workflow=NAME from the library, else the last session, else an empty graph. */
   async restore() {
     const name = new URLSearchParams(location.search).get("workflow");
-    this.newDocument();
+    // Read the stored session before anything can write over it: an empty graph must never
+    // be persisted until we know there was nothing to restore.
+    const saved = readSession();
+    this.newDocument({ persist: false });
+    this.restored = true;
     if (name) return this.openByName(name);
-    const saved = JSON.parse(localStorage.getItem(SESSION_KEY) ?? "null");
-    if (!saved?.workflow) return;
+    if (!saved?.workflow) return this.persist();
     try {
-      this.load(saved.workflow, { name: saved.name ?? null });
+      this.load(saved.workflow, { name: saved.name ?? null, persist: false });
       this.savedKey = saved.savedKey ?? null;
       this.updateTitle();
-      this.persist();
-    } catch {
-      this.newDocument();
+    } catch (e) {
+      // Keep the unreadable session where it is (a newer editor may read it) and say so.
+      toast(`Could not restore the last session: ${e.message}`, "error", 15000);
+      this.newDocument({ persist: false });
     }
   }
 
@@ -87,21 +108,25 @@ class Editor {
     return toWorkflow(this.surface, this.doc);
   }
 
-  load(wf, { name = null, keepView = false } = {}) {
+  load(wf, { name = null, keepView = false, persist = true } = {}) {
     const { doc, warnings } = loadWorkflow(this.surface, wf, { keepView });
     this.doc = { ...doc, name };
     this.runState.reset();
+    this.inspector.reset();
+    this.previews.clear();
     this.surface.clearErrors();
     const current = this.workflow();
     this.history.reset(current);
     this.savedKey = snapshotKey(current);
     this.updateTitle();
-    this.persist(current);
+    if (persist) this.persist(current);
     if (warnings.length) toast(`Opened with ${warnings.length} warning(s): ${warnings.slice(0, 3).join("; ")}`, "warning");
   }
 
-  newDocument() {
+  newDocument({ persist = true } = {}) {
     this.surface.clear();
+    this.previews?.clear();
+    this.inspector?.reset();
     this.doc = { name: null, title: "", description: "", meta: {}, extra: {} };
     this.surface.setView({ offset: [0, 0], scale: 1 });
     this.runState.reset();
@@ -109,11 +134,12 @@ class Editor {
     this.history.reset(current);
     this.savedKey = snapshotKey(current);
     this.updateTitle();
-    this.persist(current);
+    if (persist) this.persist(current);
   }
 
   /** Keep the open workflow in localStorage, so a reload or a crash loses nothing. */
   persist(wf = this.workflow()) {
+    if (!this.restored) return; // never over the stored session before it has been read
     localStorage.setItem(SESSION_KEY, JSON.stringify({ name: this.doc.name, workflow: wf, savedKey: this.savedKey }));
   }
 
@@ -157,9 +183,12 @@ class Editor {
       return toast(e.message, "error");
     }
     const seen = new Set();
+    const gpu = new Map((this.examples ?? []).filter((x) => x.gpu).map((x) => [x.name, x.needs]));
     const items = list.filter((w) => !seen.has(w.name) && seen.add(w.name)).map((w) => ({
       name: w.name,
-      detail: `${w.source === "example" ? "example · " : ""}${new Date(w.modified * 1000).toLocaleString()}`,
+      detail: w.source === "example" && gpu.has(w.name)
+        ? `example · GPU: needs a CUDA GPU${gpu.get(w.name).length ? ` and ${gpu.get(w.name).join(", ")}` : ""}`
+        : `${w.source === "example" ? "example · " : ""}${new Date(w.modified * 1000).toLocaleString()}`,
       deletable: w.source !== "example",
     }));
     const name = await chooseFromList({
@@ -252,8 +281,11 @@ class Editor {
     if (wf) this.restoreStep(wf);
   }
 
+  /** Put an undo step on the canvas, keeping run badges, errors and previews of the nodes that remain. */
   restoreStep(wf) {
+    const decorations = this.surface.decorations();
     loadWorkflow(this.surface, wf, { keepView: true });
+    this.surface.restoreDecorations(decorations);
     this.updateTitle();
     this.persist(wf);
   }
@@ -262,7 +294,8 @@ class Editor {
   async actQueue(selectedOnly = false) {
     let targets;
     if (selectedOnly) {
-      targets = this.surface.selectedIds().filter((id) => this.surface.contract(this.surface.typeOf(id))?.output);
+      // Output nodes, and subgraph nodes (the server runs what makes their outputs).
+      targets = this.surface.selectedIds().filter((id) => this.surface.contract(this.surface.typeOf(id))?.output || this.surface.node(id)?.rgSubgraph);
       if (!targets.length) return toast("Select one or more output nodes to run only those.", "warning");
     }
     if (this.surface.randomizeSeeds()) this.surface.touch();
@@ -270,6 +303,8 @@ class Editor {
     this.surface.clearErrors();
     try {
       const { run_id: runId, number } = await this.api.queueRun(wf, targets);
+      if (number != null) this.runNumbers.set(runId, number);
+      this.previews.relabel(runId);
       toast(`Queued run #${number ?? ""}${targets ? ` for ${targets.join(", ")}` : ""}.`);
       this.queue.refreshSoon();
       return runId;
@@ -284,7 +319,7 @@ class Editor {
   showProblems(problems) {
     const byNode = new Map();
     for (const p of problems) {
-      if (!p.node || !this.surface.node(p.node)) continue;
+      if (!p.node || !(this.surface.node(p.node) || this.surface.outerOf(p.node))) continue;
       if (!byNode.has(p.node)) byNode.set(p.node, []);
       byNode.get(p.node).push({ name: p.name, message: p.message });
     }
@@ -335,8 +370,11 @@ class Editor {
       export: () => this.actExport(),
       undo: () => this.undo(),
       redo: () => this.redo(),
-      fit: () => this.surface.fitView(),
+      fit: () => this.surface.fitView({ toggle: true }),
       help: () => showShortcuts(SHORTCUTS),
+      "toggle-catalog": () => this.togglePanel("catalog"),
+      minimap: () => this.toggleMinimap(),
+      "toggle-sidebar": () => this.togglePanel("sidebar"),
       queue: () => this.actQueue(false),
       "queue-selected": () => this.actQueue(true),
     };
@@ -350,13 +388,64 @@ class Editor {
       if (file) this.importFile(file);
     });
     this.bindDrop($("stage"));
+    for (const tab of document.querySelectorAll(".tabs .tab")) tab.addEventListener("click", () => this.showTab(tab.dataset.tab));
+    for (const panel of ["catalog", "sidebar"]) {
+      if (localStorage.getItem(`${PANELS_KEY}.${panel}`) === "hidden") this.togglePanel(panel, false);
+    }
+    if (localStorage.getItem(`${PANELS_KEY}.minimap`) === "hidden") this.toggleMinimap(false);
     document.addEventListener("keydown", (e) => this.onKey(e));
+    // A reload right after an edit (before the debounced change handler ran) keeps it too.
+    addEventListener("pagehide", () => {
+      if (this.restored) this.persist();
+    });
     addEventListener("beforeunload", (e) => {
       if (this.dirty) {
         e.preventDefault();
         e.returnValue = "";
       }
     });
+  }
+
+  toggleMinimap(on) {
+    const shown = this.minimap.show(on);
+    document.querySelector('[data-action="minimap"]').setAttribute("aria-pressed", String(shown));
+    localStorage.setItem(`${PANELS_KEY}.minimap`, shown ? "shown" : "hidden");
+  }
+
+  toggleMode(mode) {
+    const ids = this.surface.toggleMode(mode);
+    if (!ids.length) toast(`Select the nodes to ${mode} first.`, "warning");
+  }
+
+  /** The shipped examples as cards on the empty canvas (read once; a failure leaves the plain hint). */
+  async showGallery() {
+    try {
+      this.examples ??= await loadExamples(this.api, (type) => this.surface.contract(type));
+    } catch {
+      return;
+    }
+    $("gallery-slot").replaceChildren(galleryElement(this.examples, (type) => this.surface.contract(type), async (name) => {
+      if (await this.confirmDiscard("Open")) await this.openByName(name);
+    }));
+  }
+
+  /** Show the Outputs or the Inspector tab of the side panel. */
+  showTab(name) {
+    for (const tab of document.querySelectorAll(".tabs .tab")) {
+      const on = tab.dataset.tab === name;
+      tab.classList.toggle("active", on);
+      tab.setAttribute("aria-selected", String(on));
+    }
+    $("outputs").classList.toggle("hidden", name !== "outputs");
+    $("inspector").classList.toggle("hidden", name !== "inspector");
+  }
+
+  /** Show or hide a side panel (remembered); the canvas follows the stage's new size. */
+  togglePanel(panel, show) {
+    const hidden = document.body.classList.toggle(`no-${panel}`, show === undefined ? undefined : !show);
+    document.querySelector(`[data-action="toggle-${panel}"]`).setAttribute("aria-pressed", String(!hidden));
+    localStorage.setItem(`${PANELS_KEY}.${panel}`, hidden ? "hidden" : "shown");
+    this.surface.resize();
   }
 
   bindDrop(stage) {
@@ -408,8 +497,15 @@ class Editor {
     if ((ctrl && key === "z" && e.shiftKey) || (ctrl && key === "y")) return run(() => this.redo());
     if (ctrl && key === "z") return run(() => this.undo());
     if (ctrl && key === "g") return run(() => this.surface.groupSelected());
-    if (ctrl && key === "f") return run(() => $("catalog-search").focus());
-    if (!ctrl && key === ".") return run(() => this.surface.fitView());
+    if (ctrl && (key === "b" || key === "m")) return run(() => this.toggleMode(key === "b" ? "bypass" : "mute"));
+    if (ctrl && key === "f") return run(() => {
+      this.togglePanel("catalog", true);
+      $("catalog-search").focus();
+    });
+    if (e.altKey && key === "m") return run(() => this.toggleMinimap());
+    if (ctrl && key === "[") return run(() => this.togglePanel("catalog"));
+    if (ctrl && key === "]") return run(() => this.togglePanel("sidebar"));
+    if (!ctrl && key === ".") return run(() => this.surface.fitView({ toggle: true }));
     if (!ctrl && e.key === "?") return run(() => showShortcuts(SHORTCUTS));
     if (onCanvas) return; // litegraph handles copy, paste, delete and select-all on its canvas
     if (ctrl && key === "c") return run(() => this.surface.copy());
@@ -421,7 +517,17 @@ class Editor {
     this.surface.addEventListener("change", () => this.onChange());
     this.surface.addEventListener("status", (e) => toast(e.detail.message, e.detail.level));
     this.surface.addEventListener("hover", (e) => showTooltip(e.detail));
-    this.surface.addEventListener("preview-click", (e) => this.previews.open(e.detail.id));
+    this.surface.addEventListener("preview-click", (e) => {
+      if (this.previews.open(e.detail.id)) this.showTab("outputs");
+    });
+    // Selecting a node (also to drag it) updates the inspector; a plain click on it opens it.
+    this.surface.addEventListener("selection", (e) => {
+      if (e.detail.ids.length === 1) this.inspector.show(e.detail.ids[0]);
+    });
+    this.surface.addEventListener("node-click", (e) => {
+      this.inspector.show(e.detail.id);
+      this.showTab("inspector");
+    });
     this.api.addEventListener("status", (e) => this.showConnection(e.detail.connected));
     this.api.addEventListener("preview", (e) => this.runState.handlePreview(e.detail));
     this.api.addEventListener("event", (e) => this.onServerEvent(e.detail));
@@ -433,8 +539,10 @@ class Editor {
     if (this.runState.handle(message)) {
       if (type === "run_started" || type === "run_finished") this.queue.refreshSoon();
       if (type === "run_finished") {
-        const { level, message: text } = describeFinish(data);
-        toast(text, level);
+        const failures = this.runState.failuresOf(data.run_id);
+        const { level, message: text } = describeFinish(data, failures);
+        toast(text, level, level === "error" || level === "warning" ? 20000 : undefined);
+        if (failures.length) this.queue.noteFailures(data.run_id, failures);
       }
       this.trackProgress(type, data);
     } else if (type === "run_queued") this.queue.refreshSoon();
@@ -482,11 +590,16 @@ const SHORTCUTS = [
   ["Ctrl+C / Ctrl+V", "Copy / paste nodes (Ctrl+Shift+V keeps input links)"],
   ["Delete", "Delete the selection"],
   ["Ctrl+G", "Group the selected nodes"],
+  ["Ctrl+B", "Bypass the selected nodes: their inputs pass through (again: undo)"],
+  ["Ctrl+M", "Mute the selected nodes: they and what needs them do not run"],
   ["Ctrl+A", "Select all"],
   ["Ctrl+F", "Search the catalog"],
+  ["Ctrl+[ / Ctrl+]", "Hide or show the catalog / the side panel"],
+  ["Alt+M", "Hide or show the minimap (click or drag on it to move the view)"],
+  ["Double-click a title", "Rename the node"],
   ["Double-click", "Search and add a node at the pointer"],
   ["Space+drag", "Pan (or drag the background)"],
-  [".", "Fit the graph in view"],
+  [".", "Frame the graph at a readable zoom (again: the whole graph)"],
   ["?", "This list"],
 ];
 

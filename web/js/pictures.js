@@ -154,7 +154,7 @@ function drawShot(ctx, shot, x, y, w, h) {
   ctx.fillText(`${shot.start.toFixed(1)}–${(shot.start + shot.duration).toFixed(1)} s · ${shot.camera?.move ?? "static"}`, x + 48, y + 26);
   ctx.fillStyle = "#e6e9ef";
   ctx.font = `600 15px ${THEME.font}`;
-  ctx.fillText([shot.subject, shot.action].filter(Boolean).join(" · ") || "establishing", x + 12, y + 52, w - 24);
+  ctx.fillText([subjectName(shot), shot.action].filter(Boolean).join(" · ") || "establishing", x + 12, y + 52, w - 24);
   ctx.fillStyle = "#b4bac6";
   ctx.font = `13px ${THEME.font}`;
   wrap(ctx, shot.prompt ?? "", w - 24).slice(0, 6).forEach((line, i) => ctx.fillText(line, x + 12, y + 76 + i * 17));
@@ -172,4 +172,14 @@ function wrap(ctx, text, width) {
   }
   if (line) lines.push(line);
   return lines;
+}
+
+/**
+ * What to call a shot's subject: the words the scene gives it (`subject_label`, `subject_name`
+ * or `subject_text`, when the shot plan provides them), never an internal entity id such as "e0".
+ */
+export function subjectName(shot) {
+  const named = shot.subject_label ?? shot.subject_name ?? shot.subject_text;
+  if (typeof named === "string" && named) return named;
+  return typeof shot.subject === "string" && !/^e\d+$/.test(shot.subject) ? shot.subject : "";
 }

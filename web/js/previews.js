@@ -14,10 +14,31 @@ import { drawSceneGraph, drawStoryboard } from "./pictures.js";
 const MAX_CARDS = 16;
 
 export class Previews {
-  constructor(surface, panelEl) {
+  /**
+   * @param runLabel (runId) → a short label for the run ("run #3"), or "" when unknown
+   */
+  constructor(surface, panelEl, runLabel = () => "") {
     this.surface = surface;
     this.panel = panelEl;
+    this.runLabel = runLabel;
     this.thumbnails = new Map(); // node id → {title, runId, items: [{url, tiles, size, detail}]}
+  }
+
+  /** The run's number became known (its events can arrive before the queue's answer): label its cards. */
+  relabel(runId) {
+    for (const card of this.panel.querySelectorAll(".output-card")) {
+      if (card.dataset.run === runId) card.querySelector(".run").textContent = this.#runText(runId, card.dataset.cached === "1");
+    }
+  }
+
+  #runText(runId, cached) {
+    return [this.runLabel(runId), cached ? "cached" : ""].filter(Boolean).join(" · ");
+  }
+
+  /** Empty the panel (another workflow was opened: its cards would mislead). */
+  clear() {
+    this.thumbnails.clear();
+    this.panel.replaceChildren(el("div", { class: "muted", text: "Run the graph to see its results here." }));
   }
 
   /** A diffusion step (or any progress picture) on the running node. */
@@ -29,7 +50,9 @@ export class Previews {
   }
 
   /** A node finished (or came from the cache): show what it made, on the node and in the panel. */
-  showOutputs(node, outputs, files, runId) {
+  showOutputs(node, outputs, files, runId, cached = false) {
+    this.cached = cached;
+    this.node = node;
     const title = this.#title(node);
     const pictures = files.map((file) => this.#fileCard(title, file, outputs, runId)).filter(Boolean);
     const thumbnails = [];
@@ -100,16 +123,25 @@ export class Previews {
     return img;
   }
 
+  /**
+   * One card at the top of the panel. A card for the same thing (same node and file, or the
+   * same drawn output) replaces the older one, so re-running from the cache adds no duplicates;
+   * each card says which run made it, and "cached" when no work was done.
+   */
   #card(title, detail, media, runId, href) {
-    this.panel.querySelector(".muted")?.remove();
-    const card = el("figure", { class: "output-card", "data-run": runId ?? "" },
-      el("figcaption", {}, el("span", { class: "title", text: title }), el("span", { class: "detail", text: detail ?? "" }),
-        href ? el("a", { href, download: "", title: "Download", text: "⤓" }) : null),
+    this.panel.querySelector(":scope > .muted")?.remove();
+    const key = `${this.node ?? ""}|${href ?? detail ?? title}`;
+    for (const old of this.panel.querySelectorAll(".output-card")) if (old.dataset.key === key) old.remove();
+    const card = el("figure", { class: "output-card", "data-run": runId ?? "", "data-key": key, "data-cached": this.cached ? "1" : "" },
+      el("figcaption", {},
+        el("div", { class: "line" }, el("span", { class: "title", text: title, title }),
+          el("span", { class: "run", text: this.#runText(runId, this.cached) }),
+          href ? el("a", { href, download: "", title: "Download", text: "⤓" }) : null),
+        detail ? el("div", { class: "detail", text: detail, title: detail }) : null),
       media);
     this.panel.prepend(card);
     while (this.panel.children.length > MAX_CARDS) this.panel.lastElementChild.remove();
   }
-
 }
 
 function mediaKind(mediaType, name) {

@@ -17,6 +17,7 @@ export class QueuePanel {
     this.paused = false;
     this.runs = [];
     this.progress = new Map();
+    this.failures = new Map(); // run id → [{node, input, text}] (null while being fetched)
     this.hiddenBefore = Number(localStorage.getItem("reelgraph.queue.hiddenBefore") ?? 0);
     this.timer = null;
     pauseBtn.addEventListener("click", () => this.togglePause());
@@ -74,6 +75,28 @@ export class QueuePanel {
     if (row) row.textContent = `${done}/${total} nodes`;
   }
 
+  /** Errors of a finished run, shown (in full, folded) under its row. */
+  noteFailures(runId, failures) {
+    this.failures.set(runId, failures);
+    this.render();
+  }
+
+  /** A failed run this page did not watch (queued elsewhere, or before a reload): read its errors once. */
+  async #fetchFailures(runId) {
+    this.failures.set(runId, null);
+    try {
+      const run = await this.api.run(runId);
+      const failures = Object.entries(run.nodes ?? {})
+        .filter(([, n]) => n?.error)
+        .map(([node, n]) => ({ node, input: n.error.input ?? null, text: `${n.error.type && n.error.type !== "InvalidValue" ? `${n.error.type}: ` : ""}${n.error.message ?? "failed"}` }));
+      if (!failures.length && run.result?.error?.message) failures.push({ node: "run", input: null, text: run.result.error.message });
+      this.failures.set(runId, failures);
+      this.render();
+    } catch {
+      this.failures.delete(runId);
+    }
+  }
+
   ordered() {
     const queued = this.runs.filter((r) => r.status === "queued").sort((a, b) => a.position - b.position);
     const running = this.runs.filter((r) => r.status === "running");
@@ -115,7 +138,20 @@ export class QueuePanel {
       el("span", { class: "name" }, el("span", { class: "number", text: `#${run.number}` }), ` ${run.title || "Untitled"}`),
       el("span", { class: "chip", text: run.status }),
       detail,
-      actions);
+      actions,
+      this.#errors(run));
+  }
+
+  /** For a failed or partial run: the first error on one line, all of them in full when unfolded. */
+  #errors(run) {
+    if (!["failed", "partial", "interrupted"].includes(run.status)) return null;
+    const failures = this.failures.get(run.run_id);
+    if (failures === undefined) this.#fetchFailures(run.run_id);
+    if (!failures?.length) return null;
+    const line = (f) => `${f.node}${f.input ? `.${f.input}` : ""}: ${f.text}`;
+    return el("details", { class: "run-errors" },
+      el("summary", { text: line(failures[0]) }),
+      el("pre", { text: failures.map(line).join("\n\n") }));
   }
 
   #move(queued, from, to) {

@@ -16,6 +16,12 @@ export class RunState extends EventTarget {
     this.current = null;
     this.previewNode = null;
     this.nodes = new Map();
+    this.failures = new Map(); // run id → [{node, input, text}], for the toast and the queue panel
+  }
+
+  /** What went wrong in run `runId`, one entry per failed node, in the order they failed. */
+  failuresOf(runId) {
+    return this.failures.get(runId) ?? [];
   }
 
   /** Handle one JSON event; returns true when it was a run event. */
@@ -34,7 +40,25 @@ export class RunState extends EventTarget {
   set(node, state) {
     if (!node) return;
     this.nodes.set(node, state);
-    this.surface.setState(node, state);
+    const outer = this.surface.outerOf(node);
+    if (outer) this.surface.setState(outer, this.#aggregate(outer));
+    else this.surface.setState(node, state);
+  }
+
+  /** A subgraph node's state from its inner nodes' ("group:prompt", …). */
+  #aggregate(outer) {
+    const inner = [...this.nodes].filter(([id, s]) => s && id.startsWith(`${outer}:`)).map(([, s]) => s);
+    if (!inner.length) return null;
+    const failed = inner.find((s) => s.status === "error");
+    if (failed) return { status: "error", message: failed.message };
+    const settled = inner.filter((s) => ["done", "cached", "skipped"].includes(s.status)).length;
+    if (settled < inner.length) {
+      const started = inner.some((s) => s.status !== "queued");
+      return started ? { status: "running", progress: settled / inner.length } : { status: "queued" };
+    }
+    if (inner.every((s) => s.status === "cached")) return { status: "cached" };
+    if (inner.some((s) => s.status === "skipped")) return { status: "skipped", message: inner.find((s) => s.message)?.message };
+    return { status: "done", seconds: inner.reduce((t, s) => t + (s.seconds ?? 0), 0) };
   }
 
   /** Forget the drawn states (a new workflow was opened). */
@@ -64,7 +88,7 @@ const HANDLERS = {
 
   node_cached(data, node) {
     this.set(node, { status: "cached" });
-    this.previews.showOutputs(node, data.outputs ?? {}, data.files ?? [], data.run_id);
+    this.previews.showOutputs(node, data.outputs ?? {}, data.files ?? [], data.run_id, true);
   },
 
   node_finished(data, node) {
@@ -74,6 +98,9 @@ const HANDLERS = {
 
   node_failed(data, node) {
     const error = data.error ?? {};
+    const text = `${error.type && error.type !== "InvalidValue" ? `${error.type}: ` : ""}${error.message ?? "failed"}`;
+    if (!this.failures.has(data.run_id)) this.failures.set(data.run_id, []);
+    this.failures.get(data.run_id).push({ node, input: data.input ?? null, text });
     if (data.input) {
       // A bad input value: the message goes next to the input, not twice.
       this.set(node, { status: "error" });
@@ -99,17 +126,20 @@ const HANDLERS = {
   },
 };
 
-/** One line for a finished run, for the toast. */
-export function describeFinish(data) {
+/** What a finished run says in its toast: the outcome and, when nodes failed, the first full error. */
+export function describeFinish(data, failures = []) {
   const took = data.seconds != null ? ` in ${formatSeconds(data.seconds)}` : "";
+  const first = failures[0];
+  const more = failures.length > 1 ? `\n(and ${failures.length - 1} more failed node(s); see the queue or the inspector)` : "";
+  const why = first ? `\n${first.node}${first.input ? `.${first.input}` : ""}: ${first.text}${more}` : "";
   switch (data.status) {
     case "succeeded":
       return { level: "success", message: `Run finished${took}.` };
     case "partial":
-      return { level: "warning", message: `Run finished with failures${took}: independent branches completed.` };
+      return { level: "warning", message: `Run finished with failures${took}: independent branches completed.${why}` };
     case "cancelled":
       return { level: "info", message: "Run cancelled; finished nodes stay cached." };
     default:
-      return { level: "error", message: `Run failed${took}${data.error?.message ? `: ${data.error.message}` : "."}` };
+      return { level: "error", message: `Run failed${took}${data.error?.message ? `: ${data.error.message}` : "."}${why}` };
   }
 }

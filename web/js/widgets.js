@@ -94,6 +94,16 @@ export function clampNumber(spec, value) {
   return Number(v.toFixed(Math.max(spec.precision, 0)));
 }
 
+/** Why `value` is outside the spec's range ("-5 is below the minimum 0; allowed: 0 to 100"), or null. */
+export function rangeError(spec, value) {
+  const allowed = spec.min !== undefined && spec.max !== undefined ? `${spec.min} to ${spec.max}`
+    : spec.min !== undefined ? `${spec.min} or more` : `${spec.max} or less`;
+  if (spec.min !== undefined && value < spec.min) return `${value} is below the minimum ${spec.min}; allowed: ${allowed}`;
+  if (spec.max !== undefined && value > spec.max) return `${value} is above the maximum ${spec.max}; allowed: ${allowed}`;
+  if (spec.integer && !Number.isInteger(value)) return `${value} is not a whole number`;
+  return null;
+}
+
 /** A fresh random seed inside the spec's range (32 bits unless the schema says less). */
 export function randomSeed(spec) {
   const lo = Math.max(spec.min ?? 0, 0);

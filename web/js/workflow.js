@@ -2,8 +2,11 @@
 //
 // One format for the editor and for headless runs: node ids are strings, links are
 // `[fromNode, output, toNode, input]` by name, positions in `ui.pos`/`ui.size`, the view
-// in `ui.view`, groups in `ui.groups`, node versions in `meta.node_versions`. The editor
+// in `ui.view`, groups in `ui.groups`, reroutes in `ui.reroutes` ({id, pos, parent?, links}),
+// a node's bypass/mute in its `mode`, node versions in `meta.node_versions`. The editor
 // keeps no other copy of the graph: what is saved, exported, queued and undone is this.
+
+import { READABLE_ZOOM } from "./framing.js";
 
 export const FORMAT = "reelgraph.workflow";
 export const VERSION = 1;
@@ -21,25 +24,36 @@ export function toWorkflow(surface, doc = {}) {
     if (r.randomize.length) ui.randomize = r.randomize;
     const entry = { type: r.type };
     if (r.title) entry.title = r.title;
+    if (r.mode) entry.mode = r.mode;
     entry.params = r.params;
     entry.ui = ui;
     nodes[r.id] = entry;
     const contract = surface.contract(r.type);
-    if (contract) versions[r.type] = contract.version;
+    if (contract && !r.type.startsWith("subgraph:")) versions[r.type] = contract.version;
   }
   const wf = { ...(doc.extra ?? {}), format: FORMAT, version: VERSION };
   if (doc.title) wf.title = doc.title;
   if (doc.description) wf.description = doc.description;
   wf.nodes = nodes;
   wf.links = surface.linkRecords();
+  const subgraphs = surface.subgraphRecords();
+  if (Object.keys(subgraphs).length) wf.subgraphs = subgraphs;
+  for (const def of Object.values(subgraphs)) {
+    for (const n of Object.values(def.nodes ?? {})) {
+      const contract = surface.contract(n.type);
+      if (contract && !n.type.startsWith("subgraph:")) versions[n.type] = contract.version;
+    }
+  }
   wf.ui = { view: surface.getView(), groups: surface.groupRecords() };
+  const reroutes = surface.rerouteRecords();
+  if (reroutes.length) wf.ui.reroutes = reroutes;
   wf.meta = { ...(doc.meta ?? {}), node_versions: sortKeys(versions), models: doc.meta?.models ?? {} };
   return wf;
 }
 
 /** The part of a workflow an undo step or the unsaved-changes mark cares about (no view). */
 export function snapshotKey(wf) {
-  return JSON.stringify({ ...wf, ui: { groups: wf.ui?.groups ?? [] } });
+  return JSON.stringify({ ...wf, ui: { groups: wf.ui?.groups ?? [], reroutes: wf.ui?.reroutes ?? [] } });
 }
 
 /** Replace the canvas with `wf`. Returns {doc, warnings}; throws WorkflowError for a bad file. */
@@ -49,6 +63,7 @@ export function loadWorkflow(surface, wf, { keepView = false } = {}) {
   const layout = autoLayout(wf);
   surface.batch(() => {
     surface.clear();
+    surface.setSubgraphs(wf.subgraphs);
     for (const [id, n] of Object.entries(wf.nodes)) {
       const ui = n.ui ?? {};
       surface.addNode(n.type, {
@@ -57,6 +72,7 @@ export function loadWorkflow(surface, wf, { keepView = false } = {}) {
         size: ui.size,
         params: n.params ?? {},
         title: n.title,
+        mode: n.mode,
         collapsed: ui.collapsed,
         advanced: ui.advanced,
         randomize: ui.randomize,
@@ -67,14 +83,22 @@ export function loadWorkflow(surface, wf, { keepView = false } = {}) {
       if (!surface.connect(...link)) warnings.push(`link ${link[0]}.${link[1]} → ${link[2]}.${link[3]} could not be made`);
     }
     for (const g of wf.ui?.groups ?? []) if (Array.isArray(g.bounding)) surface.addGroup(g);
+    if (Array.isArray(wf.ui?.reroutes)) surface.addReroutes(wf.ui.reroutes);
     if (!keepView) {
+      // A saved view is kept when it reads and shows most of the graph; a file saved zoomed
+      // far out (or on a bigger screen) opens framed at a readable zoom instead.
       if (wf.ui?.view) surface.setView(wf.ui.view);
-      if (!wf.ui?.view || surface.visibleShare() < 0.6) surface.fitView({ readable: true });
+      if (!wf.ui?.view || surface.visibleShare() < 0.6 || tooSmall(surface)) surface.fitView();
     }
   });
-  const known = new Set(["format", "version", "title", "description", "nodes", "links", "ui", "meta"]);
+  const known = new Set(["format", "version", "title", "description", "nodes", "links", "subgraphs", "ui", "meta"]);
   const extra = Object.fromEntries(Object.entries(wf).filter(([k]) => !known.has(k)));
   return { doc: { title: wf.title ?? "", description: wf.description ?? "", meta: wf.meta ?? {}, extra }, warnings };
+}
+
+/** A graph of up to 20 nodes (a pipeline, not a whole library) is never opened below the readable zoom. */
+function tooSmall(surface) {
+  return surface.ids().length <= 20 && surface.getView().scale < READABLE_ZOOM - 1e-3;
 }
 
 function checkShape(wf) {
