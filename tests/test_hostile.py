@@ -36,8 +36,25 @@ BASE = {
         "v": {"type": "test.value", "params": {"value": 2}},
         "a": {"type": "test.add", "params": {"offset": 3}},
         "s": {"type": "test.sink", "params": {}},
+        "g": {"type": "subgraph:plus", "params": {"offset": 1}, "mode": "bypass"},
+        "s2": {"type": "test.sink", "params": {}},
     },
-    "links": [["v", "out", "a", "a"], ["num", "integer", "a", "b"], ["a", "out", "s", "a"]],
+    "links": [
+        ["v", "out", "a", "a"],
+        ["num", "integer", "a", "b"],
+        ["a", "out", "s", "a"],
+        ["v", "out", "g", "a"],
+        ["g", "out", "s2", "a"],
+    ],
+    "subgraphs": {
+        "plus": {
+            "nodes": {"x": {"type": "test.add", "params": {}}},
+            "links": [],
+            "inputs": {"a": [["x", "a"]]},
+            "outputs": {"out": ["x", "out"]},
+            "params": {"offset": ["x", "offset"]},
+        }
+    },
 }
 
 
@@ -62,6 +79,10 @@ def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
 
 
 # -- the fuzzer --------------------------------------------------------------------------------
+def test_the_fuzzers_base_is_valid(engine):
+    assert engine.validate(Workflow.from_json(BASE)) == []
+
+
 @settings(max_examples=EXAMPLES * 5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=mutated_texts(BASE))
 def test_fuzzed_workflows_give_problems_never_exceptions(engine, text):

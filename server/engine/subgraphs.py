@@ -25,7 +25,7 @@ from typing import Any
 
 from .errors import Problem
 from .registry import Registry
-from .workflow import Link, Workflow, WorkflowNode
+from .workflow import MAX_NODES, Link, Workflow, WorkflowNode
 
 PREFIX = "subgraph:"
 SEP = ":"
@@ -69,6 +69,7 @@ class _Flattener:
     def __init__(self, defs: dict[str, Any]) -> None:
         self.defs = defs
         self.problems: list[Problem] = []
+        self.count = 0  # nodes made so far: nesting multiplies, so a small file could expand to billions
 
     def expand(
         self,
@@ -91,6 +92,7 @@ class _Flattener:
             full = f"{prefix}{node_id}"
             if not node.type.startswith(PREFIX):
                 out_nodes[full] = node
+                self.count += 1
                 continue
             name = node.type[len(PREFIX) :]
             definition = self._definition(full, name, depth, stack)
@@ -141,6 +143,17 @@ class _Flattener:
             self.problems.append(
                 Problem("unknown_subgraph", node_id, None, f"no subgraph {name!r} in this file; subgraphs: {known}")
             )
+            return None
+        if self.count > MAX_NODES:
+            if not any(p.code == "too_large" for p in self.problems):
+                self.problems.append(
+                    Problem(
+                        "too_large",
+                        node_id,
+                        None,
+                        f"the subgraphs expand to more than {MAX_NODES:,} nodes; at most {MAX_NODES:,} are allowed",
+                    )
+                )
             return None
         if name in stack or depth >= MAX_DEPTH:
             chain = " → ".join((*stack, name))

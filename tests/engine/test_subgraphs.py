@@ -133,3 +133,27 @@ def test_a_subgraph_node_as_a_target_runs_what_makes_its_outputs(run) -> None:
     result = run(wf, targets=["g"])
     assert sorted(run.ran()) == ["g:p", "g:q", "v"], "not the sink downstream"
     assert result.values["g:q"]["out"] == 3
+
+
+def test_nested_subgraphs_that_would_expand_past_the_node_limit_are_refused(engine) -> None:
+    """Ten uses of a subgraph that uses ten of the next, eight levels deep, is 10^8 nodes: a
+    billion-laughs file. Expansion stops at the workflow node limit with a clear problem."""
+    from server.engine.workflow import MAX_NODES
+
+    levels = {}
+    for depth in range(6):
+        inner = "test.value" if depth == 0 else f"subgraph:level{depth - 1}"
+        levels[f"level{depth}"] = {
+            "nodes": {f"n{i}": {"type": inner, "params": {}} for i in range(10)},
+            "links": [],
+        }
+    doc = {
+        "format": "reelgraph.workflow",
+        "version": 1,
+        "nodes": {f"top{i}": {"type": "subgraph:level5", "params": {}} for i in range(10)},
+        "links": [],
+        "subgraphs": levels,
+    }
+    problems = engine.validate(Workflow.from_json(doc))
+    assert [p.code for p in problems if p.code == "too_large"] == ["too_large"]
+    assert f"{MAX_NODES:,}" in next(p.message for p in problems if p.code == "too_large")
