@@ -46,20 +46,22 @@ def apply_modes(workflow: Workflow, registry: Registry) -> Resolved:
     for link in workflow.links:
         feeds.setdefault(link.to_node, {})[link.to_input] = (link.from_node, link.from_output)
     resolver = _Resolver(workflow, registry, modes, feeds)
+    readers: dict[str, list[Link]] = {}  # a node → the links that really read its outputs
+    for link in workflow.links:
+        found = resolver.source(link.from_node, link.from_output, quiet=True)
+        if found is not None:
+            readers.setdefault(found[0], []).append(link)
     dead = {nid for nid, mode in modes.items() if mode == "mute"}
     left_out = dict(modes)
-    changed = True
-    while changed:  # a node that needs a dead node's output is dead too, and so on downstream
-        changed = False
-        for link in workflow.links:
+    pending = list(dead)
+    while pending:  # a node that needs a dead node's output is dead too, and so on downstream
+        for link in readers.get(pending.pop(), ()):
             dst = link.to_node
             if dst in left_out or not resolver.required(dst, link.to_input):
                 continue
-            found = resolver.source(link.from_node, link.from_output, quiet=True)
-            if found is not None and found[0] in dead:
-                dead.add(dst)
-                left_out[dst] = "muted upstream"
-                changed = True
+            dead.add(dst)
+            left_out[dst] = "muted upstream"
+            pending.append(dst)
     links: list[Link] = []
     unfed: set[tuple[str, str]] = set()
     for link in workflow.links:
@@ -81,29 +83,50 @@ class _Resolver:
         self.workflow, self.registry, self.modes, self.feeds = workflow, registry, modes, feeds
         self.problems: list[Problem] = []
         self._reported: set[Source] = set()
-        self.quiet = False
+        self._memo: dict[Source, tuple[Source | None, tuple[str, str, str] | None]] = {}
 
     def required(self, node_id: str, name: str) -> bool:
         node = self.workflow.nodes.get(node_id)
         d = node and self.registry.get(node.type)
         return bool(d and name in d.inputs and not d.inputs[name].optional)
 
-    def source(
-        self, node_id: str, output: str, seen: frozenset[str] = frozenset(), *, quiet: bool = False
-    ) -> Source | None:
-        """Where the value of ``node_id.output`` comes from; None (and, unless quiet, a problem) when nowhere."""
-        if self.modes.get(node_id) != "bypass":
-            return node_id, output
-        self.quiet = quiet
-        if node_id in seen:
-            return self._problem(node_id, output, "the bypassed nodes pass values round in a loop")
+    def source(self, node_id: str, output: str, *, quiet: bool = False) -> Source | None:
+        """Where the value of ``node_id.output`` comes from; None (and, unless quiet, a problem) when nowhere.
+
+        Iterative and remembered: a chain of 20,000 bypassed nodes is walked once, not once per
+        link, and never by recursion."""
+        walked: list[Source] = []
+        current: Source = (node_id, output)
+        while current not in self._memo:
+            nid, name = current
+            if self.modes.get(nid) != "bypass":
+                self._memo[current] = (current, None)
+                break
+            if current in walked:
+                self._memo[current] = (None, (nid, name, "the bypassed nodes pass values round in a loop"))
+                break
+            walked.append(current)
+            step, why = self._through(nid, name)
+            if step is None:
+                self._memo[current] = (None, (nid, name, why))
+                break
+            current = step
+        result, failure = self._memo[current]
+        for visited in walked:
+            self._memo[visited] = (result, failure)
+        if failure is not None and not quiet:
+            self._problem(*failure)
+        return result
+
+    def _through(self, node_id: str, output: str) -> tuple[Source | None, str]:
+        """One step back through the bypassed ``node_id``: the source of its passing input, or why none."""
         node = self.workflow.nodes[node_id]
         d = self.registry.get(node.type)
         if d is None:
-            return self._problem(node_id, output, f"its type {node.type!r} is unknown, so nothing can pass through")
+            return None, f"its type {node.type!r} is unknown, so nothing can pass through"
         out = d.outputs.get(output)
         if out is None:
-            return self._problem(node_id, output, f"{d.id} has no output {output!r}")
+            return None, f"{d.id} has no output {output!r}"
         candidates = [*(n for n, s in d.inputs.items() if s.type == out.type)]
         candidates += [n for n, t in d.linkable_params.items() if t == out.type]
         linked = [n for n in candidates if n in self.feeds.get(node_id, {})]
@@ -111,15 +134,13 @@ class _Resolver:
             have = (
                 f"its {out.type} input {candidates[0]!r} has no link" if candidates else f"it has no {out.type} input"
             )
-            return self._problem(
-                node_id,
-                output,
+            return None, (
                 f"nothing passes through to its output {output!r} ({out.type}): {have}; "
-                "mute the node instead, or remove the links from that output",
+                "mute the node instead, or remove the links from that output"
             )
-        return self.source(*self.feeds[node_id][linked[0]], seen | {node_id}, quiet=quiet)
+        return self.feeds[node_id][linked[0]], ""
 
     def _problem(self, node_id: str, output: str, why: str) -> None:
-        if not self.quiet and (node_id, output) not in self._reported:
+        if (node_id, output) not in self._reported:
             self._reported.add((node_id, output))
             self.problems.append(Problem("bypass_impossible", node_id, output, f"{node_id} is bypassed, but {why}"))

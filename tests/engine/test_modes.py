@@ -3,6 +3,8 @@ modes survive the workflow file."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from server.engine import Workflow, WorkflowInvalid
@@ -96,3 +98,30 @@ def test_modes_round_trip_the_file_and_change_the_cache_keys_downstream(run, tmp
     assert again.dumps() == wf.dumps()
     assert run(again).values["sink"]["out"] == 5
     assert run(chain()).values["sink"]["out"] == 106, "un-bypassed, the same graph computes again, not from the cache"
+
+
+def long_chain(n: int, modes: dict[str, str], *, reverse_links: bool) -> Workflow:
+    """v → p0 → p1 → … → p{n-1} → sink, with node ``modes``; links listed backwards if asked."""
+    nodes = {"v": {"type": "test.value", "params": {"value": 7}}, "sink": {"type": "test.sink", "params": {}}}
+    nodes |= {f"p{i}": {"type": "test.add", "params": {}} for i in range(n)}
+    for node_id, mode in modes.items():
+        nodes[node_id]["mode"] = mode
+    names = ["v", *(f"p{i}" for i in range(n)), "sink"]
+    links = [[a, "out", b, "a"] for a, b in itertools.pairwise(names)]
+    if reverse_links:
+        links.reverse()
+    return Workflow.from_json({"format": "reelgraph.workflow", "version": 1, "nodes": nodes, "links": links})
+
+
+def test_twenty_thousand_bypassed_nodes_resolve_without_recursion(run) -> None:
+    """A hostile file: the longest chain a workflow may hold, all bypassed, links backwards."""
+    result = run(long_chain(19_990, {f"p{i}": "bypass" for i in range(19_990)}, reverse_links=True))
+    assert result.values["sink"]["out"] == 7 and sorted(run.ran()) == ["sink", "v"]
+
+
+def test_a_mute_at_the_head_of_a_long_backwards_chain_stops_everything_after_it(run) -> None:
+    doc = long_chain(19_990, {"p0": "mute"}, reverse_links=True).to_json()
+    doc["nodes"] |= {"w": {"type": "test.value", "params": {"value": 1}}, "other": {"type": "test.sink", "params": {}}}
+    doc["links"].append(["w", "out", "other", "a"])
+    result = run(Workflow.from_json(doc))
+    assert result.status == "succeeded" and sorted(run.ran()) == ["other", "w"]
