@@ -21,7 +21,7 @@ from .generate import generate
 from .grammar import ATTRIBUTES, SCORED, parse_caption
 from .values import Attention, GanModel
 
-SIDE = 32  # the classifier sees clips at 32×32: enough for shape, colour and direction
+SIDE = 32  # the classifier sees clips at (at most) 32×32: enough for shape, colour and direction
 
 
 class Classifier(nn.Module):
@@ -50,7 +50,7 @@ def prepare(clips: np.ndarray) -> torch.Tensor:
     """uint8 (N, T, H, W, 3) → float (N, 3, T, 32, 32) in [-1, 1]."""
     x = torch.from_numpy(clips).permute(0, 4, 1, 2, 3).float().div(127.5).sub(1.0)
     n, c, t, h, w = x.shape
-    if h != SIDE:
+    if h > SIDE:
         x = F.interpolate(x.reshape(n, c * t, h, w), size=(SIDE, SIDE), mode="area").reshape(n, c, t, SIDE, SIDE)
     return x
 

@@ -30,6 +30,7 @@ from .dataset import CaptionedClips
 from .model import Discriminator, GanConfig, Generator
 from .text import Vocabulary
 
+PREVIEW_NOISE = 2**31 - 1  # a noise index no training step uses
 Progress = Callable[[int, int, dict[str, float], "np.ndarray | None"], None]
 
 
@@ -149,10 +150,10 @@ def train_step(
     loss_g.backward()
     st.opt_g.step()
     return {
-        "loss_d": float(loss_d),
-        "loss_g": float(loss_g),
-        "d_real": float(torch.sigmoid(d_real).mean()),
-        "d_fake": float(torch.sigmoid(d_fake).mean()),
+        "loss_d": float(loss_d.detach()),
+        "loss_g": float(loss_g.detach()),
+        "d_real": float(torch.sigmoid(d_real.detach()).mean()),
+        "d_fake": float(torch.sigmoid(d_fake.detach()).mean()),
     }
 
 
@@ -171,7 +172,9 @@ def preview(st: checkpoint.TrainState, vocab: Vocabulary, caption: str, seed: in
     """A strip of eight frames of the EMA generator for one caption (the live preview)."""
     ids, mask = vocab.encode([caption], st.cfg.max_words)
     video, _ = st.ema(
-        torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device), noise(seed, -1, 1, st.cfg.z_dim, device)
+        torch.from_numpy(ids).to(device),
+        torch.from_numpy(mask).to(device),
+        noise(seed, PREVIEW_NOISE, 1, st.cfg.z_dim, device),
     )
     frames = to_uint8(video)[0]
     pick = np.linspace(0, len(frames) - 1, 8).round().astype(int)
