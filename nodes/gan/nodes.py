@@ -30,7 +30,7 @@ class TrainParams(BaseModel):
         description="Folder in the output folder for checkpoint.safetensors and loss.png. An existing checkpoint "
         "there is resumed (it must have the same settings); reaching `steps` again just loads it.",
     )
-    steps: int = Param(1200, description="Training steps in all (one D and one G update each).", ge=1, le=1_000_000)
+    steps: int = Param(1000, description="Training steps in all (one D and one G update each).", ge=1, le=1_000_000)
     batch: int = Param(8, description="Clips per step.", ge=2, le=256)
     width: int = Param(32, description="Network width (channels of the conv-LSTM state).", ge=8, le=256)
     z_dim: int = Param(16, description="Noise dimensions.", ge=1, le=256, advanced=True)

@@ -50,7 +50,7 @@ class SettingsMismatch(ValueError):
 class TrainSettings:
     """Optimisation settings; stored in the checkpoint and checked on resume."""
 
-    steps: int = 1200
+    steps: int = 1000
     batch: int = 8
     lr_g: float = 2e-4
     lr_d: float = 2e-4

@@ -298,3 +298,30 @@ def test_out_of_range_sizes_are_refused(ctx):
     assert err.value.name == "size"
     with pytest.raises(ValidationError):
         DatasetParams(size=256)
+
+
+def test_shipped_gan_workflows_train_evaluate_explain_and_write_mp4s(tmp_path):
+    """gan_train.json end to end at a tiny size, then gan_generate.json from the checkpoint it wrote."""
+    import json
+
+    from server.engine import Engine, Registry, Workflow
+
+    root = Path(__file__).resolve().parents[2] / "workflows"
+    registry = Registry.discover()
+    engine = Engine(registry, output_dir=tmp_path)
+    doc = json.loads((root / "gan_train.json").read_text())
+    doc["nodes"]["data"]["params"].update(size=16, frames=4, heldout=16)
+    doc["nodes"]["train"]["params"].update(steps=3, width=8, batch=4, threads=1)
+    doc["nodes"]["evaluate"]["params"].update(classifier_steps=5)
+    result = engine.run(Workflow.from_json(doc))
+    assert result.status == "succeeded", {n: r.error for n, r in result.nodes.items() if r.error}
+    assert (tmp_path / "gan" / "checkpoint.safetensors").is_file() and (tmp_path / "gan" / "loss.png").is_file()
+    assert (tmp_path / "gan_eval.json").is_file()
+    assert sorted(p.name for p in (tmp_path / "gan_attention").iterdir()) == ["heatmaps_0.png", "matrix_0.png"]
+    assert list(tmp_path.glob("gan_heldout*.mp4"))
+
+    doc = json.loads((root / "gan_generate.json").read_text())
+    doc["nodes"]["load"]["params"]["path"] = str(tmp_path / "gan" / "checkpoint.safetensors")
+    result = engine.run(Workflow.from_json(doc))
+    assert result.status == "succeeded", {n: r.error for n, r in result.nodes.items() if r.error}
+    assert list(tmp_path.glob("gan_clips*.mp4"))
