@@ -34,9 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from nodes.gan.dataset import contact_sheet
 from nodes.gan.dataset_node import DatasetParams, captioned_dataset
 from nodes.gan.evaluate import evaluate
+from nodes.gan.files import write_png
 from nodes.gan.generate import generate
 from nodes.gan.grammar import SCORED
-from nodes.gan.nodes import TrainParams, _write_png, gan_train
+from nodes.gan.nodes import TrainParams, gan_train
 from nodes.gan.pictures import attention_matrix, word_heatmaps
 from nodes.gan.synthetic import render_clip
 from server.engine.context import NodeContext
@@ -126,11 +127,10 @@ def main() -> None:
 
     clips, attention = generate(model, list(data.heldout_captions[:8]), seed=0)
     sheet = np.concatenate([contact_sheet(clips, rows=8), contact_sheet(data.heldout_clips[:8], rows=8)], axis=0)
-    _write_png(sheet, args.out / "heldout_generated_over_real.png")
-    _write_png(word_heatmaps(clips[0], attention.of(0), attention.tokens[0]), args.out / "attention_heatmaps.png")
-    _write_png(
-        attention_matrix(attention.of(0), attention.tokens[0], attention.captions[0]), args.out / "attention_matrix.png"
-    )
+    write_png(args.out / "heldout_generated_over_real.png", sheet)
+    write_png(args.out / "attention_heatmaps.png", word_heatmaps(clips[0], attention.of(0), attention.tokens[0]))
+    matrix = attention_matrix(attention.of(0), attention.tokens[0], attention.captions[0])
+    write_png(args.out / "attention_matrix.png", matrix)
 
     print()
     print(

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from .files import write_npy
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v", ".gif"}
 
@@ -76,11 +76,7 @@ def cached_clip(path: Path, size: int, frames: int, cache_dir: Path) -> np.ndarr
         except (OSError, ValueError):
             pass
     clip = decode_clip(path, size, frames)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".npy")
-    with os.fdopen(fd, "wb") as fh:
-        np.save(fh, clip, allow_pickle=False)
-    os.replace(tmp, file)
+    write_npy(file, clip)
     return clip
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +14,8 @@ from nodes.naming import FileStem
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
+
+from .files import write_bytes, write_png
 
 Device = Literal["auto", "cpu", "cuda"]
 CHECKPOINT = "checkpoint.safetensors"
@@ -139,7 +139,7 @@ def gan_train(ctx: NodeContext, params: TrainParams, *, dataset: Any) -> dict:
     except Cancelled:
         raise
     loss = pictures.loss_curve(st.history)
-    _write_png(loss, folder / "loss.png")
+    write_png(folder / "loss.png", loss)
     return {"model": _model_from_state(st, path, dataset.fps), "loss": loss}
 
 
@@ -301,8 +301,8 @@ def gan_explain(ctx: NodeContext, params: ExplainParams, *, attention: Any, fram
     folder = Path(ctx.output_dir) / params.name
     folder.mkdir(parents=True, exist_ok=True)
     written = [
-        str(_write_png(heat, folder / f"heatmaps_{params.clip}.png")),
-        str(_write_png(matrix, folder / f"matrix_{params.clip}.png")),
+        str(write_png(folder / f"heatmaps_{params.clip}.png", heat)),
+        str(write_png(folder / f"matrix_{params.clip}.png", matrix)),
     ]
     ctx.progress(1, 1, matrix)
     files = MediaFile(path=folder, media_type="inode/directory", extra={"files": written})
@@ -354,29 +354,6 @@ def gan_evaluate(ctx: NodeContext, params: EvaluateParams, *, model: Any, datase
     table = result.table()
     ctx.log.info("%s:\n%s", ctx.node_id, table)
     path = Path(ctx.output_dir) / f"{params.name}.json"
-    _write_bytes(json.dumps(result.to_json(), indent=2).encode(), path)
+    write_bytes(path, json.dumps(result.to_json(), indent=2).encode())
     ctx.progress(1, 1)
     return {"report": table, "file": MediaFile(path=path, media_type="application/json", extra=result.to_json())}
-
-
-def _write_bytes(data: bytes, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _write_png(image: np.ndarray, path: Path) -> Path:
-    import cv2
-
-    ok, data = cv2.imencode(".png", np.ascontiguousarray(image[..., ::-1]))
-    if not ok:
-        raise RuntimeError(f"could not encode {path.name}")
-    return _write_bytes(data.tobytes(), path)

@@ -69,22 +69,24 @@ def heat(value: float) -> tuple[int, int, int]:
 def attention_matrix(weights: np.ndarray, tokens: tuple[str, ...], caption: str, cell: int = 28) -> np.ndarray:
     """Words (rows) × frames (columns), each cell coloured by A[frame, word] with its value written in."""
     frames, words = weights.shape
-    left, top = 90, 40
-    img = np.full((top + words * cell + 30, left + frames * cell + 16, 3), PAPER, np.uint8)
+    left, top = 90, 56
+    img = np.full((top + words * cell + 30, max(560, left + frames * cell + 16), 3), PAPER, np.uint8)
     text(img, caption[:90], (6, 16), 0.42)
     text(img, "attention of each frame (columns) over the words (rows); each column sums to 1", (6, 32), 0.36)
+    text(img, "colour: relative to the largest weight; numbers: the weights", (6, 46), 0.36)
+    peak = max(1e-6, float(weights.max()))
     for w in range(words):
         text(img, tokens[w], (6, top + w * cell + cell // 2 + 5), 0.42)
         for t in range(frames):
             x, y = left + t * cell, top + w * cell
             value = float(weights[t, w])
-            cv2.rectangle(img, (x, y), (x + cell - 2, y + cell - 2), heat(value), -1)
+            cv2.rectangle(img, (x, y), (x + cell - 2, y + cell - 2), heat(value / peak), -1)
             text(
                 img,
                 f"{value:.2f}"[1:] if value < 1 else "1",
                 (x + 2, y + cell // 2 + 3),
                 0.3,
-                (255, 255, 255) if value < 0.6 else INK,
+                (255, 255, 255) if value / peak < 0.6 else INK,
             )
     for t in range(frames):
         text(img, str(t), (left + t * cell + 6, top + words * cell + 16), 0.36)
@@ -106,7 +108,7 @@ def word_heatmaps(frames: np.ndarray, weights: np.ndarray, tokens: tuple[str, ..
         for k, i in enumerate(pick):
             a = float(weights[i, w]) / peak
             tile = (small[k].astype(np.float32) * (0.25 + 0.75 * a)).astype(np.uint8)
-            cv2.rectangle(tile, (0, thumb - 6), (thumb - 1, thumb - 1), heat(float(weights[i, w])), -1)
+            cv2.rectangle(tile, (0, thumb - 6), (thumb - 1, thumb - 1), heat(a), -1)
             x = left + k * (thumb + 4)
             img[y : y + thumb, x : x + thumb] = tile
     return img
