@@ -113,8 +113,19 @@ class ConvLSTMCell(nn.Module):
 
 
 def up_block(cin: int, cout: int) -> nn.Module:
-    """×2 with a 4×4 transposed convolution (a quarter of the cost of upsample + 3×3 conv)."""
-    return nn.Sequential(nn.ConvTranspose2d(cin, cout, 4, 2, 1), nn.ReLU())
+    """×2: nearest upsampling, a 3×3 convolution, group norm, ReLU.
+
+    Upsample + conv rather than a transposed conv: the transposed conv was cheaper but drew
+    checkerboard texture for the first hundreds of steps, which is most of a CPU-sized training.
+    The norm keeps the decoder's signal from shrinking layer by layer (without it G starts out
+    flat grey and D wins at once); group norm rather than batch norm, so that training and
+    generation compute the same function."""
+    return nn.Sequential(
+        nn.Upsample(scale_factor=2, mode="nearest"),
+        nn.Conv2d(cin, cout, 3, padding=1),
+        nn.GroupNorm(min(8, cout // 2), cout),
+        nn.ReLU(),
+    )
 
 
 class Generator(nn.Module):
@@ -181,14 +192,22 @@ class Discriminator(nn.Module):
         m = mask.unsqueeze(-1).float()
         return (self.embed(ids) * m).sum(1) / m.sum(1).clamp(min=1)
 
-    def forward(self, video: torch.Tensor, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """One logit per (video, caption) pair: frame path + temporal path."""
+    def features(self, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Pooled features of the frame path (B, C) and the temporal path (B, 2w). Mean pooling:
+        sum pooling made logits so large that D saturated within a few steps."""
         b, t = video.shape[:2]
-        e = self.sentence(ids, mask)
         picks = torch.linspace(0, t - 1, min(t, self.frame_samples)).round().long()
-        f = self.frame(video[:, picks].flatten(0, 1)).sum((2, 3)).view(b, len(picks), -1).mean(1)
+        f = self.frame(video[:, picks].flatten(0, 1)).mean((2, 3)).view(b, len(picks), -1).mean(1)
+        g = self.temporal(F.avg_pool3d(video.transpose(1, 2), (1, 2, 2))).mean((2, 3, 4))
+        return f, g
+
+    def judge(self, f: torch.Tensor, g: torch.Tensor, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """One logit per pair from the features: unconditional terms plus the caption projections."""
+        e = self.sentence(ids, mask)
         frame_logit = self.frame_out(f).squeeze(1) + (self.frame_proj(e) * f).sum(1)
-        small = F.avg_pool3d(video.transpose(1, 2), (1, 2, 2))
-        g = self.temporal(small).sum((2, 3, 4))
         temporal_logit = self.temporal_out(g).squeeze(1) + (self.temporal_proj(e) * g).sum(1)
         return frame_logit + temporal_logit
+
+    def forward(self, video: torch.Tensor, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """One logit per (video, caption) pair: frame path + temporal path."""
+        return self.judge(*self.features(video), ids, mask)

@@ -45,6 +45,14 @@ class TrainParams(BaseModel):
     ema: float = Param(
         0.99, description="EMA decay of the generator weights used to generate.", ge=0.0, le=0.9999, advanced=True
     )
+    feature_matching: float = Param(
+        1.0,
+        description="Weight of G's feature-matching term (D's mean features of real vs fake clips); 0 for the "
+        "plain non-saturating GAN loss.",
+        ge=0.0,
+        le=100.0,
+        advanced=True,
+    )
     checkpoint_every: int = Param(100, description="Steps between checkpoints.", ge=1, le=100_000, advanced=True)
     preview_every: int = Param(
         25, description="Steps between preview strips (0: none).", ge=0, le=100_000, advanced=True
@@ -104,6 +112,7 @@ def gan_train(ctx: NodeContext, params: TrainParams, *, dataset: Any) -> dict:
         beta1=params.beta1,
         beta2=params.beta2,
         ema=params.ema,
+        feature_matching=params.feature_matching,
         seed=params.seed,
     )
     folder = Path(ctx.output_dir) / params.name

@@ -57,6 +57,7 @@ class TrainSettings:
     beta1: float = 0.5
     beta2: float = 0.999
     ema: float = 0.99
+    feature_matching: float = 1.0
     seed: int = 0
 
     RESUMABLE = ("steps",)  # may change between runs: training simply goes further
@@ -128,22 +129,40 @@ def noise(seed: int, step: int, n: int, dim: int, device: torch.device) -> torch
 
 
 def train_step(
-    st: checkpoint.TrainState, real: torch.Tensor, ids: torch.Tensor, mask: torch.Tensor, z: torch.Tensor
+    st: checkpoint.TrainState,
+    real: torch.Tensor,
+    ids: torch.Tensor,
+    mask: torch.Tensor,
+    z: torch.Tensor,
+    feature_matching: float,
 ) -> dict[str, float]:
-    """One D update then one G update; raises :class:`NonFiniteLoss` before applying a bad step."""
+    """One D update then one G update; raises :class:`NonFiniteLoss` before applying a bad step.
+
+    1. G draws a batch for the captions. 2. D judges (real, caption), (fake, caption) and
+    (real, another caption); the real clips' features are computed once for both real terms.
+    3. D steps on its BCE loss. 4. G steps on the non-saturating loss plus, weighted by
+    ``feature_matching``, the distance between D's mean features of real and fake clips
+    (Salimans et al. 2016): a dense signal while D still wins every round."""
     g, d = st.generator, st.discriminator
     wrong_ids, wrong_mask = ids.roll(1, 0), mask.roll(1, 0)
     fake, _ = g(ids, mask, z)
-    d_real = d(real, ids, mask)
+    real_f, real_g = d.features(real)
+    d_real = d.judge(real_f, real_g, ids, mask)
+    d_wrong = d.judge(real_f, real_g, wrong_ids, wrong_mask)
     d_fake = d(fake.detach(), ids, mask)
-    d_wrong = d(real, wrong_ids, wrong_mask)
     loss_d = F.softplus(-d_real).mean() + 0.5 * (F.softplus(d_fake).mean() + F.softplus(d_wrong).mean())
     if not torch.isfinite(loss_d):
         raise NonFiniteLoss(f"discriminator loss became {loss_d.item()} at step {st.step}")
     st.opt_d.zero_grad(set_to_none=True)
     loss_d.backward()
     st.opt_d.step()
-    loss_g = F.softplus(-d(fake, ids, mask)).mean()
+    fake_f, fake_g = d.features(fake)
+    loss_g = F.softplus(-d.judge(fake_f, fake_g, ids, mask)).mean()
+    if feature_matching:
+        matched = (fake_f.mean(0) - real_f.detach().mean(0)).pow(2).mean() + (
+            fake_g.mean(0) - real_g.detach().mean(0)
+        ).pow(2).mean()
+        loss_g = loss_g + feature_matching * matched
     if not torch.isfinite(loss_g):
         raise NonFiniteLoss(f"generator loss became {loss_g.item()} at step {st.step}")
     st.opt_g.zero_grad(set_to_none=True)
@@ -213,6 +232,7 @@ def train(
                 torch.from_numpy(ids).to(device),
                 torch.from_numpy(mask).to(device),
                 noise(settings.seed, st.step, settings.batch, cfg.z_dim, device),
+                settings.feature_matching,
             )
             st.step += 1
             update_ema(st, settings.ema)
