@@ -34,6 +34,9 @@ SOCKET_TYPES: dict[str, SocketType] = {
         SocketType("TIMELINE", "#c9a0dc", "Timed events (footsteps, flickers, actions) for syncing sound to picture."),
         SocketType("VIDEO", "#ff6e6e", "A written media file."),
         SocketType("PIPELINE", "#9e9e9e", "A handle to a loaded model pipeline."),
+        SocketType("DATASET", "#7fb3a0", "Captioned training clips with a held-out split (gan nodes)."),
+        SocketType("MODEL", "#b0885a", "A trained text-to-video GAN: generator and discriminator (gan nodes)."),
+        SocketType("ATTENTION", "#d4a5e0", "Per clip, the words × frames attention of a generator (gan nodes)."),
     )
 }
 

@@ -1,0 +1,256 @@
+"""The training loop: Adam on G and D, matching-aware BCE losses, EMA of G, checkpoints.
+
+Losses (BCE on logits, softplus form): D maximises log D(V_r, s) + log(1 − D(G(s, z), s))
+with the matching-aware term log(1 − D(V_r, s_wrong)) (the fake and mismatched terms share
+the weight of one, as in GAN-INT-CLS); G minimises the non-saturating −log D(G(s, z), s).
+
+Every step's batch and noise are pure functions of (seed, step), and the whole state
+(weights, Adam moments, spectral-norm vectors, EMA, history) is in the checkpoint, so a
+resumed run continues exactly where it stopped. A non-finite loss stops training before
+the bad step is applied; the last checkpoint on disk stays the last good one.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from server.engine.errors import Cancelled
+
+from . import checkpoint
+from .dataset import CaptionedClips
+from .model import Discriminator, GanConfig, Generator
+from .text import Vocabulary
+
+PREVIEW_NOISE = 2**31 - 1  # a noise index no training step uses
+Progress = Callable[[int, int, dict[str, float], "np.ndarray | None"], None]
+
+
+class NonFiniteLoss(RuntimeError):
+    """A loss became NaN or infinite; training stopped and the last checkpoint is kept."""
+
+
+class SettingsMismatch(ValueError):
+    """The checkpoint on disk was trained with other settings; ``name`` is the parameter."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Optimisation settings; stored in the checkpoint and checked on resume."""
+
+    steps: int = 1000
+    batch: int = 8
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    beta1: float = 0.5
+    beta2: float = 0.999
+    ema: float = 0.99
+    feature_matching: float = 1.0
+    seed: int = 0
+
+    RESUMABLE = ("steps",)  # may change between runs: training simply goes further
+
+
+def pick_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was asked for but torch sees no CUDA device; use 'auto' or 'cpu'")
+    return torch.device(name)
+
+
+def build(cfg: GanConfig, settings: TrainSettings, device: torch.device) -> checkpoint.TrainState:
+    """Fresh networks, initialised from the seed (same seed → same weights)."""
+    torch.manual_seed(settings.seed)
+    vocab = len(cfg.words) + 2
+    g = Generator(cfg, vocab).to(device)
+    d = Discriminator(cfg, vocab).to(device)
+    ema = copy.deepcopy(g).eval().requires_grad_(False)
+    betas = (settings.beta1, settings.beta2)
+    return checkpoint.TrainState(
+        cfg=cfg,
+        generator=g,
+        discriminator=d,
+        ema=ema,
+        opt_g=torch.optim.Adam(g.parameters(), settings.lr_g, betas=betas),
+        opt_d=torch.optim.Adam(d.parameters(), settings.lr_d, betas=betas),
+        step=0,
+        history={"step": [], "loss_d": [], "loss_g": [], "d_real": [], "d_fake": []},
+        train=settings_json(settings),
+    )
+
+
+def settings_json(settings: TrainSettings) -> dict[str, Any]:
+    return {k: v for k, v in asdict(settings).items() if k not in TrainSettings.RESUMABLE}
+
+
+def check_resumable(meta: dict[str, str], cfg: GanConfig, settings: TrainSettings) -> None:
+    """Raise :class:`SettingsMismatch` naming the first setting that differs from the checkpoint's."""
+    import json
+
+    saved = checkpoint.load_config(meta)
+    for name in GanConfig.ARCH:
+        if getattr(saved, name) != getattr(cfg, name):
+            raise SettingsMismatch(
+                name, f"the checkpoint was trained with {name}={getattr(saved, name)}, not {getattr(cfg, name)}"
+            )
+    if tuple(saved.words) != tuple(cfg.words):
+        raise SettingsMismatch("dataset", "the checkpoint was trained on a dataset with another vocabulary")
+    saved_train = json.loads(meta.get("train", "{}"))
+    for name, value in settings_json(settings).items():
+        if name in saved_train and saved_train[name] != value:
+            raise SettingsMismatch(name, f"the checkpoint was trained with {name}={saved_train[name]}, not {value}")
+
+
+def to_tensor(clips: np.ndarray, device: torch.device) -> torch.Tensor:
+    """uint8 (B, T, H, W, 3) → float (B, T, 3, H, W) in [-1, 1]."""
+    return torch.from_numpy(clips).to(device).permute(0, 1, 4, 2, 3).float().div(127.5).sub(1.0)
+
+
+def to_uint8(video: torch.Tensor) -> np.ndarray:
+    return video.detach().permute(0, 1, 3, 4, 2).add(1.0).mul(127.5).clamp(0, 255).round().byte().cpu().numpy()
+
+
+def noise(seed: int, step: int, n: int, dim: int, device: torch.device) -> torch.Tensor:
+    gen = torch.Generator().manual_seed(int(np.random.SeedSequence([seed, step, 0x2015]).generate_state(1)[0]))
+    return torch.randn(n, dim, generator=gen).to(device)
+
+
+def train_step(
+    st: checkpoint.TrainState,
+    real: torch.Tensor,
+    ids: torch.Tensor,
+    mask: torch.Tensor,
+    z: torch.Tensor,
+    feature_matching: float,
+) -> dict[str, float]:
+    """One D update then one G update; raises :class:`NonFiniteLoss` before applying a bad step.
+
+    1. G draws a batch for the captions. 2. D judges (real, caption), (fake, caption) and
+    (real, another caption); the real clips' features are computed once for both real terms.
+    3. D steps on its BCE loss. 4. G steps on the non-saturating loss plus, weighted by
+    ``feature_matching``, the distance between D's mean features of real and fake clips
+    (Salimans et al. 2016): a dense signal while D still wins every round."""
+    g, d = st.generator, st.discriminator
+    wrong_ids, wrong_mask = ids.roll(1, 0), mask.roll(1, 0)
+    fake, _ = g(ids, mask, z)
+    real_f, real_g = d.features(real)
+    d_real = d.judge(real_f, real_g, ids, mask)
+    d_wrong = d.judge(real_f, real_g, wrong_ids, wrong_mask)
+    d_fake = d(fake.detach(), ids, mask)
+    loss_d = F.softplus(-d_real).mean() + 0.5 * (F.softplus(d_fake).mean() + F.softplus(d_wrong).mean())
+    if not torch.isfinite(loss_d):
+        raise NonFiniteLoss(f"discriminator loss became {loss_d.item()} at step {st.step}")
+    st.opt_d.zero_grad(set_to_none=True)
+    loss_d.backward()
+    st.opt_d.step()
+    fake_f, fake_g = d.features(fake)
+    loss_g = F.softplus(-d.judge(fake_f, fake_g, ids, mask)).mean()
+    if feature_matching:
+        matched = (fake_f.mean(0) - real_f.detach().mean(0)).pow(2).mean() + (
+            fake_g.mean(0) - real_g.detach().mean(0)
+        ).pow(2).mean()
+        loss_g = loss_g + feature_matching * matched
+    if not torch.isfinite(loss_g):
+        raise NonFiniteLoss(f"generator loss became {loss_g.item()} at step {st.step}")
+    st.opt_g.zero_grad(set_to_none=True)
+    loss_g.backward()
+    st.opt_g.step()
+    return {
+        "loss_d": float(loss_d.detach()),
+        "loss_g": float(loss_g.detach()),
+        "d_real": float(torch.sigmoid(d_real.detach()).mean()),
+        "d_fake": float(torch.sigmoid(d_fake.detach()).mean()),
+    }
+
+
+@torch.no_grad()
+def update_ema(st: checkpoint.TrainState, decay: float) -> None:
+    """Exponential moving average of G's weights; a short warm-up so early steps are not averaged away."""
+    k = min(decay, (1 + st.step) / (10 + st.step))
+    for e, p in zip(st.ema.parameters(), st.generator.parameters(), strict=True):
+        e.lerp_(p, 1.0 - k)
+    for e, b in zip(st.ema.buffers(), st.generator.buffers(), strict=True):
+        e.copy_(b)
+
+
+@torch.no_grad()
+def preview(st: checkpoint.TrainState, vocab: Vocabulary, caption: str, seed: int, device: torch.device) -> np.ndarray:
+    """A strip of eight frames of the EMA generator for one caption (the live preview)."""
+    ids, mask = vocab.encode([caption], st.cfg.max_words)
+    video, _ = st.ema(
+        torch.from_numpy(ids).to(device),
+        torch.from_numpy(mask).to(device),
+        noise(seed, PREVIEW_NOISE, 1, st.cfg.z_dim, device),
+    )
+    frames = to_uint8(video)[0]
+    pick = np.linspace(0, len(frames) - 1, 8).round().astype(int)
+    return np.concatenate(list(frames[pick]), axis=1)
+
+
+def train(
+    dataset: CaptionedClips,
+    cfg: GanConfig,
+    settings: TrainSettings,
+    path: Path,
+    *,
+    device: torch.device,
+    checkpoint_every: int = 100,
+    preview_every: int = 25,
+    progress: Progress | None = None,
+    log: Callable[[str], None] = lambda _: None,
+) -> checkpoint.TrainState:
+    """Train to ``settings.steps`` steps, resuming from ``path`` when it exists."""
+    st = build(cfg, settings, device)
+    if path.exists():
+        meta, _ = checkpoint.read(path)
+        check_resumable(meta, cfg, settings)
+        checkpoint.restore(path, st)
+        log(f"resumed from {path} at step {st.step}")
+    vocab = Vocabulary(list(cfg.words))
+    caption = dataset.heldout_captions[0] if dataset.heldout_captions else "a red car moving left in a city at day"
+    saved_at = st.step
+    try:
+        while st.step < settings.steps:
+            clips, captions = dataset.batch(settings.seed, st.step, settings.batch)
+            ids, mask = vocab.encode(captions, cfg.max_words)
+            stats = train_step(
+                st,
+                to_tensor(clips, device),
+                torch.from_numpy(ids).to(device),
+                torch.from_numpy(mask).to(device),
+                noise(settings.seed, st.step, settings.batch, cfg.z_dim, device),
+                settings.feature_matching,
+            )
+            st.step += 1
+            update_ema(st, settings.ema)
+            st.history["step"].append(st.step)
+            for key, value in stats.items():
+                st.history[key].append(round(value, 5))
+            if st.step % checkpoint_every == 0 or st.step == settings.steps:
+                checkpoint.save(path, st)
+                saved_at = st.step
+            if progress is not None:
+                strip = None
+                if preview_every and (st.step % preview_every == 0 or st.step == settings.steps):
+                    strip = preview(st, vocab, caption, settings.seed, device)
+                progress(st.step, settings.steps, stats, strip)
+    except Cancelled:
+        if st.step > saved_at:
+            checkpoint.save(path, st)  # a step boundary: the state is consistent
+        raise
+    if not math.isfinite(st.history["loss_d"][-1] if st.history["loss_d"] else 0.0):
+        raise NonFiniteLoss("training ended on a non-finite loss")
+    return st
