@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", default=None, help="access token (generated when binding beyond loopback)")
     serve.add_argument("--data-dir", default="data", help="queue, history, workflow library, uploads")
     serve.add_argument("-o", "--output-dir", default="output")
+    serve.add_argument(
+        "--frontend",
+        choices=("reelgraph", "comfyui"),
+        default="reelgraph",
+        help="the editor at / (default: reelgraph); 'comfyui' serves the official ComfyUI frontend there"
+        " and moves ours to /reelgraph/",
+    )
     add_gpu_memory_option(serve)
     serve.set_defaults(handler=cmd_serve)
     return parser
@@ -380,6 +387,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             token=args.token,
             data_dir=Path(args.data_dir),
             output_dir=Path(args.output_dir),
+            frontend=args.frontend,
         )
     )
     return EXIT_OK

@@ -102,7 +102,7 @@ async def test_preview_frames_in_comfyui_binary_format(server):
         {"s": ("srv.slow", {"seconds": 0.2, "steps": 4, "preview": True}), "show": "srv.show"},
         [["s", "out", "show", "a"]],
     )
-    async with aiohttp.ClientSession() as s, s.ws_connect(server.ws_url("clientId=p")) as ws:
+    async with aiohttp.ClientSession() as s, s.ws_connect(server.ws_url("client_id=p")) as ws:
         run = await submit(s, server, doc, client_id="p")
         texts, frames = await _collect_until_done(ws, run)
     assert len(frames) == 4  # preview_interval is 0 in tests: one per progress step
