@@ -68,9 +68,10 @@ async def reelgraph_index(request: web.Request) -> web.StreamResponse:
 
 
 async def no_templates(request: web.Request) -> web.Response:
-    """The ComfyUI frontend's core template index (``templates/index*.json``), which stock
-    ComfyUI serves from another package: Reelgraph's examples are in its own format, so none."""
-    return json_response([])
+    """The ComfyUI frontend's core template index (``templates/index*.json``) and template logos
+    (``templates/index_logo.json``), which stock ComfyUI serves from another package:
+    Reelgraph's examples are in its own format, so none."""
+    return json_response({} if request.match_info["name"] == "index_logo.json" else [])
 
 
 async def static(request: web.Request) -> web.StreamResponse:
@@ -92,6 +93,6 @@ def add_editor_routes(app: web.Application) -> None:
         comfyui_static()  # fail at start-up, not on the first page load
         app.router.add_get("/reelgraph", reelgraph_index)
         app.router.add_get("/reelgraph/", reelgraph_index)
-        app.router.add_get(r"/templates/{name:index(\.[A-Za-z_-]+)?\.json}", no_templates)
+        app.router.add_get(r"/templates/{name:index(_logo|\.[A-Za-z_-]+)?\.json}", no_templates)
     app.router.add_get("/", index)
     app.router.add_route("*", "/{path:.+}", static)

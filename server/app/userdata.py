@@ -1,7 +1,8 @@
 """ComfyUI's user-data files: the ComfyUI frontend saves workflows (``workflows/x.json``),
 keybindings and templates here. Stored under ``data_dir/user``.
 
-* ``GET /api/userdata?dir=D[&recurse=true][&full_info=true][&split=true]``: the files under ``D``;
+* ``GET /api/userdata?dir=D[&recurse=true][&full_info=true][&split=true]``: the files under ``D``
+  (none when ``D`` does not exist yet: a new user's ``workflows/``);
 * ``GET|POST|DELETE /api/userdata/{file}``: one file (``POST`` takes the raw body,
   ``?overwrite=false`` refuses to replace, ``?full_info=true`` answers ``{path, size, modified}``);
 * ``POST /api/userdata/{file}/move/{dest}``: rename.
@@ -43,14 +44,34 @@ def _resolve(request: web.Request, key: str = "file") -> tuple[Path, Path, str]:
     """(root, path, relative) for the URL part ``key``, or a 400 naming the rule."""
     root = user_dir(request.app[CONFIG])
     relative = request.match_info[key]
-    path = safe_path(root, relative)
-    if path is None or path == root.resolve():
+    path = user_path(root, relative)
+    if path is None:
         raise http_error(
             web.HTTPBadRequest,
             f"user data path {relative[:200]!r} is not allowed: use a relative path of plain names "
             "inside the user folder (no '..', no leading '/' or '.', no control characters)",
         )
     return root, path, relative
+
+
+def user_path(root: Path, relative: str) -> Path | None:
+    """``root/relative`` confined like :func:`safe_path`, except that the file name itself may
+    start with a dot: the frontend keeps an index in ``workflows/.index.json``. Our own partial
+    files (``.reelgraph-*.part``) and ``.``/``..`` stay out of reach."""
+    parent, _, name = relative.rpartition("/")
+    if not name.startswith("."):
+        path = safe_path(root, relative)
+        return None if path is None or path == root.resolve() else path
+    if name in (".", "..") or is_partial(name) or len(relative) > 1024 or any(c in "\\%" or ord(c) < 32 for c in name):
+        return None
+    folder = safe_path(root, parent) if parent else root.resolve()
+    if folder is None:
+        return None
+    target = folder / name
+    try:
+        return target if target.resolve().is_relative_to(root.resolve()) else None
+    except (OSError, RuntimeError):
+        return None
 
 
 def file_info(path: Path, relative_to: Path) -> dict[str, Any]:
@@ -81,16 +102,16 @@ def _listing(folder: Path, *, recurse: bool) -> list[Path]:
 
 @routes.get("/api/userdata")
 async def list_userdata(request: web.Request) -> web.Response:
-    directory = request.query.get("dir", "").strip("/")
+    directory = request.query.get("dir", "").rstrip("/")
     if not directory:
         raise http_error(web.HTTPBadRequest, "give the folder to list as ?dir=")
     root = user_dir(request.app[CONFIG])
     folder = safe_path(root, directory)
     if folder is None:
         raise http_error(web.HTTPBadRequest, f"user data folder {directory[:200]!r} is not allowed")
-    if not folder.is_dir():
-        raise http_error(web.HTTPNotFound, f"no user data folder {directory[:200]!r}")
-    files = _listing(folder, recurse=_flag(request, "recurse", False))
+    if folder.exists() and not folder.is_dir():
+        raise http_error(web.HTTPBadRequest, f"user data path {directory[:200]!r} is a file, not a folder")
+    files = _listing(folder, recurse=_flag(request, "recurse", False)) if folder.is_dir() else []
     if _flag(request, "full_info", False):
         return json_response([file_info(f, folder) for f in files])
     relative = [f.relative_to(folder).as_posix() for f in files]

@@ -33,6 +33,8 @@ async def test_comfyui_frontend_at_root_and_ours_at_reelgraph(server_factory):
             assert resp.status == 200 and resp.content_type.endswith("javascript")
         async with s.get(server.url("/templates/index.json")) as resp:
             assert await resp.json() == []
+        async with s.get(server.url("/templates/index_logo.json")) as resp:
+            assert await resp.json() == {}
         async with s.get(server.url("/assets/..%2F..%2F..%2Fsetup.py")) as resp:
             assert resp.status == 404
 
@@ -111,7 +113,7 @@ async def test_userdata_save_list_read_move_delete(server):
         async with s.get(server.url("/api/userdata?dir=workflows")) as resp:
             assert await resp.json() == ["my flow.json"]
         async with s.get(server.url("/api/userdata?dir=nothing")) as resp:
-            assert resp.status == 404
+            assert await resp.json() == []  # a folder not made yet is empty
         async with s.get(server.url("/api/userdata/workflows%2Fmy%20flow.json")) as resp:
             assert await resp.read() == b'{"nodes": []}'
             assert resp.headers["Content-Disposition"] == "attachment"
@@ -124,7 +126,14 @@ async def test_userdata_save_list_read_move_delete(server):
             assert resp.status == 204
         async with s.delete(server.url("/api/userdata/workflows%2Fsub%2Fb.json")) as resp:
             assert resp.status == 404
-    assert [p.name for p in root.rglob("*") if p.is_file()] == []  # no partial file left behind
+        # the frontend's own index file has a dot name: allowed as a file name, not listed
+        async with s.post(server.url("/api/userdata/workflows%2F.index.json"), data=b"{}") as resp:
+            assert resp.status == 200
+        async with s.get(server.url("/api/userdata/workflows%2F.index.json")) as resp:
+            assert await resp.read() == b"{}"
+        async with s.get(server.url("/api/userdata?dir=workflows")) as resp:
+            assert await resp.json() == []
+    assert [p.name for p in root.rglob("*") if p.is_file()] == [".index.json"]  # no partial file left behind
 
 
 @pytest.mark.parametrize(
@@ -135,7 +144,9 @@ async def test_userdata_save_list_read_move_delete(server):
         "/api/userdata/%2Fetc%2Fpasswd",
         "/api/userdata/workflows%2F..%2F..%2Fx",
         "/api/userdata/%252e%252e%2Fx",
-        "/api/userdata/.hidden",
+        "/api/userdata/.reelgraph-0123456789ab.part",
+        "/api/userdata/.hidden%2Fx",
+        "/api/userdata/a%2F..",
         "/api/userdata/a%5C..%5Cb",
         "/api/userdata/a%00b",
         "/api/userdata?dir=..",
