@@ -20,13 +20,14 @@ from .conftest import CHROMIUM_ARGS, REPO, VIEWPORT, LiveServer, _ServerThread, 
 
 OUT = REPO / "tests" / "_out"
 # What stock ComfyUI logs too on a fresh install without network: its index.html links
-# user.css files that do not exist until a user writes one, it probes comfy.templates.json,
-# and it reaches for fonts and telemetry on the internet.
+# user.css files that do not exist until a user writes one, it probes comfy.templates.json and
+# workflows/.index.json before they are written, and it reaches for fonts and telemetry on the
+# internet.
 STOCK_ERRORS = (
     re.compile(r"Failed to load resource: the server responded with a status of 404"),
     re.compile(r"Failed to load resource: net::ERR_(NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|CONNECTION_REFUSED)"),
 )
-STOCK_404 = re.compile(r"/(user\.css|api/userdata/user\.css|api/userdata/comfy\.templates\.json)$")
+STOCK_404 = re.compile(r"/(user\.css|api/userdata/(user\.css|comfy\.templates\.json|workflows%2F\.index\.json))$")
 PROMPT = {
     "1": {"class_type": "srv.number", "inputs": {"value": 7}},
     "2": {"class_type": "srv.slow", "inputs": {"a": ["1", 0], "seconds": 1.0, "steps": 5, "tag": "comfyui-ui"}},
