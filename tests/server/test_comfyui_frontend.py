@@ -9,8 +9,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from pydantic import BaseModel, ConfigDict
 
 from server.app.frontend import comfyui_static
+from server.engine.context import NodeContext
+from server.engine.contract import Output, Param, node
 
 from .conftest import FINAL, chain, submit, wait_status, workflow
 
@@ -253,3 +256,38 @@ async def test_native_clients_keep_our_messages(server):
         await submit(s, server, chain(tag="native"), client_id="ed")
         types = {m["type"] for m in await _types_until_done(ws)}
     assert {"run_started", "node_started", "run_finished"} <= types
+
+
+# -- null defaults -------------------------------------------------------------------------
+class _OptionalTextParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str | None = Param(None, description="Optional; null means none.")
+    count: int | None = Param(None, description="Optional number.", ge=0)
+
+
+@node(
+    id="nulltest.optional",
+    version="1.0.0",
+    title="Optional",
+    category="test",
+    outputs={"n": Output("INT")},
+    params=_OptionalTextParams,
+)
+def _optional(ctx: NodeContext, params: _OptionalTextParams) -> dict:
+    return {"n": 0}
+
+
+def test_null_defaults_are_empty_fields_and_come_back_as_none():
+    import sys
+
+    from server.app.comfy import object_info, prompt_to_workflow
+    from server.engine import Registry
+
+    registry = Registry.from_modules([sys.modules[__name__]])
+    spec = object_info(registry)["nulltest.optional"]["input"]["required"]
+    assert spec["note"][0] == "STRING" and spec["note"][1]["default"] == ""  # not "undefined"
+    assert spec["count"][0] == "INT" and "default" not in spec["count"][1]
+    doc, problems = prompt_to_workflow({"1": {"class_type": "nulltest.optional", "inputs": {"note": ""}}}, registry)
+    assert problems == [] and doc["nodes"]["1"]["params"] == {}  # blank = the default, None
+    doc, _ = prompt_to_workflow({"1": {"class_type": "nulltest.optional", "inputs": {"note": "hi"}}}, registry)
+    assert doc["nodes"]["1"]["params"] == {"note": "hi"}
