@@ -172,7 +172,12 @@ def run_cancellable(engine: Engine, workflow: Workflow, targets: list[str] | Non
 
     def work() -> None:
         try:
-            box["result"] = engine.run(workflow, targets=targets, on_event=reporter.on_event, cancel=cancel)
+            from server.app.comfy import workflow_to_prompt  # the server package: only when running
+
+            embed = {"prompt": workflow_to_prompt(workflow.to_json(), engine.registry)}  # for ComfyUI's frontend
+            box["result"] = engine.run(
+                workflow, targets=targets, on_event=reporter.on_event, cancel=cancel, embed=embed
+            )
         except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
             box["error"] = exc
         finally:

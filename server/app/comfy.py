@@ -145,6 +145,20 @@ def workflow_to_prompt(workflow: dict[str, Any], registry: Registry) -> dict[str
     return prompt
 
 
+def comfy_embed(workflow: dict[str, Any], extra: dict[str, Any], registry: Registry) -> dict[str, Any]:
+    """What files written by a run embed for the ComfyUI frontend, which restores a dropped
+    file from its ``workflow`` (its own graph) or else its ``prompt`` (an API prompt): the API
+    prompt always, the graph when the run was queued from that frontend
+    (``extra_data.extra_pnginfo.workflow``). Our own workflow goes under its own key."""
+    embed: dict[str, Any] = {"prompt": workflow_to_prompt(workflow, registry)}
+    extra_data = extra.get("extra_data") if isinstance(extra.get("extra_data"), dict) else {}
+    pnginfo = extra_data.get("extra_pnginfo")
+    graph = pnginfo.get("workflow") if isinstance(pnginfo, dict) else None
+    if isinstance(graph, dict) and isinstance(graph.get("nodes"), list):
+        embed["workflow"] = graph
+    return embed
+
+
 # -- catalog → object_info --------------------------------------------------------------
 def object_info(registry: Registry, models: Sequence[Any] | None = None) -> dict[str, Any]:
     return {d.id: node_info(d, models) for d in registry.all()}

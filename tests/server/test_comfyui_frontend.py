@@ -291,3 +291,17 @@ def test_null_defaults_are_empty_fields_and_come_back_as_none():
     assert problems == [] and doc["nodes"]["1"]["params"] == {}  # blank = the default, None
     doc, _ = prompt_to_workflow({"1": {"class_type": "nulltest.optional", "inputs": {"note": "hi"}}}, registry)
     assert doc["nodes"]["1"]["params"] == {"note": "hi"}
+
+
+# -- what files embed for ComfyUI ----------------------------------------------------------
+def test_files_embed_the_comfyui_graph_when_the_run_came_from_its_frontend():
+    from server.app.comfy import comfy_embed
+
+    from .conftest import registry
+
+    graph = {"id": "g", "nodes": [{"id": 1, "type": "srv.number"}], "links": []}
+    doc = workflow({"1": ("srv.number", {"value": 2})})
+    from_frontend = comfy_embed(doc, {"extra_data": {"extra_pnginfo": {"workflow": graph}}}, registry())
+    assert from_frontend == {"prompt": {"1": {"class_type": "srv.number", "inputs": {"value": 2}}}, "workflow": graph}
+    from_script = comfy_embed(doc, {"extra_data": {"extra_pnginfo": {"workflow": "not a graph"}}}, registry())
+    assert set(from_script) == {"prompt"}  # a ComfyUI API prompt, which its frontend also loads
