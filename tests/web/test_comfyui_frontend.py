@@ -165,3 +165,40 @@ def test_setting_and_saved_workflow_survive_a_reload(comfy_page, comfy_server):
     page.get_by_role("button", name=re.compile("Workflows", re.IGNORECASE)).first.click()
     page.get_by_text("kept by reelgraph").first.wait_for(timeout=15_000)
     page.screenshot(path=str(OUT / "comfyui_workflows_after_reload.png"))
+
+
+def _subfolder(path: Path, root: Path) -> str:
+    relative = path.parent.relative_to(root).as_posix()
+    return "" if relative == "." else relative
+
+
+def test_a_dropped_reelgraph_video_restores_the_graph(comfy_page, comfy_server):
+    """Our MP4 carries ComfyUI's ``prompt`` (and ``workflow`` when queued from its frontend):
+    handing it to the frontend's file loader (what a drop does) rebuilds the graph."""
+    page = comfy_page
+    prompt = {
+        "1": {"class_type": "webtest.frames", "inputs": {"count": 6}},
+        "2": {"class_type": "encode.video", "inputs": {"frames": ["1", 0], "filename_prefix": "dropped"}},
+    }
+    page.evaluate("p => window.app.loadApiJson(p, 'to drop')", prompt)
+    page.wait_for_function("window.app.graph.nodes.length === 2")
+    page.get_by_role("button", name=re.compile(r"^Run", re.IGNORECASE)).first.click()
+    videos: list[Path] = []
+    for _ in range(300):
+        videos = sorted(Path(comfy_server.output_dir).rglob("dropped*.mp4"))
+        if videos:
+            break
+        page.wait_for_timeout(100)
+    assert videos, "the run wrote no video"
+    page.evaluate("() => window.app.graph.clear()")
+    page.evaluate(
+        """async url => {
+            const blob = await (await fetch(url)).blob();
+            await window.app.handleFile(new File([blob], 'dropped.mp4', {type: 'video/mp4'}));
+        }""",
+        f"/api/view?filename={videos[0].name}&type=output&subfolder={_subfolder(videos[0], comfy_server.output_dir)}",
+    )
+    page.wait_for_function("window.app.graph.nodes.length === 2", timeout=15_000)
+    types = page.evaluate("() => window.app.graph.nodes.map(n => n.type).sort()")
+    assert types == ["encode.video", "webtest.frames"]
+    page.screenshot(path=str(OUT / "comfyui_dropped_video.png"))
