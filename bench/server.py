@@ -75,7 +75,7 @@ class Listener:
     messages: int = 0
 
     async def listen(self, session: aiohttp.ClientSession, base: str, ready: asyncio.Event) -> None:
-        query = f"clientId={self.client_id}" + ("&subscribe=all" if self.everything else "")
+        query = f"clientId={self.client_id}&events=all" + ("&subscribe=all" if self.everything else "")
         async with session.ws_connect(f"{base.replace('http', 'ws')}/ws?{query}", max_msg_size=0) as ws:
             ready.set()
             async for msg in ws:

@@ -113,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", default=None, help="access token (generated when binding beyond loopback)")
     serve.add_argument("--data-dir", default="data", help="queue, history, workflow library, uploads")
     serve.add_argument("-o", "--output-dir", default="output")
+    serve.add_argument(
+        "--frontend",
+        choices=("reelgraph", "comfyui"),
+        default="reelgraph",
+        help="the editor at / (default: reelgraph); 'comfyui' serves the official ComfyUI frontend there"
+        " and moves ours to /reelgraph/",
+    )
     add_gpu_memory_option(serve)
     serve.set_defaults(handler=cmd_serve)
     return parser
@@ -180,7 +187,12 @@ def run_cancellable(engine: Engine, workflow: Workflow, targets: list[str] | Non
 
     def work() -> None:
         try:
-            box["result"] = engine.run(workflow, targets=targets, on_event=reporter.on_event, cancel=cancel)
+            from server.app.comfy import workflow_to_prompt  # the server package: only when running
+
+            embed = {"prompt": workflow_to_prompt(workflow.to_json(), engine.registry)}  # for ComfyUI's frontend
+            box["result"] = engine.run(
+                workflow, targets=targets, on_event=reporter.on_event, cancel=cancel, embed=embed
+            )
         except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
             box["error"] = exc
         finally:
@@ -404,6 +416,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             token=args.token,
             data_dir=Path(args.data_dir),
             output_dir=Path(args.output_dir),
+            frontend=args.frontend,
         )
     )
     return EXIT_OK

@@ -304,6 +304,22 @@ class Store:
             )
             return [_run(r) for r in rows]
 
+    def page(
+        self, statuses: Iterable[str], *, limit: int = 100, offset: int = 0, newest_first: bool = True
+    ) -> tuple[list[Run], int]:
+        """One page of the runs in ``statuses`` in submission order, and how many there are in all."""
+        wanted = [s for s in dict.fromkeys(statuses) if s in STATUSES]
+        if not wanted:
+            return [], 0
+        marks, order = ", ".join("?" * len(wanted)), "DESC" if newest_first else "ASC"
+        with self._lock:
+            total = self._db.execute(f"SELECT COUNT(*) FROM runs WHERE status IN ({marks})", wanted).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT * FROM runs WHERE status IN ({marks}) ORDER BY number {order} LIMIT ? OFFSET ?",
+                (*wanted, limit, offset),
+            )
+            return [_run(r) for r in rows], total
+
     def counts(self) -> dict[str, int]:
         with self._lock:
             rows = self._db.execute("SELECT status, COUNT(*) FROM runs GROUP BY status").fetchall()
@@ -321,6 +337,23 @@ class Store:
         with self._lock:
             row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
+
+    def settings_under(self, prefix: str) -> dict[str, Any]:
+        """Every setting whose key starts with ``prefix``, keyed without it."""
+        with self._lock:  # substr, not LIKE: LIKE ignores ASCII case
+            rows = self._db.execute(
+                "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+            )
+            return {r[0][len(prefix) :]: json.loads(r[1]) for r in rows}
+
+    def set_settings(self, values: dict[str, Any]) -> None:
+        """Set several settings in one transaction: a reader never sees half of them."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [(k, json.dumps(v)) for k, v in values.items()],
+            )
 
     def set_setting(self, key: str, value: Any) -> None:
         with self._lock:

@@ -1,7 +1,7 @@
 """The workflow inside the files we write, so a video dropped on the editor brings its graph back.
 
-Where it goes: MP4 and WebM container tags (``workflow``); a PNG ``tEXt`` chunk named
-``workflow`` (what ComfyUI uses too); a GIF comment extension and a WebP XMP chunk, each
+Where it goes: MP4 and WebM container tags (``reelgraph``, beside ComfyUI's ``prompt`` and
+``workflow``); PNG ``tEXt`` chunks of the same names (what ComfyUI uses too); a GIF comment extension and a WebP XMP chunk, each
 holding the JSON object of all metadata; a ``metadata`` entry in a raw ``.npz``. Text is
 JSON with non-ASCII escaped, so it fits PNG's Latin-1 text chunks unchanged.
 """
@@ -17,7 +17,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-WORKFLOW_KEY = "workflow"
+# Our workflow's key. ComfyUI's frontend restores a dropped file from ``workflow`` (its own
+# graph) or ``prompt`` (an API prompt), so those keys hold ComfyUI's formats when the server
+# provides them (``NodeContext.embed``); files written before that kept ours under ``workflow``
+# (``LEGACY_KEY``), and are still read.
+WORKFLOW_KEY = "reelgraph"
+LEGACY_KEY = "workflow"
+MARKER = "reelgraph.workflow"
 XMP_NS = "https://reelgraph.dev/ns/1.0/"
 XMP_ELEMENT = re.compile(rb"<reelgraph:metadata>(.*?)</reelgraph:metadata>", re.DOTALL)
 MOVIE_SUFFIXES = {".mp4", ".m4v", ".mov", ".webm", ".mkv"}
@@ -134,11 +140,23 @@ def _workflow_text(path: Path) -> str | None:
     return None
 
 
+def _ours(values: Mapping[str, Any]) -> str | None:
+    """Our workflow's text among a file's metadata values: under our key, or under the
+    legacy ``workflow`` key when that holds our format (not a ComfyUI graph)."""
+    if WORKFLOW_KEY in values:
+        return as_text(values[WORKFLOW_KEY])
+    legacy = values.get(LEGACY_KEY)
+    if legacy is None:
+        return None
+    text = as_text(legacy)
+    return text if MARKER in text else None
+
+
 def _png_text(path: Path) -> str | None:
     from PIL import Image
 
     with Image.open(path) as image:
-        return getattr(image, "text", {}).get(WORKFLOW_KEY)
+        return _ours(getattr(image, "text", {}))
 
 
 def _movie_tag(path: Path) -> str | None:
@@ -146,7 +164,7 @@ def _movie_tag(path: Path) -> str | None:
 
     with av.open(str(path)) as container:
         tags = {k.lower(): v for k, v in container.metadata.items()}
-    return tags.get(WORKFLOW_KEY)
+    return _ours(tags)
 
 
 def _webp_xmp(path: Path) -> str | None:
@@ -164,6 +182,4 @@ def _webp_xmp(path: Path) -> str | None:
 def _from_document(document: str) -> str | None:
     """The workflow's text from a one-slot JSON document of all metadata."""
     value = json.loads(document)
-    if not isinstance(value, dict) or WORKFLOW_KEY not in value:
-        return None
-    return as_text(value[WORKFLOW_KEY])
+    return _ours(value) if isinstance(value, dict) else None

@@ -10,6 +10,7 @@ from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 
 from .files import check_prefix, ensure_folder, publish_unique, temp_path
+from .metadata import WORKFLOW_KEY
 from .spec import Format, Preset
 from .writer import EXTENSIONS, check_inputs, encode_into, make_spec, media_file
 
@@ -75,7 +76,7 @@ def encode_video(ctx: NodeContext, params: EncodeParams, *, frames: Frames, audi
     overwrite earlier results.
     """
     prefix = check_prefix(params.filename_prefix)
-    metadata = {"workflow": ctx.workflow} if params.embed_workflow and ctx.workflow else {}
+    metadata = {WORKFLOW_KEY: ctx.workflow, **ctx.embed} if params.embed_workflow and ctx.workflow else {}
     spec = make_spec(
         frames,
         fmt=params.format,

@@ -25,7 +25,7 @@ from server.engine import Engine, Registry
 from server.engine.partials import sweep
 from server.store import Store
 
-from . import routes_comfy, routes_files, routes_native
+from . import frontend, jobs, routes_comfy, routes_files, routes_frontend, routes_native, userdata
 from .config import Config, Limits
 from .keys import CONFIG, ENGINE, HUB, REGISTRY, STORE, WORKER
 from .security import access_middleware, errors, same_origin
@@ -55,14 +55,23 @@ def create_app(config: Config, *, registry: Registry | None = None, models: obje
     app.router.add_routes(routes_native.routes)
     app.router.add_routes(routes_comfy.routes)
     app.router.add_routes(routes_files.routes)
-    routes_files.add_editor_routes(app)
+    app.router.add_routes(routes_frontend.routes)
+    app.router.add_routes(userdata.routes)
+    app.router.add_routes(jobs.routes)
+    frontend.add_editor_routes(app)
     return app
 
 
 def _resources(models: object):
     async def resources(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG]
-        for folder in (config.data_dir, config.output_dir, config.input_dir, config.temp_dir):
+        for folder in (
+            config.data_dir,
+            config.output_dir,
+            config.input_dir,
+            config.temp_dir,
+            userdata.user_dir(config),
+        ):
             Path(folder).mkdir(parents=True, exist_ok=True)
         swept = [p for folder in (config.output_dir, config.data_dir) for p in sweep(Path(folder))]
         if swept:
@@ -83,6 +92,7 @@ def _resources(models: object):
             disk_cache=config.results_dir,
         )
         hub = Hub(config.limits.ws_queue, config.limits.max_ws_message)
+        hub.feature_flags = routes_frontend.feature_flags(config)
         worker = Worker(
             store,
             engine,

@@ -61,6 +61,7 @@ def prompt_to_workflow(prompt: Any, registry: Registry) -> tuple[dict[str, Any],
             problems.append(Problem("invalid_workflow", str(node_id), "inputs", "'inputs' must be an object"))
             continue
         node: dict[str, Any] = {"type": spec["class_type"], "params": {}}
+        blank_means_none = _null_default_strings(registry, spec["class_type"])
         title = (spec.get("_meta") or {}).get("title") if isinstance(spec.get("_meta"), dict) else None
         if isinstance(title, str):
             node["title"] = title
@@ -71,10 +72,24 @@ def prompt_to_workflow(prompt: Any, registry: Registry) -> tuple[dict[str, Any],
                     problems.append(problem)
                 else:
                     links.append(link)
-            else:
+            elif not (value == "" and name in blank_means_none):
                 node["params"][name] = value
         nodes[str(node_id)] = node
     return {"format": FORMAT, "version": VERSION, "nodes": nodes, "links": links}, problems
+
+
+def _null_default_strings(registry: Registry, node_type: str) -> set[str]:
+    """Text parameters whose default is ``null``: ``/object_info`` shows them as empty fields,
+    so an empty string coming back means "no value" (the parameter's default)."""
+    definition = registry.get(node_type)
+    if definition is None:
+        return set()
+    schema = definition.param_schema
+    return {
+        name
+        for name, prop in (schema.get("properties") or {}).items()
+        if "default" in prop and prop["default"] is None and widget_spec(prop, schema.get("$defs", {}))[0] == "STRING"
+    }
 
 
 def _is_link(value: Any, prompt: dict) -> bool:
@@ -130,6 +145,20 @@ def workflow_to_prompt(workflow: dict[str, Any], registry: Registry) -> dict[str
     return prompt
 
 
+def comfy_embed(workflow: dict[str, Any], extra: dict[str, Any], registry: Registry) -> dict[str, Any]:
+    """What files written by a run embed for the ComfyUI frontend, which restores a dropped
+    file from its ``workflow`` (its own graph) or else its ``prompt`` (an API prompt): the API
+    prompt always, the graph when the run was queued from that frontend
+    (``extra_data.extra_pnginfo.workflow``). Our own workflow goes under its own key."""
+    embed: dict[str, Any] = {"prompt": workflow_to_prompt(workflow, registry)}
+    extra_data = extra.get("extra_data") if isinstance(extra.get("extra_data"), dict) else {}
+    pnginfo = extra_data.get("extra_pnginfo")
+    graph = pnginfo.get("workflow") if isinstance(pnginfo, dict) else None
+    if isinstance(graph, dict) and isinstance(graph.get("nodes"), list):
+        embed["workflow"] = graph
+    return embed
+
+
 # -- catalog → object_info --------------------------------------------------------------
 def object_info(registry: Registry, models: Sequence[Any] | None = None) -> dict[str, Any]:
     return {d.id: node_info(d, models) for d in registry.all()}
@@ -174,6 +203,9 @@ def widget_spec(prop: dict[str, Any], defs: dict[str, Any]) -> list[Any]:
     options: dict[str, Any] = {}
     if "default" in prop or "default" in resolved:
         options["default"] = prop.get("default", resolved.get("default"))
+    null_default = "default" in options and options["default"] is None
+    if null_default:  # "no value": ComfyUI's widgets would show the text "undefined"
+        del options["default"]
     description = prop.get("description") or resolved.get("description")
     if description:
         options["tooltip"] = description
@@ -191,6 +223,8 @@ def widget_spec(prop: dict[str, Any], defs: dict[str, Any]) -> list[Any]:
         options.update({k: v for k, v in bounds.items() if v is not None})
     if kind == "STRING":
         options["multiline"] = bool(resolved.get("multiline", prop.get("multiline", False)))
+        if null_default:
+            options["default"] = ""  # an empty field; sent back as "" and read as "no value"
     for key in ("widget", "advanced"):
         if key in prop:
             options[key] = prop[key]

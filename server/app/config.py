@@ -33,7 +33,7 @@ class Config:
     """Where the server listens and keeps its files.
 
     ``data_dir`` holds the SQLite queue/history (``reelgraph.db``), the workflow library
-    (``workflows/``), uploads (``input/``), scratch space (``temp/``) and persisted results (``results/``). ``extra_nodes``
+    (``workflows/``), the ComfyUI frontend's user files (``user/``), uploads (``input/``), scratch space (``temp/``) and persisted results (``results/``). ``extra_nodes``
     names extra node modules to register (tests use it for stub nodes); by default it comes
     from the ``REELGRAPH_EXTRA_NODES`` environment variable (comma-separated module names).
     """
@@ -49,6 +49,7 @@ class Config:
     extra_nodes: tuple[str, ...] = field(default_factory=_extra_nodes_from_env)
     cache_bytes: int = 2 << 30
     cpu_workers: int = 2
+    frontend: str = "reelgraph"  # the editor at "/": "reelgraph" or "comfyui" (ours then moves to /reelgraph/)
 
     @property
     def db_path(self) -> Path:

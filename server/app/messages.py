@@ -162,6 +162,7 @@ class RunMessages:
         self.files: dict[str, list[dict[str, Any]]] = {}
         self.ui: dict[str, dict[str, Any]] = {}
         self.error_sent = False
+        self.progress: dict[str, dict[str, Any]] = {}
         self._last_preview: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -179,14 +180,40 @@ class RunMessages:
     def _on_run_started(self, node: str | None, data: dict, at: float) -> tuple[dict, list[Message]]:
         return {}, [comfy("execution_start", {"prompt_id": self.run_id, "timestamp": self._ms(at)})]
 
+    def _progress_state(self, node: str | None, state: str, value: float = 0, total: float = 1) -> Message | None:
+        """ComfyUI's ``progress_state``: the run's running and failed nodes (and ``node``), with
+        ``state`` running|finished|error; the ComfyUI frontend highlights nodes from it. A finished
+        node is reported once and then dropped, so on a 20,000-node graph the message stays small."""
+        if node is None:
+            return None
+        self.progress[node] = {
+            "value": value,
+            "max": total,
+            "state": state,
+            "node_id": node,
+            "prompt_id": self.run_id,
+            "display_node_id": node,
+            "parent_node_id": None,
+            "real_node_id": node,
+        }
+        nodes = dict(self.progress)
+        if state == "finished":  # finished nodes leave the set: the message stays small on huge graphs
+            del self.progress[node]
+        return comfy("progress_state", {"prompt_id": self.run_id, "nodes": nodes})
+
     def _on_node_started(self, node: str | None, data: dict, at: float) -> tuple[dict, list[Message]]:
         if node is not None:
             self.running.append(node)
-        return {}, [comfy("executing", {"node": node, "display_node": node, "prompt_id": self.run_id})]
+        messages = [comfy("executing", {"node": node, "display_node": node, "prompt_id": self.run_id})]
+        state = self._progress_state(node, "running", 0, 1)
+        return {}, messages + ([state] if state else [])
 
     def _on_node_progress(self, node: str | None, data: dict, at: float) -> tuple[dict, list[Message]]:
         value, total = data.get("done", 0), data.get("total", 0)
         messages = [comfy("progress", {"value": value, "max": total, "prompt_id": self.run_id, "node": node})]
+        state = self._progress_state(node, "running", value, total or 1)
+        if state is not None:
+            messages.append(state)
         frame = self._preview(node, data.get("preview"))
         if frame is not None:
             messages.append(Message("binary", frame))
@@ -215,6 +242,9 @@ class RunMessages:
             return {}, messages
         self._settle(node)
         self.executed.append(node)
+        state = self._progress_state(node, "finished", 1, 1)
+        if state is not None:
+            messages.append(state)
         outputs = data.get("outputs") or {}
         files = file_refs(outputs, self.roots, self.scratch)  # any node's files; only output nodes' reach ComfyUI
         extra: dict[str, Any] = {}
@@ -232,7 +262,10 @@ class RunMessages:
     def _on_node_failed(self, node: str | None, data: dict, at: float) -> tuple[dict, list[Message]]:
         self.error_sent = True
         self._settle(node)
-        return {}, [comfy("execution_error", self._error_data(node, data.get("error") or {}, at))]
+        state = self._progress_state(node, "error", 0, 1)
+        return {}, ([state] if state else []) + [
+            comfy("execution_error", self._error_data(node, data.get("error") or {}, at))
+        ]
 
     def _settle(self, node: str | None) -> None:
         if node in self.running:

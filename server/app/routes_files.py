@@ -1,8 +1,8 @@
 """Files in and out: uploads, outputs (with Range requests, so video seeks), and the editor.
 
 Every path from a request goes through :func:`security.safe_path` and stays inside its
-folder: outputs in ``output_dir``, uploads in ``data_dir/input``, scratch in ``data_dir/temp``,
-the editor in ``web/``.
+folder: outputs in ``output_dir``, uploads in ``data_dir/input``, scratch in ``data_dir/temp``.
+The editors' own files are served by :mod:`frontend`.
 """
 
 from __future__ import annotations
@@ -121,27 +121,3 @@ async def upload(request: web.Request) -> web.Response:
             "url": ref.get("url"),
         }
     )
-
-
-# -- the editor --------------------------------------------------------------------------
-async def index(request: web.Request) -> web.StreamResponse:
-    path = request.app[CONFIG].web_dir / "index.html"
-    if not path.is_file():
-        raise http_error(web.HTTPNotFound, "the editor is not installed (web/index.html is missing)")
-    return web.FileResponse(path, headers={"Cache-Control": "no-cache"})
-
-
-async def static(request: web.Request) -> web.StreamResponse:
-    """Anything else: a file under ``web/`` for GET/HEAD, a clear 404 for the rest."""
-    if request.method not in ("GET", "HEAD"):
-        raise http_error(web.HTTPNotFound, f"no route {request.method} {request.path}")
-    path = safe_path(request.app[CONFIG].web_dir, request.match_info["path"])
-    if path is None or not path.is_file():
-        raise http_error(web.HTTPNotFound, f"no such file or route: {request.path}")
-    return web.FileResponse(path, headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
-
-
-def add_editor_routes(app: web.Application) -> None:
-    """The editor's files; registered last so that every API route wins."""
-    app.router.add_get("/", index)
-    app.router.add_route("*", "/{path:.+}", static)

@@ -3,9 +3,11 @@
 A client connects to ``/ws?clientId=ID`` (ComfyUI's spelling) or ``/ws?client_id=ID``. It
 receives the events of runs submitted with its client id, the events of runs submitted with
 no client id, and queue status; ``?subscribe=all`` (or the message
-``{"type": "subscribe", "data": {"all": true}}``) subscribes it to every run. ``?events=native``
-or ``?events=comfy`` restricts the JSON messages to one family; both are sent by default
-(ComfyUI clients ignore types they do not know, and so does our editor).
+``{"type": "subscribe", "data": {"all": true}}``) subscribes it to every run. ``?events=native``,
+``?events=comfy`` or ``?events=all`` chooses the JSON message families. Without it, a client
+that says ``client_id`` (our editor, our scripts) gets both; one that says ``clientId`` or no
+id at all (ComfyUI's frontend, which logs "Unknown message type" for ours) gets ComfyUI's set
+only. A ComfyUI client's ``feature_flags`` message is answered with the server's flags.
 
 Queue status is broadcast at most every ``status_delay`` seconds (the state at that moment).
 Each connection has its own bounded queue drained by its own task, so one slow client never
@@ -61,6 +63,7 @@ class Hub:
         self.max_message = max_message
         self.queue_state: Callable[[str | None], list[Message]] = lambda sid: []
         self.status_delay = 0.05
+        self.feature_flags: dict[str, object] = {}  # what /api/features says; set by the app
         self._status_timer: asyncio.TimerHandle | None = None
         self.closed = False
 
@@ -101,10 +104,11 @@ class Hub:
         ws = web.WebSocketResponse(heartbeat=30, max_msg_size=self.max_message)
         await ws.prepare(request)
         requested = request.query.get("clientId") or request.query.get("client_id") or ""
+        default_events = "all" if "client_id" in request.query else "comfy"
         client = Client(
             ws=ws,
             client_id=requested if CLIENT_ID.fullmatch(requested) else uuid.uuid4().hex,
-            kinds=KINDS.get(request.query.get("events", "all"), KINDS["all"]),
+            kinds=KINDS.get(request.query.get("events", default_events), KINDS[default_events]),
             everything=request.query.get("subscribe") == "all",
             queue=asyncio.Queue(self.queue_size),
         )
@@ -129,8 +133,12 @@ class Hub:
             msg = jsondoc.parse(text)
         except jsondoc.JSONRejected:
             return
-        if isinstance(msg, dict) and msg.get("type") == "subscribe" and isinstance(msg.get("data"), dict):
+        if not isinstance(msg, dict):
+            return
+        if msg.get("type") == "subscribe" and isinstance(msg.get("data"), dict):
             client.everything = bool(msg["data"].get("all"))
+        elif msg.get("type") == "feature_flags" and "comfy" in client.kinds:
+            self._push(client, jsondoc.dumps({"type": "feature_flags", "data": self.feature_flags}))
 
     async def _send(self, client: Client) -> None:
         ws = client.ws

@@ -24,6 +24,7 @@ from typing import Any
 from server.engine import Engine, Event, Workflow, WorkflowInvalid
 from server.store import Run, Store
 
+from .comfy import comfy_embed
 from .messages import Message, RunMessages, file_ref, queue_messages
 from .thumbnails import Thumbnails
 
@@ -198,6 +199,7 @@ class Worker:
                 run_id=run.id,
                 on_event=lambda e: self._on_event(live, e),
                 cancel=live.cancel,
+                embed=comfy_embed(run.workflow, run.extra, self.engine.registry),
             )
         except WorkflowInvalid as exc:
             errors = [p.to_json() for p in exc.problems]

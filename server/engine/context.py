@@ -31,6 +31,9 @@ class NodeContext:
     log: logging.Logger
     models: Any = None
     workflow: dict | None = None
+    # What files this node writes embed beside ``workflow`` for other editors: ComfyUI's API
+    # ``prompt`` and, when the run came from the ComfyUI frontend, its graph as ``workflow``.
+    embed: dict[str, Any] = field(default_factory=dict)
     _on_progress: ProgressHook | None = field(default=None, repr=False)
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
 

@@ -121,12 +121,15 @@ class Engine:
         run_id: str | None = None,
         on_event: EventHook | None = None,
         cancel: threading.Event | None = None,
+        embed: dict[str, Any] | None = None,
     ) -> RunResult:
-        """Validate, plan and execute; blocks until the run ends. Raises WorkflowInvalid."""
+        """Validate, plan and execute; blocks until the run ends. Raises WorkflowInvalid.
+        ``embed``: metadata for the files the nodes write (see ``NodeContext.embed``)."""
         if run_id is not None and not RUN_ID.fullmatch(run_id):
             raise ValueError(f"run id {run_id!r} is not allowed: use letters, digits, '_', '-', '.' or ':' (not first)")
         plan = self.plan(workflow, targets)
         run = _Run(self, plan, run_id or uuid.uuid4().hex, on_event, cancel or threading.Event(), workflow)
+        run.embed = dict(embed or {})
         with scratch_folder(run.temp_dir):
             return run.execute()
 
@@ -146,6 +149,7 @@ class _Run:
         self.engine, self.plan, self.run_id = engine, plan, run_id
         self.on_event, self.cancel = on_event, cancel
         self.workflow_json = workflow.to_json()
+        self.embed: dict[str, Any] = {}
         self.state = RunState({n: p.sources() for n, p in plan.nodes.items()})
         self.keys: dict[str, str] = {}
         self.values: dict[str, dict[str, Any]] = {}
@@ -235,6 +239,7 @@ class _Run:
             log=logging.getLogger(f"reelgraph.node.{d.id}"),
             models=self.engine.models,
             workflow=self.workflow_json,
+            embed=self.embed,
             _on_progress=self.progress_hook(node_id),
             _cancel=self.cancel,
         )

@@ -138,6 +138,41 @@ def test_workflow_round_trips_through_every_format(ctx, fmt: str) -> None:
     assert read_embedded_workflow(video.path) == WORKFLOW
 
 
+COMFY_GRAPH = {"id": "g-1", "nodes": [{"id": 1, "type": "text.prompt"}], "links": [], "version": 0.4}
+COMFY_PROMPT = {"1": {"class_type": "text.prompt", "inputs": {"text": "rain"}}}
+
+
+def test_comfyui_keys_beside_ours(ctx) -> None:
+    """ComfyUI's frontend restores a dropped file from ``workflow`` (its graph) or ``prompt``:
+    those keys hold its formats, ours sits under ``reelgraph``."""
+    import av
+    from PIL import Image
+
+    ctx.embed = {"prompt": COMFY_PROMPT, "workflow": COMFY_GRAPH}
+    video = run(ctx, clip(4, h=16, w=16), format="mp4")
+    with av.open(str(video.path)) as container:
+        tags = {k.lower(): v for k, v in container.metadata.items()}
+    assert json.loads(tags["prompt"]) == COMFY_PROMPT and json.loads(tags["workflow"]) == COMFY_GRAPH
+    assert read_embedded_workflow(video.path) == WORKFLOW
+    stills = run(ctx, clip(2, h=16, w=16), format="png")
+    with Image.open(min(stills.path.glob("*.png"))) as image:
+        assert json.loads(image.text["prompt"]) == COMFY_PROMPT and json.loads(image.text["reelgraph"]) == WORKFLOW
+    assert read_embedded_workflow(stills.path) == WORKFLOW
+
+
+def test_files_with_our_workflow_under_the_old_key_still_read(tmp_path) -> None:
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("workflow", json.dumps(WORKFLOW))
+    Image.new("RGB", (4, 4)).save(tmp_path / "old.png", pnginfo=info)
+    assert read_embedded_workflow(tmp_path / "old.png") == WORKFLOW
+    comfy = PngImagePlugin.PngInfo()
+    comfy.add_text("workflow", json.dumps(COMFY_GRAPH))  # a ComfyUI graph is not ours
+    Image.new("RGB", (4, 4)).save(tmp_path / "comfy.png", pnginfo=comfy)
+    assert read_embedded_workflow(tmp_path / "comfy.png") is None
+
+
 def test_embed_workflow_off_leaves_it_out(ctx) -> None:
     video = run(ctx, clip(4, h=16, w=16), embed_workflow=False)
     assert read_embedded_workflow(video.path) is None

@@ -90,7 +90,7 @@ def test_object_info_widgets():
     assert required["a"] == ["INT", {"tooltip": "A number."}]
     assert required["mode"] == [["fast", "good"], {"default": "fast", "tooltip": "Speed or quality."}]
     assert required["strength"] == ["FLOAT", {"default": 0.5, "tooltip": "How much.", "min": 0, "max": 1, "step": 0.05}]
-    assert required["label"][0] == "STRING" and required["label"][1]["default"] is None
+    assert required["label"][0] == "STRING" and required["label"][1]["default"] == ""  # null shown as an empty field
     assert info["output"] == ["INT", "TEXT"] and info["output_name"] == ["first", "second"]
     assert info["input_order"]["required"] == ["a", "mode", "strength", "label"]
     assert widget_spec({"type": "object", "default": {}}, {}) == ["JSON", {"default": {}}]

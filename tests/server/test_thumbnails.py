@@ -200,4 +200,5 @@ def test_files_of_any_node_have_urls_except_the_runs_scratch(tmp_path: Path):
     [native, *comfy] = messages.translate("node_finished", "n", {"outputs": summaries}, 0.0)
     files = json.loads(native.payload)["data"]["files"]
     assert [f["url"] for f in files] == ["/api/files/output/a.mp4"]  # not an output node, still a URL
-    assert comfy == [] and messages.ui == {}  # ComfyUI hears only of output nodes
+    # ComfyUI hears of a node that is not an output only through progress_state, never its files
+    assert [json.loads(m.payload)["type"] for m in comfy] == ["progress_state"] and messages.ui == {}

@@ -102,7 +102,7 @@ async def test_preview_frames_in_comfyui_binary_format(server):
         {"s": ("srv.slow", {"seconds": 0.2, "steps": 4, "preview": True}), "show": "srv.show"},
         [["s", "out", "show", "a"]],
     )
-    async with aiohttp.ClientSession() as s, s.ws_connect(server.ws_url("clientId=p")) as ws:
+    async with aiohttp.ClientSession() as s, s.ws_connect(server.ws_url("client_id=p")) as ws:
         run = await submit(s, server, doc, client_id="p")
         texts, frames = await _collect_until_done(ws, run)
     assert len(frames) == 4  # preview_interval is 0 in tests: one per progress step
@@ -123,9 +123,9 @@ def test_preview_throttle_and_odd_arrays():
     picture = np.zeros((100, 50, 3), np.uint8)
     first = messages.translate("node_progress", "a", {"done": 1, "total": 2, "preview": picture}, 0.0)
     second = messages.translate("node_progress", "a", {"done": 2, "total": 2, "preview": picture}, 0.0)
-    assert [m.kind for m in first] == ["native", "comfy", "binary"]
-    assert [m.kind for m in second] == ["native", "comfy"]  # within 10 s of the first: dropped
-    image = Image.open(io.BytesIO(first[2].payload[8:]))
+    assert [m.kind for m in first] == ["native", "comfy", "comfy", "binary"]  # progress, progress_state, frame
+    assert [m.kind for m in second] == ["native", "comfy", "comfy"]  # within 10 s of the first: dropped
+    image = Image.open(io.BytesIO(first[3].payload[8:]))
     assert image.size == (16, 32)  # downscaled to fit 32 px
     assert encode_preview(np.zeros((8, 8), np.float32), 64) is not None
     assert encode_preview(np.zeros((8, 8, 4), np.uint8), 64) is not None

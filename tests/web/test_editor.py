@@ -380,13 +380,36 @@ def test_dropping_a_video_with_an_embedded_workflow_opens_it(ed: EditorPage, tmp
     assert ed.params("seed")["seed"] == 42
 
 
-def mp4_with_workflow(workflow: dict, path: Path) -> bytes:
-    """A tiny MP4 carrying the workflow in its container tags, as the encode node writes it."""
+def test_dropping_a_video_that_also_carries_comfyui_keys_opens_ours(ed: EditorPage, tmp_path: Path) -> None:
+    """Files written today hold ComfyUI's graph under ``workflow`` and its API prompt under
+    ``prompt``; ours is under ``reelgraph``, and that is the one our editor opens."""
+    workflow = {
+        "format": "reelgraph.workflow",
+        "version": 1,
+        "title": "Both editors",
+        "nodes": {"seed": {"type": "value.seed", "params": {"seed": 7}, "ui": {"pos": [80, 80]}}},
+        "links": [],
+    }
+    tags = {
+        "prompt": {"seed": {"class_type": "value.seed", "inputs": {"seed": 7}}},
+        "workflow": {"id": "g", "nodes": [{"id": 1, "type": "value.seed"}], "links": []},
+    }
+    video = mp4_with_workflow(workflow, tmp_path / "both.mp4", key="reelgraph", extra=tags)
+    drop_file(ed.page, "#stage", "both.mp4", "video/mp4", video)
+    ed.page.wait_for_function("window.reelgraph.workflow().title === 'Both editors'")
+    assert ed.params("seed")["seed"] == 7
+
+
+def mp4_with_workflow(workflow: dict, path: Path, key: str = "workflow", extra: dict | None = None) -> bytes:
+    """A tiny MP4 carrying the workflow in its container tags (``key``; files written before the
+    ComfyUI keys used ``workflow``), plus ``extra`` tags."""
     import av
     import numpy as np
 
     with av.open(str(path), "w", options={"movflags": "+faststart+use_metadata_tags"}) as container:
-        container.metadata["workflow"] = json.dumps(workflow, ensure_ascii=True, separators=(",", ":"))
+        for name, value in (extra or {}).items():
+            container.metadata[name] = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+        container.metadata[key] = json.dumps(workflow, ensure_ascii=True, separators=(",", ":"))
         stream = container.add_stream("libx264", rate=8)
         stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
         for i in range(4):
