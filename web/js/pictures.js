@@ -154,7 +154,7 @@ function drawShot(ctx, shot, x, y, w, h) {
   ctx.fillText(`${shot.start.toFixed(1)}–${(shot.start + shot.duration).toFixed(1)} s · ${shot.camera?.move ?? "static"}`, x + 48, y + 26);
   ctx.fillStyle = "#e6e9ef";
   ctx.font = `600 15px ${THEME.font}`;
-  ctx.fillText([shot.subject, shot.action].filter(Boolean).join(" · ") || "establishing", x + 12, y + 52, w - 24);
+  ctx.fillText([shot.subject_name ?? shot.subject, shot.action].filter(Boolean).join(" · ") || "establishing", x + 12, y + 52, w - 24);
   ctx.fillStyle = "#b4bac6";
   ctx.font = `13px ${THEME.font}`;
   wrap(ctx, shot.prompt ?? "", w - 24).slice(0, 6).forEach((line, i) => ctx.fillText(line, x + 12, y + 76 + i * 17));
