@@ -17,6 +17,7 @@ from nodes.scene.model import Scene
 
 from .look import RGB, named_colour
 from .motion import Motion, resolve_motion
+from .shapes import shape_of
 
 PERSON_WORDS = {
     "person",
@@ -244,6 +245,8 @@ def actor_kind(scene: Scene, entity_id: str, data: dict[str, Any]) -> str | None
         return "bird"
     if etype == "animal":
         return "quadruped"
+    if etype == "vehicle" and shape_of(label) is not None:
+        return "generic"  # boats and balloons by their silhouettes
     if etype == "vehicle":
         return "flying_car" if words & FLYING_WORDS or verbs & {"fly", "soar", "hover", "zoom"} else "car"
     if etype == "light":
@@ -451,5 +454,10 @@ def make_actor(
     if kind == "light":
         look = {"colour": own or (255, 170, 90), "words": attribute_words(scene, entity_id)}
         return Actor(entity_id, entity_id, label, kind, 0.5, 0.5, motion, phase, look=look, altitude=3.0)
+    shape = shape_of(label)
     look = {"colour": own or (170, 150, 200), "label": label}
-    return Actor(entity_id, entity_id, label, "generic", 1.0, 1.2, motion, phase, look=look)
+    if shape is None:
+        look["approx"] = f"'{label}' has no drawing of its own; drawn as a labelled box"
+        return Actor(entity_id, entity_id, label, "generic", 1.0, 1.2, motion, phase, look=look)
+    look["shape"] = shape[0]
+    return Actor(entity_id, entity_id, label, "generic", shape[1], shape[2], motion, phase, look=look)

@@ -36,6 +36,7 @@ GROUND_KINDS = ("person", "quadruped", "car", "generic", "plant", "light")
 class Placed:
     actor: Actor
     route: Route
+    tether: tuple[float, float, float] | None = None  # from this thing to its holder's hand (a kite's string)
 
     def cycles_per_s(self) -> float:
         """Gait cycles per second: speed over stride, so that planted feet do not slide."""
@@ -96,11 +97,12 @@ class RenderPlan:
         self.count = max(1, math.ceil(round(self.duration * fps, 6) / keyframe_every))
         states, light_words = scene_words(scene)
         self.look: Look = resolve_look(settings, style, states, light_words)
-        self.geometry = StageGeometry(width, height, self.setting)
-        self.lens = self.geometry.lens
         density = float(settings.get("crowd_density") or 0.5)
         rng = np.random.default_rng([seed, 1])
         self.actors = cast_scene(scene, self.setting, bool(self.look.rain), density, rng)
+        self.geometry = StageGeometry(width, height, self.setting, cam_height=eye_level(self.actors, self.setting))
+        self.lens = self.geometry.lens
+        self.companions = companions_of(scene, self.actors)
         self.light_entity = next((a for a in self.actors if a.kind == "light"), None)
         city = self.setting == "city_street"
         self.signs: list[Sign] = city_signs(seed, self.duration, self.look.warm_lights, self.look.neon) if city else []
@@ -160,6 +162,7 @@ class RenderPlan:
                 placed.append(self.place_member(actor, i))
         if main is not None:
             placed = [self.near_target(p, main, shot) for p in placed]
+            placed = [self.beside(p, main) for p in placed]
         placed = [with_gait(p, self.ceiling(p.route.anchor[2])) for p in placed]
         main = next((p for p in placed if main is not None and p.actor is main.actor), None)
         zoom = max(shot.camera.start.zoom, shot.camera.end.zoom, 1.0)
@@ -202,6 +205,8 @@ class RenderPlan:
         if actor is None:
             return None, self.geometry
         z = self.geometry.depth_for(actor.height, SUBJECT_FRACTION.get(actor.kind, 0.3))
+        if actor.kind in GROUND_KINDS:  # never so near that its feet fall below the frame
+            z = max(z, self.geometry.feet_depth())
         zoom = max(shot.camera.start.zoom, shot.camera.end.zoom, 1.0)
         heading0, speed0 = np.array(actor.motion.heading, np.float64), actor.motion.speed
         geometry = self.geometry
@@ -244,6 +249,21 @@ class RenderPlan:
             t_anchor=shot.start + shot.duration / 2,
         )
         return Placed(placed.actor, route)
+
+    def beside(self, placed: Placed, main: Placed) -> Placed:
+        """A companion (the dog he walks, the kite she flies, the umbrella he holds) moves with its
+        holder: same velocity, an offset that suits what it is."""
+        offset = self.companions.get(placed.actor.id)
+        if offset is None or self.companions.get(f"{placed.actor.id}>") != main.actor.id:
+            return placed
+        route = main.route
+        ahead = math.copysign(1.0, route.velocity[0] or 1.0)
+        dx, dy, dz = offset
+        anchor = (route.anchor[0] + ahead * dx * main.actor.height, dy * main.actor.height, route.anchor[2] + dz)
+        bob = 0.08 * main.actor.height if dy > 1.5 else 0.0
+        hand = (route.anchor[0] + ahead * 0.2 * main.actor.height, 0.55 * main.actor.height, route.anchor[2])
+        tether = tuple(float(a - b) for a, b in zip(hand, anchor)) if dy > 0 else None
+        return Placed(placed.actor, replace(route, anchor=anchor, bob=bob, bob_hz=0.35, bob_phase=1.0), tether)
 
     def is_target(self, source: str, target: str) -> bool:
         return any(s == source and t == target for s, t, _ in self.scene.relations("action"))
@@ -311,6 +331,63 @@ class RenderPlan:
                 bob_phase=float(rng.uniform(0, 6.28)),
             ),
         )
+
+
+# Where a companion goes, in its holder's heights: (ahead, up, deeper in metres).
+FLYING_THINGS = frozenset({"kite", "balloon", "balloons", "drone"})
+COMPANION_VERBS = frozenset(
+    [
+        "walk",
+        "lead",
+        "hold",
+        "carry",
+        "fly",
+        "pull",
+        "drag",
+        "push",
+        "tow",
+        "hug",
+        "cradle",
+        "clutch",
+        "grip",
+        "steer",
+        "wheel",
+    ]
+)
+
+
+def companions_of(scene: Scene, actors: list[Actor]) -> dict[str, object]:
+    """Actor id → offset from its holder, and ``id + ">"`` → the holder's actor id."""
+    ids = {a.entity: a.id for a in actors if a.role in ("subject", "extra")}
+    kinds = {a.id: a for a in actors}
+    out: dict[str, object] = {}
+    for source, target, data in scene.relations():
+        verb = str(data.get("verb") or "")
+        led = data.get("kind") == "action" and verb in COMPANION_VERBS
+        owned_pet = data.get("kind") == "possession" and scene.entity(target).get("type") == "animal"
+        if not (led or owned_pet) or source not in ids or target not in ids or ids[target] in out:
+            continue
+        actor = kinds[ids[target]]
+        if actor.name in FLYING_THINGS or actor.kind == "bird":
+            offset = (-0.9, 1.25, 0.6)  # up in the air behind the holder, on a string
+        elif actor.kind in ("quadruped", "person"):
+            offset = (0.55, 0.0, 0.4)  # trotting alongside, a step ahead
+        else:
+            offset = (0.22, 0.32, -0.05)  # in the hand
+        out[ids[target]] = offset
+        out[f"{ids[target]}>"] = ids[source]
+    return out
+
+
+def eye_level(actors: list[Actor], setting: str) -> float | None:
+    """A camera at the height of a small subject (a fox, a dog, a child's kite is not small),
+    so that it is seen large and whole rather than from above at the bottom of the frame."""
+    subject = next((a for a in actors if a.role == "subject"), None)
+    if subject is None or subject.kind != "quadruped" or subject.height > 1.2:
+        return None
+    if setting in ("skyline", "sky", "space", "underwater"):
+        return None
+    return max(0.45, 1.4 * subject.height)
 
 
 def with_gait(placed: Placed, ceiling: float) -> Placed:

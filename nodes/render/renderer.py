@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
-from . import animals, figures, props, vehicles
+from . import animals, figures, props, things, vehicles
 from .backgrounds import painter_for
 from .lens import Lens
 from .look import mix
@@ -58,7 +58,7 @@ class AnimaticRenderer:
             "flying_car": vehicles.draw_flying_car,
             "plant": props.draw_plant,
             "light": props.draw_light,
-            "generic": props.draw_generic,
+            "generic": things.draw_thing,
         }
 
     def produce(self, start: int, stop: int) -> np.ndarray:
@@ -155,6 +155,8 @@ class AnimaticRenderer:
                 c = vehicles.vehicle_colours(shade, actor.look, look)
             elif actor.kind in ("quadruped", "bird"):
                 c = animals.animal_colours(shade, actor.look)
+            elif actor.kind == "generic":
+                c = things.thing_colours(shade, actor.look)
             else:
                 c = props.prop_colours(shade, actor.look)
             if mirror:

@@ -21,7 +21,7 @@ from .describe import action_phrase, context_phrase, noun_phrase, place_phrase, 
 from .model import Scene
 from .shots import Camera, Framing, Shot, ShotPlan
 from .vocab import BODY_PART_Y as BODY_Y_PARTS
-from .vocab import POSSESSION_VERBS, WEAR_VERBS
+from .vocab import COMPANION_VERBS, POSSESSION_VERBS, WEAR_VERBS
 
 # where on a standing figure each kind of worn thing sits (y on the stage)
 BODY_Y = {
@@ -256,6 +256,8 @@ def default_camera(scene: Scene, beat: Beat, index: int) -> Camera:
         return _track(scene, beat, wide=index == 0)
     if beat.kind == "detail":
         return Camera("tilt", Framing((0.5, HEAD_Y), 2.0), Framing((0.5, FEET_Y - 0.06), 2.0))
+    if beat.kind == "close" and _moving(scene, beat.subject):  # follow it, closer
+        return Camera("track", Framing((0.5, TORSO_Y), 1.35), Framing((0.5, TORSO_Y), 1.8), "linear")
     if beat.kind == "close":
         return Camera("dolly_in", Framing((0.5, 0.5), 1.3), Framing((0.5, _focus_y(scene, beat)), 1.9))
     if beat.kind == "crowd":
@@ -271,7 +273,16 @@ def default_camera(scene: Scene, beat: Beat, index: int) -> Camera:
     return Camera("dolly_in", Framing((0.5, TORSO_Y), 1.2), Framing((0.5, HEAD_Y + 0.04), 1.8))
 
 
+def _has_companion(scene: Scene, eid: str | None) -> bool:
+    """Something goes along with the subject (a dog on a leash, a kite on a string): frame both."""
+    return bool(eid) and any(
+        d.get("kind") == "action" and d.get("verb") in COMPANION_VERBS and scene.entity(t).get("type") != "clothing"
+        for _, t, d in scene.graph.out_edges(eid, data=True)
+    )
+
+
 def _track(scene: Scene, beat: Beat, wide: bool = False) -> Camera:
+    wide = wide or _has_companion(scene, beat.subject)
     motion = _motion(scene, beat)
     direction = (motion or {}).get("direction")
     dx = -0.15 if direction == "left" else 0.15

@@ -37,7 +37,6 @@ class Shot:
     sentence: int | None = None
     subject_name: str | None = None  # the subject in the prompt's words ("fox"), for storyboards and people
 
-
     @property
     def end(self) -> float:
         return self.start + self.duration
