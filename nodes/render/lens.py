@@ -30,6 +30,16 @@ SETTING_GEOMETRY: dict[str, tuple[float, float]] = {
     "forest": (0.5, 1.6),
     "mountain": (0.52, 2.0),
     "interior": (0.45, 1.5),
+    "desert": (0.5, 1.6),
+    "snowfield": (0.5, 1.6),
+    "lake": (0.5, 1.6),
+    "park": (0.5, 1.6),
+    "farm": (0.5, 1.6),
+    "bridge": (0.5, 1.6),
+    "market": (0.47, 1.6),
+    "underwater": (0.4, 1.6),
+    "sky": (0.62, 1.6),
+    "space": (0.5, 1.6),
     "generic": (0.55, 1.6),
 }
 

@@ -103,6 +103,7 @@ class RenderPlan:
         self.geometry = StageGeometry(width, height, self.setting, cam_height=eye_level(self.actors, self.setting))
         self.lens = self.geometry.lens
         self.companions = companions_of(scene, self.actors)
+        self.scenery = scenery_of(scene)
         self.light_entity = next((a for a in self.actors if a.kind == "light"), None)
         city = self.setting == "city_street"
         self.signs: list[Sign] = city_signs(seed, self.duration, self.look.warm_lights, self.look.neon) if city else []
@@ -377,6 +378,20 @@ def companions_of(scene: Scene, actors: list[Actor]) -> dict[str, object]:
         out[ids[target]] = offset
         out[f"{ids[target]}>"] = ids[source]
     return out
+
+
+TREE_WORDS = ("birch", "pine", "fir", "spruce", "palm", "oak", "maple", "autumn", "bamboo", "cherry")
+
+
+def scenery_of(scene: Scene) -> dict:
+    """What the words say of the place itself: the kind of trees ("a birch forest", "pines")."""
+    words = set(str(scene.settings.get("prompt", "")).lower().replace(",", " ").replace(".", " ").split())
+    for _, data in scene.entities():
+        words.add(str(data.get("label", "")).lower())
+    for entity_id, _ in scene.entities():
+        words |= {str(a.get("value", "")).lower() for a in scene.attributes(entity_id)}
+    trees = next((w for w in TREE_WORDS if w in words or f"{w}es" in words or f"{w}s" in words), None)
+    return {"trees": trees} if trees else {}
 
 
 def eye_level(actors: list[Actor], setting: str) -> float | None:

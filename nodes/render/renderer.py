@@ -80,7 +80,7 @@ class AnimaticRenderer:
                 return self._stages[key]
             plan = self.plan
             geometry = setup.geometry.scaled(setup.resolution)
-            stage = build_stage(geometry, plan.look, plan.seed, plan.signs, painter_for(plan.setting))
+            stage = build_stage(geometry, plan.look, plan.seed, plan.signs, painter_for(plan.setting), plan.scenery)
             self._stages[key] = stage
             while len(self._stages) > 1 and sum(s.nbytes for s in self._stages.values()) > STAGE_BUDGET:
                 self._stages.popitem(last=False)

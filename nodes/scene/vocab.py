@@ -114,6 +114,16 @@ AMBIENCE_OF_SETTING: dict[str, list[str]] = {
     "forest": ["birds"],
     "mountain": ["wind"],
     "interior": ["room tone"],
+    "desert": ["wind"],
+    "snowfield": ["wind"],
+    "lake": ["water", "birds"],
+    "park": ["birds"],
+    "farm": ["birds", "wind"],
+    "bridge": ["wind", "water"],
+    "market": ["crowd"],
+    "underwater": ["water"],
+    "sky": ["wind"],
+    "space": ["room tone"],
 }
 
 # body parts: not entities of their own, but what a close-up may aim at (y on a standing figure)
