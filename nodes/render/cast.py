@@ -239,6 +239,8 @@ def actor_kind(scene: Scene, entity_id: str, data: dict[str, Any]) -> str | None
     verbs = {str(m.get("verb", "")).lower() for m in data.get("motions") or ()}
     if etype in ("clothing", "place", "structure"):
         return None
+    if is_abstract(data):
+        return None
     if etype == "person" or (etype not in ("animal", "vehicle", "bird") and label in PERSON_WORDS):
         return "person"
     if etype == "bird" or label in BIRD_WORDS:
@@ -254,6 +256,11 @@ def actor_kind(scene: Scene, entity_id: str, data: dict[str, Any]) -> str | None
     if etype == "plant" or label in PLANT_WORDS:
         return "plant"
     return "generic"
+
+
+def is_abstract(data: dict[str, Any]) -> bool:
+    """A noun in none of the vocabularies that does nothing ("freedom", "serenity"): nothing to draw."""
+    return data.get("known") is False and str(data.get("type")) == "object" and not data.get("motions")
 
 
 COUNT_WORDS = {"many": 12, "lots": 12, "crowd": 16, "several": 5, "some": 4, "few": 3, "couple": 2, "pair": 2}

@@ -18,6 +18,8 @@ import numpy as np
 from nodes.scene.model import Scene
 from nodes.scene.shots import Shot, ShotPlan
 
+from . import warnings as warn
+from .backgrounds import PAINTERS
 from .camera import View, view_at
 from .cast import Actor, cast_scene
 from .gait import stride_length
@@ -28,6 +30,7 @@ from .motion import FALL_ACCEL, Route
 
 # How tall the shot's subject is, as a fraction of the wide view's height.
 SUBJECT_FRACTION = {"person": 0.46, "quadruped": 0.3, "car": 0.2, "flying_car": 0.1, "bird": 0.08, "generic": 0.28}
+MAX_ACTORS = 80  # beyond this a frame is clutter and a render slows; the most salient are kept
 MAX_TRACK_MARGIN = 4.0  # a tracking shot's stage is at most this many wide views across
 GROUND_KINDS = ("person", "quadruped", "car", "generic", "plant", "light")
 
@@ -99,7 +102,17 @@ class RenderPlan:
         self.look: Look = resolve_look(settings, style, states, light_words)
         density = float(settings.get("crowd_density") or 0.5)
         rng = np.random.default_rng([seed, 1])
-        self.actors = cast_scene(scene, self.setting, bool(self.look.rain), density, rng)
+        actors = cast_scene(scene, self.setting, bool(self.look.rain), density, rng)
+        self.actors = actors[:MAX_ACTORS]
+        self.warnings: list[str] = [
+            *scene.settings.get("warnings", []),
+            *warn.approximations(self.actors),
+            *warn.place_warning(scene, self.setting, self.setting in PAINTERS),
+            *warn.colour_conflicts(scene),
+            *warn.abstract_words(scene),
+            *warn.nothing_drawn(scene, self.actors),
+            *warn.dropped(len(self.actors), len(actors)),
+        ]
         self.geometry = StageGeometry(width, height, self.setting, cam_height=eye_level(self.actors, self.setting))
         self.lens = self.geometry.lens
         self.companions = companions_of(scene, self.actors)
