@@ -29,7 +29,7 @@ from .look import Look, resolve_look
 from .motion import FALL_ACCEL, Route
 
 # How tall the shot's subject is, as a fraction of the wide view's height.
-SUBJECT_FRACTION = {"person": 0.46, "quadruped": 0.3, "car": 0.2, "flying_car": 0.1, "bird": 0.08, "generic": 0.28}
+SUBJECT_FRACTION = {"person": 0.46, "quadruped": 0.3, "car": 0.2, "flying_car": 0.14, "bird": 0.2, "generic": 0.28}
 MAX_ACTORS = 80  # beyond this a frame is clutter and a render slows; the most salient are kept
 MAX_TRACK_MARGIN = 4.0  # a tracking shot's stage is at most this many wide views across
 GROUND_KINDS = ("person", "quadruped", "car", "generic", "plant", "light")
@@ -219,8 +219,9 @@ class RenderPlan:
         if actor is None:
             return None, self.geometry
         z = self.geometry.depth_for(actor.height, SUBJECT_FRACTION.get(actor.kind, 0.3))
-        if actor.kind in GROUND_KINDS:  # never so near that its feet fall below the frame
-            z = max(z, self.geometry.feet_depth())
+        grounded = actor.motion.gait not in ("float", "hover", "fly")
+        if actor.kind in GROUND_KINDS and actor.kind != "person" and grounded:  # its feet stay in frame
+            z = max(z, self.geometry.feet_depth(0.9))
         zoom = max(shot.camera.start.zoom, shot.camera.end.zoom, 1.0)
         heading0, speed0 = np.array(actor.motion.heading, np.float64), actor.motion.speed
         geometry = self.geometry
@@ -241,6 +242,8 @@ class RenderPlan:
         y = 0.0
         if actor.kind in ("flying_car", "bird"):
             y = lens.height - (v_mid * geometry.height - lens.cy) * z / lens.f
+        elif not grounded:  # a balloon or a drifting thing floats at the camera's eye level
+            y = max(0.0, lens.height - actor.height)
         route = Route(
             anchor=(x, y, z),
             velocity=tuple(heading * speed),
@@ -378,6 +381,8 @@ def companions_of(scene: Scene, actors: list[Actor]) -> dict[str, object]:
     for source, target, data in scene.relations():
         verb = str(data.get("verb") or "")
         led = data.get("kind") == "action" and verb in COMPANION_VERBS
+        led = led or (data.get("kind") == "spatial" and data.get("prep") == "with")  # "a woman with an umbrella"
+        led = led and scene.entity(target).get("type") in ("animal", "object", "vehicle", "bird", "light")
         owned_pet = data.get("kind") == "possession" and scene.entity(target).get("type") == "animal"
         if not (led or owned_pet) or source not in ids or target not in ids or ids[target] in out:
             continue
@@ -411,7 +416,8 @@ def eye_level(actors: list[Actor], setting: str) -> float | None:
     """A camera at the height of a small subject (a fox, a dog, a child's kite is not small),
     so that it is seen large and whole rather than from above at the bottom of the frame."""
     subject = next((a for a in actors if a.role == "subject"), None)
-    if subject is None or subject.kind != "quadruped" or subject.height > 1.2:
+    small_thing = subject is not None and subject.kind == "generic" and subject.height < 0.8
+    if subject is None or not (subject.kind == "quadruped" or small_thing) or subject.height > 1.2:
         return None
     if setting in ("skyline", "sky", "space", "underwater"):
         return None
@@ -454,7 +460,7 @@ def fit_travel(
     hx_max, hz_max = lateral / travel, depth / travel
     if hx_max**2 + hz_max**2 < 1.0:  # cannot fit: go the diagonal, a little slower, and cross the frame
         norm = math.hypot(hx_max, hz_max)
-        return np.array([sx * hx_max / norm, 0.0, sz * hz_max / norm]), speed * max(norm, 0.8)
+        return np.array([sx * hx_max / norm, 0.0, sz * hz_max / norm]), speed * max(norm, 0.5)
     hx = min(abs(heading[0]), hx_max)
     hz = math.sqrt(max(0.0, 1.0 - hx * hx))
     if hz > hz_max:

@@ -161,7 +161,7 @@ class AnimaticRenderer:
                 c = props.prop_colours(shade, actor.look)
             if mirror:
                 ground = shade((14, 16, 22))
-                c = {k: mix(v, ground, 0.6) for k, v in c.items()}
+                c = {k: mix(v, ground, 0.6) if isinstance(v, tuple) else v for k, v in c.items()}
             self._colours[key] = c
         return self._colours[key]
 

@@ -139,7 +139,7 @@ def composite(canvas: Canvas, with_flicker: bool = True) -> np.ndarray:
         wet = soft(mirror[max(0, row - 8) :], 3.0 * canvas.px, stretch=5.0)[min(8, row) :]
         cv2.addWeighted(out[row:], 1.0, wet, strength, 0.0, dst=out[row:])
     if look.snow and row < out.shape[0]:  # snow lies on the ground, white under any light
-        snow = np.array(look.lit((236, 240, 248), 0.25), np.uint8)
+        snow = np.array(look.lit((236, 240, 248), 0.45), np.uint8)
         cv2.addWeighted(
             out[row:], 0.3, np.broadcast_to(snow, out[row:].shape).copy(), 0.7 * look.snow, 0.0, dst=out[row:]
         )
