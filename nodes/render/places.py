@@ -86,7 +86,8 @@ def paint_snowfield(canvas: Canvas, signs: list[Sign]) -> None:
     ridge(
         canvas, rng, 9000.0, 900.0, mix(look.lit((150, 165, 190)), look.sky[2], 0.45), 0.6, mix(snow, look.sky[2], 0.2)
     )
-    ground_bands(canvas, (236, 240, 248), (214, 224, 240))
+    snow_near, snow_far = look.lit((236, 240, 248), 0.6), mix(look.lit((214, 224, 240), 0.6), look.sky[2], 0.4)
+    band(canvas, 0.5, 3000.0, snow_near, snow_far, 60)  # snow throws back even moonlight
     pine = mix(look.lit((40, 60, 50)), look.sky[2], 0.3)
     for x, z in scatter(canvas, rng, int(14 * canvas.area), 60, 500, keep_clear=8.0):
         lens, s = canvas.lens, canvas.lens.px_per_m(z)

@@ -21,7 +21,7 @@ from nodes.scene.shots import Shot, ShotPlan
 from . import warnings as warn
 from .backgrounds import PAINTERS
 from .camera import View, view_at
-from .cast import Actor, cast_scene
+from .cast import Actor, cast_scene, entity_colour
 from .gait import stride_length
 from .lens import MARGIN, Lens, StageGeometry
 from .lights import FACADE_X, ROAD_X, Sign, city_signs
@@ -99,7 +99,7 @@ class RenderPlan:
         self.fps = fps / keyframe_every
         self.count = max(1, math.ceil(round(self.duration * fps, 6) / keyframe_every))
         states, light_words = scene_words(scene)
-        self.look: Look = resolve_look(settings, style, states, light_words)
+        self.look: Look = resolve_look(settings, style, states, light_words, thing_colours(scene))
         density = float(settings.get("crowd_density") or 0.5)
         rng = np.random.default_rng([seed, 1])
         actors = cast_scene(scene, self.setting, bool(self.look.rain), density, rng)
@@ -472,6 +472,18 @@ def fit_travel(
 def interpolate_center(shot: Shot, progress: float) -> tuple[float, float]:
     (u0, v0), (u1, v1) = shot.camera.start.center, shot.camera.end.center
     return u0 + (u1 - u0) * progress, v0 + (v1 - v0) * progress
+
+
+def thing_colours(scene: Scene) -> tuple[tuple[int, int, int], ...]:
+    """Colours named on people, animals, vehicles, objects and clothes (not on places or lights)."""
+    out = []
+    for entity_id, data in scene.entities():
+        if data.get("type") in ("place", "light", "structure", "plant"):
+            continue
+        rgb = entity_colour(scene, entity_id)
+        if rgb is not None:
+            out.append(rgb)
+    return tuple(out)
 
 
 def scene_words(scene: Scene) -> tuple[set[str], set[str]]:

@@ -143,7 +143,8 @@ class AnimaticRenderer:
         key = f"{placed.actor.id}|{mirror}"
         if key not in self._colours:
             look = self.plan.look
-            boost = 0.3 if look.night and self.plan.setting in ("city_street", "interior") else 0.0
+            city = self.plan.setting in ("city_street", "interior", "market")
+            boost = (0.3 if city else 0.22) if look.night else 0.0  # street light, or moonlight, lifts them
 
             def shade(rgb: tuple, glow: float = 0.0) -> tuple:  # street light lifts people out of the dark
                 return look.shade(rgb, max(glow, boost))

@@ -70,6 +70,9 @@ def colour_mask(pixels: np.ndarray, name: str) -> np.ndarray:
     return hue & (s >= 90) & (v >= 35)
 
 
+ACHROMATIC = ("white", "black", "grey", "gray", "silver")
+
+
 @dataclass
 class Rendered:
     prompt: str
@@ -136,6 +139,9 @@ def colour_share(r: Rendered, word: str, name: str) -> float:
             continue
         x0, y0, x1, y1 = (round(v) for v in box)
         px = img[y0:y1, x0:x1].reshape(-1, 3)
+        if name in ACHROMATIC:  # judged as the eye does under tinted light: against the frame's grey (gray world)
+            gain = img.reshape(-1, 3).mean(0).mean() / np.maximum(img.reshape(-1, 3).mean(0), 1.0)
+            px = np.clip(px * gain, 0, 255).astype(np.uint8)
         if px.size:
             shares.append(float(colour_mask(px, name).mean()))
     return float(np.median(shares)) if shares else 0.0
