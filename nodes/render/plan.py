@@ -31,7 +31,7 @@ from .motion import FALL_ACCEL, Route
 # How tall the shot's subject is, as a fraction of the wide view's height.
 SUBJECT_FRACTION = {"person": 0.46, "quadruped": 0.3, "car": 0.2, "flying_car": 0.14, "bird": 0.2, "generic": 0.28}
 MAX_ACTORS = 80  # beyond this a frame is clutter and a render slows; the most salient are kept
-MAX_TRACK_MARGIN = 4.0  # a tracking shot's stage is at most this many wide views across
+MAX_TRACK_MARGIN = 6.0  # a tracking shot's stage is at most this many wide views across
 GROUND_KINDS = ("person", "quadruped", "car", "generic", "plant", "light")
 
 
@@ -235,7 +235,8 @@ class RenderPlan:
             lateral = 0.75 * 0.9 * room / self.lens.f * z
         else:  # the subject crosses at most a third of the frame
             lateral = 0.35 * geometry.wide_view[0] / zoom / self.lens.f * z
-        heading, speed = fit_travel(heading0, speed0, shot.duration, lateral, 0.45 * z)
+        slowest = (0.8 if actor.kind == "person" else 0.5) if actor.motion.legged else 0.3
+        heading, speed = fit_travel(heading0, speed0, shot.duration, lateral, 0.3 * z, slowest)
         u_mid, v_mid = interpolate_center(shot, 0.5)
         lens = geometry.lens
         x = lens.world_x((0.5 if shot.camera.move == "track" else u_mid) * geometry.width, z)
@@ -444,13 +445,14 @@ def with_gait(placed: Placed, ceiling: float) -> Placed:
 
 
 def fit_travel(
-    heading: np.ndarray, speed: float, duration: float, lateral: float, depth: float
+    heading: np.ndarray, speed: float, duration: float, lateral: float, depth: float, slowest: float = 0.8
 ) -> tuple[np.ndarray, float]:
     """Turn (and if need be slow) a subject so that it stays in frame for the whole shot.
 
     Sideways travel is limited to ``lateral`` metres (a third of the frame unless the camera
     tracks) and travel in depth to ``depth`` metres (so its size stays readable). Something too
-    fast for that slows by a fifth at most and crosses the frame instead: a runner still runs.
+    fast for that slows by a fifth at most (``slowest``) and crosses the frame instead: a runner still
+    runs. Things without legs (a soaring eagle, a plane) may slow further: no stride gives them away.
     """
     travel = speed * max(duration, 1e-6)
     if travel <= 0:
@@ -460,7 +462,7 @@ def fit_travel(
     hx_max, hz_max = lateral / travel, depth / travel
     if hx_max**2 + hz_max**2 < 1.0:  # cannot fit: go the diagonal, a little slower, and cross the frame
         norm = math.hypot(hx_max, hz_max)
-        return np.array([sx * hx_max / norm, 0.0, sz * hz_max / norm]), speed * max(norm, 0.5)
+        return np.array([sx * hx_max / norm, 0.0, sz * hz_max / norm]), speed * max(norm, slowest)
     hx = min(abs(heading[0]), hx_max)
     hz = math.sqrt(max(0.0, 1.0 - hx * hx))
     if hz > hz_max:
