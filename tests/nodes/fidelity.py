@@ -94,16 +94,28 @@ def context(tmp: Path) -> NodeContext:
     )
 
 
-def render(prompt: str, seed: int = 3, size: tuple[int, int] = SIZE) -> Rendered:
-    """The whole chain from text to frames, as a workflow runs it."""
+def run_chain(
+    prompt: str, size: tuple[int, int] = SIZE, fps: int = FPS, duration: float = DURATION, seed: int = 3
+) -> tuple[object, object, dict]:
+    """The whole chain from text to the animatic's outputs (frames still lazy), as a workflow runs it."""
     with tempfile.TemporaryDirectory() as tmp:
         ctx = context(Path(tmp))
         doc = analyze(ctx, analyze.parse_params({"backend": "builtin"}), text=prompt)["doc"]
         scene = scene_graph(ctx, scene_graph.parse_params({}), doc=doc)["scene"]
-        shots = scene_shots(ctx, scene_shots.parse_params({"duration": DURATION}), scene=scene)["shots"]
+        shots = scene_shots(ctx, scene_shots.parse_params({"duration": duration}), scene=scene)["shots"]
         style = style_embed(ctx, style_embed.parse_params({"backend": "builtin"}), text=prompt, scene=scene)["style"]
-        params = animatic.parse_params({"width": size[0], "height": size[1], "fps": FPS, "seed": seed})
-        out = animatic(ctx, params, scene=scene, shots=shots, style=style)
+        params = animatic.parse_params({"width": size[0], "height": size[1], "fps": fps, "seed": seed})
+        return scene, shots, animatic(ctx, params, scene=scene, shots=shots, style=style)
+
+
+def chain(prompt: str, size: tuple[int, int], fps: int, duration: float):
+    """Only the lazy FRAMES, for timing."""
+    return run_chain(prompt, size, fps, duration)[2]["frames"]
+
+
+def render(prompt: str, seed: int = 3, size: tuple[int, int] = SIZE) -> Rendered:
+    """The whole chain from text to frames at the fidelity size."""
+    scene, shots, out = run_chain(prompt, size, seed=seed)
     return Rendered(prompt, scene, shots, out["frames"].to_array(), out["layout"])
 
 
