@@ -146,7 +146,7 @@ def sentence_beats(scene: Scene) -> list[Beat]:
         if subject is not None and scene.entity(subject)["type"] == "clothing":
             subject, focus = _wearer(scene, subject) or subject, subject
         kind = _beat_kind(scene, subject, record, cue)
-        weight = {"action": 1.3, "camera": 1.1, "detail": 0.9, "environment": 0.9, "crowd": 0.8}.get(kind, 1.0)
+        weight = {"action": 1.3, "camera": 1.1, "detail": 0.9, "environment": 1.0, "crowd": 1.0}.get(kind, 1.0)
         beats.append(Beat([record["index"]], subject, record.get("verb"), kind, weight, cue, focus, [record["text"]]))
     if not beats:
         beats.append(Beat([0], main, None, "environment", 1.0))
@@ -191,14 +191,21 @@ def merge_beats(beats: list[Beat], limit: int, only: int | None = None) -> list[
         only = None
         a, b = beats[k], beats[k + 1]
         keep = a if (a.cue is not None or a.weight >= b.weight) and b.cue is None else b
-        merged = replace(keep, sentences=a.sentences + b.sentences, weight=a.weight + b.weight, texts=a.texts + b.texts)
+        # two looks at one outfit are one longer look, not a shot twice as long
+        weight = max(a.weight, b.weight) + 0.3 if _alike(a, b) else a.weight + b.weight
+        merged = replace(keep, sentences=a.sentences + b.sentences, weight=weight, texts=a.texts + b.texts)
         beats[k : k + 2] = [merged]
     return beats
+
+
+def _alike(a: Beat, b: Beat) -> bool:
+    return a.subject == b.subject and a.kind == b.kind and a.cue is None and b.cue is None
 
 
 def _merge_cost(a: Beat, b: Beat) -> float:
     cost = a.weight + b.weight
     cost += 0.0 if a.subject == b.subject else 1.0
+    cost -= 1.0 if _alike(a, b) else 0.0
     cost += 2.0 if a.cue is not None and b.cue is not None else 0.0
     return cost
 
@@ -321,8 +328,8 @@ def _mentions(beat: Beat, words: tuple[str, ...]) -> bool:
 
 def beat_action(scene: Scene, beat: Beat) -> str | None:
     """The subject's own action in this beat (a motion verb first), never the camera's verb."""
-    if beat.kind == "environment" and beat.verb is None:
-        return None  # the establishing shot of a one-sentence prompt shows the place
+    if beat.kind == "environment" and beat.verb is None or beat.kind == "detail":
+        return None  # an establishing shot shows the place; a detail shot the outfit, not a verb like "rock"
     motion = _motion(scene, beat)
     if motion is not None and motion.get("sentence") in beat.sentences:
         return motion["verb"]
@@ -348,6 +355,8 @@ def shot_prompt(scene: Scene, beat: Beat, camera: Camera) -> str:
     cue = beat.cue or {}
     aerial = "aerial drone shot" if "drone" in cue.get("text", "").lower() else "aerial shot"
     shot = aerial if cue.get("aerial") else "close-up" if cue.get("close_up") else CAMERA_WORDS[camera.move]
+    if beat.kind == "detail" and not cue:
+        shot = "close-up tilting down the outfit"
     if camera.move in ("zoom_in", "dolly_in") and beat.focus and beat.focus != beat.subject:
         shot += f" on the {noun_phrase(scene, beat.focus, article=False, with_place=False)}"
     elif (beat.cue or {}).get("body_part"):
