@@ -390,6 +390,8 @@ def companions_of(scene: Scene, actors: list[Actor]) -> dict[str, object]:
         actor = kinds[ids[target]]
         if actor.name in FLYING_THINGS or actor.kind == "bird":
             offset = (-0.9, 1.25, 0.6)  # up in the air behind the holder, on a string
+        elif actor.look.get("shape") == "umbrella":
+            offset = (0.1, 0.45, 0.05)  # held up over the head (the stick behind her)
         elif actor.kind in ("quadruped", "person"):
             offset = (0.55, 0.0, 0.4)  # trotting alongside, a step ahead
         else:
