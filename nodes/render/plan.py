@@ -31,6 +31,7 @@ from .motion import FALL_ACCEL, Route
 # How tall the shot's subject is, as a fraction of the wide view's height.
 SUBJECT_FRACTION = {"person": 0.46, "quadruped": 0.3, "car": 0.2, "flying_car": 0.14, "bird": 0.2, "generic": 0.28}
 MAX_ACTORS = 80  # beyond this a frame is clutter and a render slows; the most salient are kept
+MAX_ENTITIES = 24  # different things named; more would not read in one frame
 MAX_TRACK_MARGIN = 6.0  # a tracking shot's stage is at most this many wide views across
 GROUND_KINDS = ("person", "quadruped", "car", "generic", "plant", "light")
 
@@ -103,7 +104,9 @@ class RenderPlan:
         density = float(settings.get("crowd_density") or 0.5)
         rng = np.random.default_rng([seed, 1])
         actors = cast_scene(scene, self.setting, bool(self.look.rain), density, rng)
-        self.actors = actors[:MAX_ACTORS]
+        named = list(dict.fromkeys(a.entity for a in actors))  # most salient first
+        kept = set(named[:MAX_ENTITIES])
+        self.actors = [a for a in actors if a.entity in kept][:MAX_ACTORS]
         self.warnings: list[str] = [
             *scene.settings.get("warnings", []),
             *warn.approximations(self.actors),
@@ -111,7 +114,7 @@ class RenderPlan:
             *warn.colour_conflicts(scene),
             *warn.abstract_words(scene),
             *warn.nothing_drawn(scene, self.actors),
-            *warn.dropped(len(self.actors), len(actors)),
+            *warn.dropped(len(kept), len(named)),
         ]
         self.geometry = StageGeometry(width, height, self.setting, cam_height=eye_level(self.actors, self.setting))
         self.lens = self.geometry.lens

@@ -75,4 +75,6 @@ def nothing_drawn(scene: Scene, actors: list[Actor]) -> list[str]:
 def dropped(kept: int, total: int) -> list[str]:
     if total <= kept:
         return []
-    return [f"{total} things to draw; the {kept} most important are drawn, {total - kept} left out to stay readable"]
+    return [
+        f"{total} different things named; the {kept} most important are drawn, {total - kept} left out to stay readable"
+    ]
