@@ -304,7 +304,11 @@ def person_look(scene: Scene, entity_id: str, label: str, rng: np.random.Generat
     look: dict[str, Any] = {
         "feminine": feminine,
         "skin": SKINS[int(rng.integers(len(SKINS)))],
-        "hair": (28, 20, 16) if feminine else (40, 30, 22),
+        "hair": (200, 200, 196)
+        if attribute_words(scene, entity_id) & OLD_WORDS
+        else (28, 20, 16)
+        if feminine
+        else (40, 30, 22),
         "hair_long": feminine,
         "top": colour(
             "top",
@@ -326,6 +330,7 @@ def person_look(scene: Scene, entity_id: str, label: str, rng: np.random.Generat
     return look
 
 
+OLD_WORDS = frozenset({"old", "elderly", "aged", "grey-haired", "gray-haired", "white-haired"})
 SKINS: tuple[RGB, ...] = ((232, 190, 160), (214, 168, 130), (176, 122, 88), (120, 80, 56), (240, 205, 180))
 CROWD_CLOTHES: tuple[RGB, ...] = (
     (40, 40, 46),

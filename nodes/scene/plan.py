@@ -357,6 +357,8 @@ def shot_prompt(scene: Scene, beat: Beat, camera: Camera) -> str:
     shot = aerial if cue.get("aerial") else "close-up" if cue.get("close_up") else CAMERA_WORDS[camera.move]
     if beat.kind == "detail" and not cue:
         shot = "close-up tilting down the outfit"
+    elif beat.kind == "close" and not cue:
+        shot = f"closer {shot}"
     if camera.move in ("zoom_in", "dolly_in") and beat.focus and beat.focus != beat.subject:
         shot += f" on the {noun_phrase(scene, beat.focus, article=False, with_place=False)}"
     elif (beat.cue or {}).get("body_part"):
