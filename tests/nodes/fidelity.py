@@ -5,6 +5,7 @@ graph, shots, style, animatic) at a small size, and these checks are measured:
 
 - ``subject_on_screen``: the first-named subject is in frame, at least 2% of the picture, in
   at least 90% of frames;
+- ``subject_unhidden``: nearer things cover more than half of it in at most 10% of frames;
 - ``present``: each named companion or object appears in at least a quarter of the frames;
 - ``colour``: a named colour covers at least 8% of its entity's box (median over frames);
 - ``ground``: snow makes the lower quarter of the frame mostly white;
@@ -138,6 +139,29 @@ def worn_box(r: Rendered, word: str) -> tuple[str, list]:
     return word, boxes(r, word)
 
 
+def hidden_share(r: Rendered, word: str) -> float:
+    """Share of frames in which nearer things (boxes reaching lower on screen, i.e. standing nearer)
+    cover more than half of the subject's box."""
+    hidden = []
+    for frame in r.layout.frames:
+        mine = [b["box"] for b in frame if b["name"] == word]
+        if not mine:
+            continue
+        x0, y0, x1, y1 = mine[0]
+        own = max(1e-6, (x1 - x0) * (y1 - y0))
+        mask = np.zeros((round(y1 - y0) + 1, round(x1 - x0) + 1), bool)
+        for b in frame:
+            bx0, by0, bx1, by1 = b["box"]
+            if b["name"] == word or by1 <= y1 + 1:
+                continue
+            cx0, cy0 = max(0, round(bx0 - x0)), max(0, round(by0 - y0))
+            cx1, cy1 = min(mask.shape[1], round(bx1 - x0)), min(mask.shape[0], round(by1 - y0))
+            if cx1 > cx0 and cy1 > cy0:
+                mask[cy0:cy1, cx0:cx1] = True
+        hidden.append(mask.sum() / own > 0.5)
+    return float(np.mean(hidden)) if hidden else 0.0
+
+
 def area(box, r: Rendered) -> float:
     return (box[2] - box[0]) * (box[3] - box[1]) / (r.layout.width * r.layout.height)
 
@@ -188,6 +212,8 @@ def checks(case: dict, r: Rendered) -> list[tuple[str, str, bool, float]]:
         readable = [b is not None and area(b, r) >= MIN_AREA for b in bx]
         share = float(np.mean(readable)) if readable else 0.0
         out.append(("subject_on_screen", case["subject"], share >= MIN_SHARE, share))
+        hidden = hidden_share(r, case["subject"])
+        out.append(("subject_unhidden", case["subject"], hidden <= 1.0 - MIN_SHARE, hidden))
     for word in case["present"]:
         seen = float(np.mean([b is not None for b in boxes(r, word)]))
         out.append(("present", word, seen >= MIN_PRESENT, seen))
