@@ -59,9 +59,7 @@ def speak(ctx: NodeContext, params: SpeechParams, text: str) -> tuple[np.ndarray
 
     rate = params.rate / DEFAULT_RATE
     try:
-        return vits_synthesize(
-            text, params.model_path.strip(), params.seed, rate, params.device, manager_for(ctx.models)
-        )
+        return vits_synthesize(text, params.model_path.strip(), params.seed, rate, params.device, manager_for(ctx.models))
     except DeviceUnavailable as exc:
         raise NodeInputError("device", str(exc)) from exc
     except OutOfMemory:
