@@ -209,10 +209,12 @@ class Layout:
     width: int
     height: int
     frames: tuple[tuple[dict[str, Any], ...], ...]
+    warnings: tuple[str, ...] = ()  # what the renderer approximated or could not draw, in words
 
     def summary(self) -> dict[str, Any]:
         ids = sorted({b["id"] for f in self.frames for b in f})
-        return {"type": "LAYOUT", "frames": len(self.frames), "size": [self.width, self.height], "entities": ids}
+        out = {"type": "LAYOUT", "frames": len(self.frames), "size": [self.width, self.height], "entities": ids}
+        return {**out, "warnings": list(self.warnings)} if self.warnings else out
 
 
 @dataclass(frozen=True)

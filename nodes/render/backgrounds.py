@@ -9,6 +9,18 @@ from .city import paint_city
 from .landscapes import paint_beach, paint_forest, paint_mountain, paint_savanna
 from .lights import Sign
 from .look import mix
+from .places import (
+    paint_bridge,
+    paint_desert,
+    paint_farm,
+    paint_lake,
+    paint_market,
+    paint_park,
+    paint_sky,
+    paint_snowfield,
+    paint_space,
+    paint_underwater,
+)
 from .skyline import paint_skyline
 from .stage import Canvas, Painter
 
@@ -61,6 +73,16 @@ PAINTERS: dict[str, Painter] = {
     "forest": paint_forest,
     "mountain": paint_mountain,
     "interior": paint_interior,
+    "desert": paint_desert,
+    "snowfield": paint_snowfield,
+    "lake": paint_lake,
+    "park": paint_park,
+    "farm": paint_farm,
+    "bridge": paint_bridge,
+    "market": paint_market,
+    "underwater": paint_underwater,
+    "sky": paint_sky,
+    "space": paint_space,
     "generic": paint_generic,
 }
 

@@ -17,6 +17,7 @@ from nodes.scene.model import Scene
 
 from .look import RGB, named_colour
 from .motion import Motion, resolve_motion
+from .shapes import shape_of
 
 PERSON_WORDS = {
     "person",
@@ -238,12 +239,16 @@ def actor_kind(scene: Scene, entity_id: str, data: dict[str, Any]) -> str | None
     verbs = {str(m.get("verb", "")).lower() for m in data.get("motions") or ()}
     if etype in ("clothing", "place", "structure"):
         return None
+    if is_abstract(data):
+        return None
     if etype == "person" or (etype not in ("animal", "vehicle", "bird") and label in PERSON_WORDS):
         return "person"
     if etype == "bird" or label in BIRD_WORDS:
         return "bird"
     if etype == "animal":
         return "quadruped"
+    if etype == "vehicle" and shape_of(label) is not None:
+        return "generic"  # boats and balloons by their silhouettes
     if etype == "vehicle":
         return "flying_car" if words & FLYING_WORDS or verbs & {"fly", "soar", "hover", "zoom"} else "car"
     if etype == "light":
@@ -251,6 +256,11 @@ def actor_kind(scene: Scene, entity_id: str, data: dict[str, Any]) -> str | None
     if etype == "plant" or label in PLANT_WORDS:
         return "plant"
     return "generic"
+
+
+def is_abstract(data: dict[str, Any]) -> bool:
+    """A noun in none of the vocabularies that does nothing ("freedom", "serenity"): nothing to draw."""
+    return data.get("known") is False and str(data.get("type")) == "object" and not data.get("motions")
 
 
 COUNT_WORDS = {"many": 12, "lots": 12, "crowd": 16, "several": 5, "some": 4, "few": 3, "couple": 2, "pair": 2}
@@ -294,7 +304,11 @@ def person_look(scene: Scene, entity_id: str, label: str, rng: np.random.Generat
     look: dict[str, Any] = {
         "feminine": feminine,
         "skin": SKINS[int(rng.integers(len(SKINS)))],
-        "hair": (28, 20, 16) if feminine else (40, 30, 22),
+        "hair": (200, 200, 196)
+        if attribute_words(scene, entity_id) & OLD_WORDS
+        else (28, 20, 16)
+        if feminine
+        else (40, 30, 22),
         "hair_long": feminine,
         "top": colour(
             "top",
@@ -316,6 +330,7 @@ def person_look(scene: Scene, entity_id: str, label: str, rng: np.random.Generat
     return look
 
 
+OLD_WORDS = frozenset({"old", "elderly", "aged", "grey-haired", "gray-haired", "white-haired"})
 SKINS: tuple[RGB, ...] = ((232, 190, 160), (214, 168, 130), (176, 122, 88), (120, 80, 56), (240, 205, 180))
 CROWD_CLOTHES: tuple[RGB, ...] = (
     (40, 40, 46),
@@ -451,5 +466,10 @@ def make_actor(
     if kind == "light":
         look = {"colour": own or (255, 170, 90), "words": attribute_words(scene, entity_id)}
         return Actor(entity_id, entity_id, label, kind, 0.5, 0.5, motion, phase, look=look, altitude=3.0)
+    shape = shape_of(label)
     look = {"colour": own or (170, 150, 200), "label": label}
-    return Actor(entity_id, entity_id, label, "generic", 1.0, 1.2, motion, phase, look=look)
+    if shape is None:
+        look["approx"] = f"'{label}' has no drawing of its own; drawn as a labelled box"
+        return Actor(entity_id, entity_id, label, "generic", 1.0, 1.2, motion, phase, look=look)
+    look["shape"] = shape[0]
+    return Actor(entity_id, entity_id, label, "generic", shape[1], shape[2], motion, phase, look=look)

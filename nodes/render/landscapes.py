@@ -145,32 +145,69 @@ def paint_beach(canvas: Canvas, signs: list[Sign]) -> None:
         )
 
 
+TREES: dict[str, dict] = {  # trunk, marks on the trunk, leaves, crown shape
+    "broadleaf": {"trunk": (70, 52, 38), "marks": None, "leaf": (34, 80, 40), "crown": "round"},
+    "birch": {"trunk": (232, 230, 222), "marks": (30, 28, 26), "leaf": (150, 170, 70), "crown": "round"},
+    "pine": {"trunk": (80, 56, 40), "marks": None, "leaf": (24, 62, 40), "crown": "cone"},
+    "autumn": {"trunk": (70, 52, 38), "marks": None, "leaf": (210, 110, 30), "crown": "round"},
+    "maple": {"trunk": (70, 52, 38), "marks": None, "leaf": (200, 60, 30), "crown": "round"},
+    "cherry": {"trunk": (70, 46, 40), "marks": None, "leaf": (245, 180, 200), "crown": "round"},
+}
+TREES["fir"] = TREES["spruce"] = TREES["pine"]
+
+
+def forest_tree(canvas: Canvas, rng: np.random.Generator, x: float, z: float, kind: dict, height: float) -> None:
+    """One tree through the lens: trunk (birch: white with dark marks), then a round or conical crown."""
+    look, lens = canvas.look, canvas.lens
+    haze = look.haze(z * 3) * 0.9
+    trunk = mix(look.lit(kind["trunk"]), look.sky[2], haze)
+    leaf = mix(look.lit(kind["leaf"]), look.sky[2], haze)
+    if look.snow:
+        leaf = mix(leaf, look.lit((236, 240, 248)), 0.35)
+    s = lens.px_per_m(z)
+    draw.capsule(canvas.base, lens.point(x, 0, z), lens.point(x, height, z), 0.2 * s, 0.09 * s, trunk)
+    if kind["marks"] is not None:
+        marks = mix(look.lit(kind["marks"]), look.sky[2], haze)
+        for y in rng.uniform(0.3, 0.8 * height, 7):
+            a, b = lens.point(x - 0.16, y, z), lens.point(x + 0.12, y + 0.05, z)
+            draw.line(canvas.base, a, b, marks, max(1, int(0.06 * s)))
+    if kind["crown"] == "cone":
+        for k in range(3):
+            y0 = height * (0.35 + 0.2 * k)
+            w = (2.6 - 0.7 * k) * s
+            base_l, base_r = lens.point(x, y0, z), lens.point(x, y0, z)
+            tip = lens.point(x, y0 + height * 0.35, z)
+            draw.poly(canvas.base, np.array([(base_l[0] - w, base_l[1]), (base_r[0] + w, base_r[1]), tip]), leaf)
+        return
+    spread = 0.7 if kind["marks"] is not None else 1.0  # birches are slender
+    for k in range(4):
+        cy = height * (0.62 + 0.1 * k)
+        draw.circle(
+            canvas.base, lens.point(x + float(rng.normal(0, 1.0)) * spread, cy, z), (2.6 - 0.45 * k) * s * spread, leaf
+        )
+
+
 def paint_forest(canvas: Canvas, signs: list[Sign]) -> None:
     canvas.sky()
     look = canvas.look
     rng = canvas.rng(60)
+    kind = TREES.get(canvas.scenery.get("trees") or "broadleaf", TREES["broadleaf"])
     ground_bands(canvas, (60, 70, 36), (90, 110, 70), z_far=400.0)
     trees = sorted(
         (
-            (float(np.exp(rng.uniform(np.log(4), np.log(160)))), float(rng.uniform(-1, 1)))
-            for _ in range(round(90 * canvas.geometry.margin_x / 1.3))
+            (float(np.exp(rng.uniform(np.log(9), np.log(160)))), float(rng.uniform(-1, 1)))
+            for _ in range(round(70 * canvas.geometry.margin_x / 1.3))
         ),
         reverse=True,
     )
     lens = canvas.lens
     for z, u in trees:
         x = u * canvas.geometry.width / lens.f * z * 0.7
-        if abs(x) < 1.5 and z < 12:
-            continue
-        height = float(rng.uniform(12, 24))
-        s = lens.px_per_m(z)
-        trunk = mix(look.lit((70, 52, 38)), look.sky[2], look.haze(z * 3) * 0.9)
-        leaf = mix(look.lit((34, 80, 40)), look.sky[2], look.haze(z * 3) * 0.9)
-        draw.capsule(canvas.base, lens.point(x, 0, z), lens.point(x, height, z), 0.3 * s, 0.12 * s, trunk)
-        for k in range(4):
-            cy = height * (0.55 + 0.12 * k)
-            draw.circle(canvas.base, lens.point(x + float(rng.normal(0, 1.2)), cy, z), (3.2 - 0.5 * k) * s, leaf)
-    grass(canvas, rng, [(50, 90, 40), (70, 110, 50), (40, 70, 30)], int(2500 * canvas.area), z_max=30.0)
+        if abs(x) < 3.0 and z < 20:
+            continue  # a clearing where the cast walks
+        forest_tree(canvas, rng, x, z, kind, float(rng.uniform(12, 22)))
+    count = int((600 if look.snow else 2500) * canvas.area)
+    grass(canvas, rng, [(50, 90, 40), (70, 110, 50), (40, 70, 30)], count, z_max=30.0)
 
 
 def paint_mountain(canvas: Canvas, signs: list[Sign]) -> None:

@@ -90,4 +90,6 @@ def build_layout(plan: RenderPlan) -> Layout:
                 columns.append((f"{light.entity}.{k}", light.name, clip_boxes(raw, plan.width, plan.height)))
         for j in range(times.size):
             frames.append(tuple({"id": i, "name": n, "box": c[j]} for i, n, c in columns if c[j] is not None))
-    return Layout(fps=plan.fps, width=plan.width, height=plan.height, frames=tuple(frames))
+    return Layout(
+        fps=plan.fps, width=plan.width, height=plan.height, frames=tuple(frames), warnings=tuple(plan.warnings)
+    )

@@ -30,6 +30,16 @@ SETTING_GEOMETRY: dict[str, tuple[float, float]] = {
     "forest": (0.5, 1.6),
     "mountain": (0.52, 2.0),
     "interior": (0.45, 1.5),
+    "desert": (0.5, 1.6),
+    "snowfield": (0.5, 1.6),
+    "lake": (0.5, 1.6),
+    "park": (0.5, 1.6),
+    "farm": (0.5, 1.6),
+    "bridge": (0.5, 1.6),
+    "market": (0.47, 1.6),
+    "underwater": (0.4, 1.6),
+    "sky": (0.62, 1.6),
+    "space": (0.5, 1.6),
     "generic": (0.55, 1.6),
 }
 
@@ -89,6 +99,7 @@ class StageGeometry:
     setting: str
     resolution: float = 1.0
     margin_x: float = MARGIN
+    cam_height: float | None = None  # metres; None: the setting's (a fox is filmed from lower down)
 
     @property
     def width(self) -> int:
@@ -107,14 +118,22 @@ class StageGeometry:
     def lens(self) -> Lens:
         horizon, cam_height = SETTING_GEOMETRY.get(self.setting, SETTING_GEOMETRY["generic"])
         f = FOCAL * max(self.wide_view)
-        return Lens(f=f, cx=self.width / 2.0, cy=self.height * horizon, height=cam_height)
+        height = cam_height if self.cam_height is None else self.cam_height
+        return Lens(f=f, cx=self.width / 2.0, cy=self.height * horizon, height=height)
 
     def depth_for(self, size_m: float, fraction: float) -> float:
         """The distance at which something ``size_m`` tall fills ``fraction`` of the wide view's height."""
         return self.lens.f * size_m / (fraction * self.wide_view[1])
 
+    def feet_depth(self, room: float = 0.7) -> float:
+        """The nearest distance at which ground contact still shows in the wide view, using ``room``
+        of the rows between the horizon and the view's bottom edge."""
+        lens = self.lens
+        bottom = (self.height + self.wide_view[1]) / 2.0
+        return lens.f * lens.height / max(1.0, room * (bottom - lens.cy))
+
     def scaled(self, resolution: float) -> StageGeometry:
-        return StageGeometry(self.out_w, self.out_h, self.setting, resolution, self.margin_x)
+        return StageGeometry(self.out_w, self.out_h, self.setting, resolution, self.margin_x, self.cam_height)
 
     def widened(self, margin_x: float) -> StageGeometry:
-        return StageGeometry(self.out_w, self.out_h, self.setting, self.resolution, margin_x)
+        return StageGeometry(self.out_w, self.out_h, self.setting, self.resolution, margin_x, self.cam_height)

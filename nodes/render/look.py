@@ -188,8 +188,15 @@ class Look:
         return float(min(0.92, 1.0 - np.exp(-max(distance, 0.0) / reach))) * (0.35 + 0.65 * self.fog)
 
 
-def resolve_look(settings: dict[str, Any], style: Any, entity_states: set[str], light_words: set[str]) -> Look:
-    """Decide the look from the scene settings, words found on entities, and the style."""
+def resolve_look(
+    settings: dict[str, Any],
+    style: Any,
+    entity_states: set[str],
+    light_words: set[str],
+    entity_colours: tuple[RGB, ...] = (),
+) -> Look:
+    """Decide the look from the scene settings, words found on entities, and the style.
+    ``entity_colours`` (a blue coat, a red balloon) stay on their things: they do not tint the frame."""
 
     def axis(name: str, default: float = 0.5) -> float:
         return style.axis(name, default) if style is not None else default
@@ -222,17 +229,27 @@ def resolve_look(settings: dict[str, Any], style: Any, entity_states: set[str], 
         fog=fog,
         wet=wet,
         futuristic=axis("futuristic", 0.0) > 0.5 or bool(entity_states & {"futuristic", "sci-fi", "cyberpunk"}),
-        grade=style_grade(style, time),
+        grade=style_grade(style, time, entity_colours),
     )
 
 
-def style_grade(style: Any, time: str) -> Grade:
-    """The style's palette tints everything a little; its axes set saturation and contrast."""
+OWN_COLOUR_DISTANCE = 60.0  # a palette entry this close to an entity's colour is that entity's, not the mood's
+
+
+def style_grade(style: Any, time: str, entity_colours: tuple[RGB, ...] = ()) -> Grade:
+    """The style's palette tints everything a little; its axes set saturation and contrast.
+    Palette colours that belong to a thing in the scene are left out of the tint."""
     if style is None:
         return Grade(saturation=1.05, contrast=1.05)
     tint = np.ones(3, np.float32)
-    if style.palette:
-        colours = np.array([hex_rgb(c) for c in style.palette[:4]], np.float32)
+    own = np.array(entity_colours, np.float32).reshape(-1, 3)
+    mood = [
+        c
+        for c in style.palette[:4]
+        if not own.size or np.linalg.norm(own - np.array(hex_rgb(c), np.float32), axis=1).min() > OWN_COLOUR_DISTANCE
+    ]
+    if mood:
+        colours = np.array([hex_rgb(c) for c in mood], np.float32)
         weights = np.array([0.5, 0.25, 0.15, 0.1][: len(colours)], np.float32)
         mean = (colours * weights[:, None]).sum(0) / weights.sum()
         tint = mean / max(float(luma(mean)), 1.0)

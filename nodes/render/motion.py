@@ -68,7 +68,8 @@ def resolve_motion(kind: str, spec: dict[str, Any] | None, sign: float, setting:
     """The motion of an actor of ``kind`` from the scene's motion spec (any field may be missing)."""
     spec = spec or {}
     verb = (spec.get("verb") or "").lower() or None
-    gait, factor = VERBS.get(verb or "", (DEFAULT_GAIT.get(kind, "still"), 1.0))
+    moves_as = (spec.get("gait_verb") or verb or "").lower()  # "flies a kite": moves as "stroll"
+    gait, factor = VERBS.get(moves_as, (DEFAULT_GAIT.get(kind, "still"), 1.0))
     word = (spec.get("speed") or "").lower()
     if word == "run" and gait == "walk":
         gait = "run"

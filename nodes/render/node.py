@@ -95,6 +95,8 @@ def animatic(
         seed=params.seed,
     )
     layout = build_layout(plan)
+    for warning in plan.warnings:
+        ctx.log.warning("%s: %s", ctx.node_id, warning)
     ctx.progress(1, 3)
     timeline = build_timeline(plan)
     ctx.progress(2, 3)

@@ -18,8 +18,10 @@ import numpy as np
 from nodes.scene.model import Scene
 from nodes.scene.shots import Shot, ShotPlan
 
+from . import warnings as warn
+from .backgrounds import PAINTERS
 from .camera import View, view_at
-from .cast import Actor, cast_scene
+from .cast import Actor, cast_scene, entity_colour
 from .gait import stride_length
 from .lens import MARGIN, Lens, StageGeometry
 from .lights import FACADE_X, ROAD_X, Sign, city_signs
@@ -27,8 +29,10 @@ from .look import Look, resolve_look
 from .motion import FALL_ACCEL, Route
 
 # How tall the shot's subject is, as a fraction of the wide view's height.
-SUBJECT_FRACTION = {"person": 0.46, "quadruped": 0.3, "car": 0.2, "flying_car": 0.1, "bird": 0.08, "generic": 0.28}
-MAX_TRACK_MARGIN = 4.0  # a tracking shot's stage is at most this many wide views across
+SUBJECT_FRACTION = {"person": 0.46, "quadruped": 0.3, "car": 0.2, "flying_car": 0.14, "bird": 0.2, "generic": 0.28}
+MAX_ACTORS = 80  # beyond this a frame is clutter and a render slows; the most salient are kept
+MAX_ENTITIES = 24  # different things named; more would not read in one frame
+MAX_TRACK_MARGIN = 6.0  # a tracking shot's stage is at most this many wide views across
 GROUND_KINDS = ("person", "quadruped", "car", "generic", "plant", "light")
 
 
@@ -36,6 +40,7 @@ GROUND_KINDS = ("person", "quadruped", "car", "generic", "plant", "light")
 class Placed:
     actor: Actor
     route: Route
+    tether: tuple[float, float, float] | None = None  # from this thing to its holder's hand (a kite's string)
 
     def cycles_per_s(self) -> float:
         """Gait cycles per second: speed over stride, so that planted feet do not slide."""
@@ -95,12 +100,26 @@ class RenderPlan:
         self.fps = fps / keyframe_every
         self.count = max(1, math.ceil(round(self.duration * fps, 6) / keyframe_every))
         states, light_words = scene_words(scene)
-        self.look: Look = resolve_look(settings, style, states, light_words)
-        self.geometry = StageGeometry(width, height, self.setting)
-        self.lens = self.geometry.lens
+        self.look: Look = resolve_look(settings, style, states, light_words, thing_colours(scene))
         density = float(settings.get("crowd_density") or 0.5)
         rng = np.random.default_rng([seed, 1])
-        self.actors = cast_scene(scene, self.setting, bool(self.look.rain), density, rng)
+        actors = cast_scene(scene, self.setting, bool(self.look.rain), density, rng)
+        named = list(dict.fromkeys(a.entity for a in actors))  # most salient first
+        kept = set(named[:MAX_ENTITIES])
+        self.actors = [a for a in actors if a.entity in kept][:MAX_ACTORS]
+        self.warnings: list[str] = [
+            *scene.settings.get("warnings", []),
+            *warn.approximations(self.actors),
+            *warn.place_warning(scene, self.setting, self.setting in PAINTERS),
+            *warn.colour_conflicts(scene),
+            *warn.abstract_words(scene),
+            *warn.nothing_drawn(scene, self.actors),
+            *warn.dropped(len(kept), len(named)),
+        ]
+        self.geometry = StageGeometry(width, height, self.setting, cam_height=eye_level(self.actors, self.setting))
+        self.lens = self.geometry.lens
+        self.companions = companions_of(scene, self.actors)
+        self.scenery = scenery_of(scene)
         self.light_entity = next((a for a in self.actors if a.kind == "light"), None)
         city = self.setting == "city_street"
         self.signs: list[Sign] = city_signs(seed, self.duration, self.look.warm_lights, self.look.neon) if city else []
@@ -160,6 +179,7 @@ class RenderPlan:
                 placed.append(self.place_member(actor, i))
         if main is not None:
             placed = [self.near_target(p, main, shot) for p in placed]
+            placed = [self.beside(p, main) for p in placed]
         placed = [with_gait(p, self.ceiling(p.route.anchor[2])) for p in placed]
         main = next((p for p in placed if main is not None and p.actor is main.actor), None)
         zoom = max(shot.camera.start.zoom, shot.camera.end.zoom, 1.0)
@@ -202,6 +222,9 @@ class RenderPlan:
         if actor is None:
             return None, self.geometry
         z = self.geometry.depth_for(actor.height, SUBJECT_FRACTION.get(actor.kind, 0.3))
+        grounded = actor.motion.gait not in ("float", "hover", "fly")
+        if actor.kind in GROUND_KINDS and actor.kind != "person" and grounded:  # its feet stay in frame
+            z = max(z, self.geometry.feet_depth(0.9))
         zoom = max(shot.camera.start.zoom, shot.camera.end.zoom, 1.0)
         heading0, speed0 = np.array(actor.motion.heading, np.float64), actor.motion.speed
         geometry = self.geometry
@@ -215,13 +238,16 @@ class RenderPlan:
             lateral = 0.75 * 0.9 * room / self.lens.f * z
         else:  # the subject crosses at most a third of the frame
             lateral = 0.35 * geometry.wide_view[0] / zoom / self.lens.f * z
-        heading, speed = fit_travel(heading0, speed0, shot.duration, lateral, 0.45 * z)
+        slowest = (0.8 if actor.kind == "person" else 0.5) if actor.motion.legged else 0.3
+        heading, speed = fit_travel(heading0, speed0, shot.duration, lateral, 0.3 * z, slowest)
         u_mid, v_mid = interpolate_center(shot, 0.5)
         lens = geometry.lens
         x = lens.world_x((0.5 if shot.camera.move == "track" else u_mid) * geometry.width, z)
         y = 0.0
         if actor.kind in ("flying_car", "bird"):
             y = lens.height - (v_mid * geometry.height - lens.cy) * z / lens.f
+        elif not grounded:  # a balloon or a drifting thing floats at the camera's eye level
+            y = max(0.0, lens.height - actor.height)
         route = Route(
             anchor=(x, y, z),
             velocity=tuple(heading * speed),
@@ -244,6 +270,21 @@ class RenderPlan:
             t_anchor=shot.start + shot.duration / 2,
         )
         return Placed(placed.actor, route)
+
+    def beside(self, placed: Placed, main: Placed) -> Placed:
+        """A companion (the dog he walks, the kite she flies, the umbrella he holds) moves with its
+        holder: same velocity, an offset that suits what it is."""
+        offset = self.companions.get(placed.actor.id)
+        if offset is None or self.companions.get(f"{placed.actor.id}>") != main.actor.id:
+            return placed
+        route = main.route
+        ahead = math.copysign(1.0, route.velocity[0] or 1.0)
+        dx, dy, dz = offset
+        anchor = (route.anchor[0] + ahead * dx * main.actor.height, dy * main.actor.height, route.anchor[2] + dz)
+        bob = 0.08 * main.actor.height if dy > 1.5 else 0.0
+        hand = (route.anchor[0] + ahead * 0.2 * main.actor.height, 0.55 * main.actor.height, route.anchor[2])
+        tether = tuple(float(a - b) for a, b in zip(hand, anchor)) if dy > 0 else None
+        return Placed(placed.actor, replace(route, anchor=anchor, bob=bob, bob_hz=0.35, bob_phase=1.0), tether)
 
     def is_target(self, source: str, target: str) -> bool:
         return any(s == source and t == target for s, t, _ in self.scene.relations("action"))
@@ -313,6 +354,82 @@ class RenderPlan:
         )
 
 
+# Where a companion goes, in its holder's heights: (ahead, up, deeper in metres).
+FLYING_THINGS = frozenset({"kite", "balloon", "balloons", "drone"})
+COMPANION_VERBS = frozenset(
+    [
+        "walk",
+        "lead",
+        "hold",
+        "carry",
+        "fly",
+        "pull",
+        "drag",
+        "push",
+        "tow",
+        "hug",
+        "cradle",
+        "clutch",
+        "grip",
+        "steer",
+        "wheel",
+    ]
+)
+
+
+def companions_of(scene: Scene, actors: list[Actor]) -> dict[str, object]:
+    """Actor id → offset from its holder, and ``id + ">"`` → the holder's actor id."""
+    ids = {a.entity: a.id for a in actors if a.role in ("subject", "extra")}
+    kinds = {a.id: a for a in actors}
+    out: dict[str, object] = {}
+    for source, target, data in scene.relations():
+        verb = str(data.get("verb") or "")
+        led = data.get("kind") == "action" and verb in COMPANION_VERBS
+        led = led or (data.get("kind") == "spatial" and data.get("prep") == "with")  # "a woman with an umbrella"
+        led = led and scene.entity(target).get("type") in ("animal", "object", "vehicle", "bird", "light")
+        owned_pet = data.get("kind") == "possession" and scene.entity(target).get("type") == "animal"
+        if not (led or owned_pet) or source not in ids or target not in ids or ids[target] in out:
+            continue
+        actor = kinds[ids[target]]
+        if actor.name in FLYING_THINGS or actor.kind == "bird":
+            offset = (-0.9, 1.25, 0.6)  # up in the air behind the holder, on a string
+        elif actor.look.get("shape") == "umbrella":
+            offset = (0.1, 0.45, 0.05)  # held up over the head (the stick behind her)
+        elif actor.kind in ("quadruped", "person"):
+            offset = (0.55, 0.0, 0.4)  # trotting alongside, a step ahead
+        else:
+            offset = (0.22, 0.32, -0.05)  # in the hand
+        out[ids[target]] = offset
+        out[f"{ids[target]}>"] = ids[source]
+    return out
+
+
+TREE_WORDS = ("birch", "pine", "fir", "spruce", "palm", "oak", "maple", "autumn", "bamboo", "cherry")
+
+
+def scenery_of(scene: Scene) -> dict:
+    """What the words say of the place itself: the kind of trees ("a birch forest", "pines")."""
+    words = set(str(scene.settings.get("prompt", "")).lower().replace(",", " ").replace(".", " ").split())
+    for _, data in scene.entities():
+        words.add(str(data.get("label", "")).lower())
+    for entity_id, _ in scene.entities():
+        words |= {str(a.get("value", "")).lower() for a in scene.attributes(entity_id)}
+    trees = next((w for w in TREE_WORDS if w in words or f"{w}es" in words or f"{w}s" in words), None)
+    return {"trees": trees} if trees else {}
+
+
+def eye_level(actors: list[Actor], setting: str) -> float | None:
+    """A camera at the height of a small subject (a fox, a dog, a child's kite is not small),
+    so that it is seen large and whole rather than from above at the bottom of the frame."""
+    subject = next((a for a in actors if a.role == "subject"), None)
+    small_thing = subject is not None and subject.kind == "generic" and subject.height < 0.8
+    if subject is None or not (subject.kind == "quadruped" or small_thing) or subject.height > 1.2:
+        return None
+    if setting in ("skyline", "sky", "space", "underwater"):
+        return None
+    return max(0.45, 1.4 * subject.height)
+
+
 def with_gait(placed: Placed, ceiling: float) -> Placed:
     """Gait-specific movement on top of the straight route: floating and hovering things bob,
     swimmers bob at the surface, falling things drop from above and start again, dancers sway."""
@@ -333,13 +450,14 @@ def with_gait(placed: Placed, ceiling: float) -> Placed:
 
 
 def fit_travel(
-    heading: np.ndarray, speed: float, duration: float, lateral: float, depth: float
+    heading: np.ndarray, speed: float, duration: float, lateral: float, depth: float, slowest: float = 0.8
 ) -> tuple[np.ndarray, float]:
     """Turn (and if need be slow) a subject so that it stays in frame for the whole shot.
 
     Sideways travel is limited to ``lateral`` metres (a third of the frame unless the camera
     tracks) and travel in depth to ``depth`` metres (so its size stays readable). Something too
-    fast for that slows by a fifth at most and crosses the frame instead: a runner still runs.
+    fast for that slows by a fifth at most (``slowest``) and crosses the frame instead: a runner still
+    runs. Things without legs (a soaring eagle, a plane) may slow further: no stride gives them away.
     """
     travel = speed * max(duration, 1e-6)
     if travel <= 0:
@@ -349,7 +467,7 @@ def fit_travel(
     hx_max, hz_max = lateral / travel, depth / travel
     if hx_max**2 + hz_max**2 < 1.0:  # cannot fit: go the diagonal, a little slower, and cross the frame
         norm = math.hypot(hx_max, hz_max)
-        return np.array([sx * hx_max / norm, 0.0, sz * hz_max / norm]), speed * max(norm, 0.8)
+        return np.array([sx * hx_max / norm, 0.0, sz * hz_max / norm]), speed * max(norm, slowest)
     hx = min(abs(heading[0]), hx_max)
     hz = math.sqrt(max(0.0, 1.0 - hx * hx))
     if hz > hz_max:
@@ -361,6 +479,18 @@ def fit_travel(
 def interpolate_center(shot: Shot, progress: float) -> tuple[float, float]:
     (u0, v0), (u1, v1) = shot.camera.start.center, shot.camera.end.center
     return u0 + (u1 - u0) * progress, v0 + (v1 - v0) * progress
+
+
+def thing_colours(scene: Scene) -> tuple[tuple[int, int, int], ...]:
+    """Colours named on people, animals, vehicles, objects and clothes (not on places or lights)."""
+    out = []
+    for entity_id, data in scene.entities():
+        if data.get("type") in ("place", "light", "structure", "plant"):
+            continue
+        rgb = entity_colour(scene, entity_id)
+        if rgb is not None:
+            out.append(rgb)
+    return tuple(out)
 
 
 def scene_words(scene: Scene) -> tuple[set[str], set[str]]:

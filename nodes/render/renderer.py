@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
-from . import animals, figures, props, vehicles
+from . import animals, figures, props, things, vehicles
 from .backgrounds import painter_for
 from .lens import Lens
 from .look import mix
@@ -58,7 +58,7 @@ class AnimaticRenderer:
             "flying_car": vehicles.draw_flying_car,
             "plant": props.draw_plant,
             "light": props.draw_light,
-            "generic": props.draw_generic,
+            "generic": things.draw_thing,
         }
 
     def produce(self, start: int, stop: int) -> np.ndarray:
@@ -80,7 +80,7 @@ class AnimaticRenderer:
                 return self._stages[key]
             plan = self.plan
             geometry = setup.geometry.scaled(setup.resolution)
-            stage = build_stage(geometry, plan.look, plan.seed, plan.signs, painter_for(plan.setting))
+            stage = build_stage(geometry, plan.look, plan.seed, plan.signs, painter_for(plan.setting), plan.scenery)
             self._stages[key] = stage
             while len(self._stages) > 1 and sum(s.nbytes for s in self._stages.values()) > STAGE_BUDGET:
                 self._stages.popitem(last=False)
@@ -143,7 +143,8 @@ class AnimaticRenderer:
         key = f"{placed.actor.id}|{mirror}"
         if key not in self._colours:
             look = self.plan.look
-            boost = 0.3 if look.night and self.plan.setting in ("city_street", "interior") else 0.0
+            city = self.plan.setting in ("city_street", "interior", "market")
+            boost = (0.3 if city else 0.22) if look.night else 0.0  # street light, or moonlight, lifts them
 
             def shade(rgb: tuple, glow: float = 0.0) -> tuple:  # street light lifts people out of the dark
                 return look.shade(rgb, max(glow, boost))
@@ -155,11 +156,13 @@ class AnimaticRenderer:
                 c = vehicles.vehicle_colours(shade, actor.look, look)
             elif actor.kind in ("quadruped", "bird"):
                 c = animals.animal_colours(shade, actor.look)
+            elif actor.kind == "generic":
+                c = things.thing_colours(shade, actor.look)
             else:
                 c = props.prop_colours(shade, actor.look)
             if mirror:
                 ground = shade((14, 16, 22))
-                c = {k: mix(v, ground, 0.6) for k, v in c.items()}
+                c = {k: mix(v, ground, 0.6) if isinstance(v, tuple) else v for k, v in c.items()}
             self._colours[key] = c
         return self._colours[key]
 

@@ -33,6 +33,7 @@ class Canvas:
     mirror: np.ndarray = field(init=False)
     ground_row: float = field(init=False)  # where wet reflections may start (the horizon unless set)
     reflect: float = 0.0  # reflection strength of water a painter adds (a wet street uses the look's wetness)
+    scenery: dict = field(default_factory=dict)  # what the words say of the place: {"trees": "birch"}
     flicker_emissive: np.ndarray | None = None
     flicker_mirror: np.ndarray | None = None
 
@@ -137,8 +138,11 @@ def composite(canvas: Canvas, with_flicker: bool = True) -> np.ndarray:
     if strength and row < out.shape[0]:
         wet = soft(mirror[max(0, row - 8) :], 3.0 * canvas.px, stretch=5.0)[min(8, row) :]
         cv2.addWeighted(out[row:], 1.0, wet, strength, 0.0, dst=out[row:])
-    if look.snow and row < out.shape[0]:  # snow lies on the ground
-        cv2.addWeighted(out[row:], 0.55, np.full_like(out[row:], 235), 0.45 * look.snow, 0.0, dst=out[row:])
+    if look.snow and row < out.shape[0]:  # snow lies on the ground, white under any light
+        snow = np.array(look.lit((236, 240, 248), 0.45), np.uint8)
+        cv2.addWeighted(
+            out[row:], 0.3, np.broadcast_to(snow, out[row:].shape).copy(), 0.7 * look.snow, 0.0, dst=out[row:]
+        )
     if look.fog:
         for y0 in range(0, out.shape[0], 256):  # in strips, so float temporaries stay small at any size
             y1 = min(out.shape[0], y0 + 256)
@@ -182,8 +186,10 @@ class Stage:
 Painter = Callable[[Canvas, list[Sign]], None]
 
 
-def build_stage(geometry: StageGeometry, look: Look, seed: int, signs: list[Sign], painter: Painter) -> Stage:
-    canvas = Canvas(geometry, look, seed)
+def build_stage(
+    geometry: StageGeometry, look: Look, seed: int, signs: list[Sign], painter: Painter, scenery: dict | None = None
+) -> Stage:
+    canvas = Canvas(geometry, look, seed, scenery=dict(scenery or {}))
     painter(canvas, signs)
     image = composite(canvas)
     patches: dict[int, tuple[int, int, np.ndarray]] = {}

@@ -113,6 +113,8 @@ class FactFinder:
         conf = self.confidence(v)
         objects = self.entities_of(self.children(v, "dobj", "attr")) if not self.children(v, "expl") else []
         preps = self._preps(v)
+        if verb in vocab.WEAR_VERBS:  # "a grey suit, sporting a red hat": the suit's wearer sports it
+            subjects = [self.wearer(s) or s if s.type == "clothing" else s for s in subjects]
         for s in subjects:
             for o in objects:
                 self.add(s, o, self._object_kind(verb, s, o), verb, None, v.sent, conf)
@@ -124,7 +126,9 @@ class FactFinder:
                     if prep in vocab.SPATIAL_PREPS or kind == "wear":
                         self.add(s, o, kind, verb, prep, v.sent, conf * 0.95)
             if v.pos == "VERB" and verb in vocab.MOTION_SPEED and s.type in MOVERS:
-                self._motion(s, v, verb, preps)
+                self._motion(s, v, verb, preps, objects)
+            if verb in vocab.COMPANION_VERBS:
+                self._companions(s, objects, verb, v.sent)
         self._predicate_attributes(v, subjects)
 
     def _object_kind(self, verb: str, s: EntityInfo, o: EntityInfo) -> str:
@@ -141,9 +145,51 @@ class FactFinder:
             out.append((p.lemma.lower(), self.entities_of(pobj)))
         return out
 
-    def _motion(self, s: EntityInfo, v: Token, verb: str, preps: list[tuple[str, list[EntityInfo]]]) -> None:
+    def wearer(self, item: EntityInfo) -> EntityInfo | None:
+        """The person who wears ``item`` (already related), else the most recent person before it."""
+        for r in self.relations:
+            if r.target == item.id and r.kind == "wear":
+                return self.res.entities[r.source]
+        people = [e for e in self.res.entities.values() if e.type == "person" and e.mentions]
+        before = [e for e in people if e.mentions[0].token < item.mentions[0].token] if item.mentions else []
+        return before[-1] if before else None
+
+    def _companions(self, s: EntityInfo, objects: list[EntityInfo], verb: str, sent: int) -> None:
+        """ "walks his dog": the dog walks along; "flies a kite": the kite flies above its holder."""
+        for o in objects:
+            if o.type not in ("animal", "object", "vehicle", "bird", "light") or o.motions:
+                continue
+            own = verb if verb in vocab.MOTION_SPEED and o.type != "object" else None
+            if verb in vocab.MOVES_ITS_OBJECT:
+                own = verb
+            if own is None:
+                continue
+            follow = next((dict(m) for m in s.motions if m.get("sentence") == sent), None) or {}
+            o.motions.append(
+                {
+                    "verb": own,
+                    "speed": vocab.MOTION_SPEED.get(own, follow.get("speed", "slow")),
+                    "direction": follow.get("direction"),
+                    "path_prep": follow.get("path_prep"),
+                    "path_target": follow.get("path_target"),
+                    "sentence": sent,
+                    "manner": [],
+                    "companion_of": s.id,
+                }
+            )
+
+    def _motion(
+        self,
+        s: EntityInfo,
+        v: Token,
+        verb: str,
+        preps: list[tuple[str, list[EntityInfo]]],
+        objects: list[EntityInfo] = (),  # type: ignore[assignment]
+    ) -> None:
         adverbs = [a.text.lower() for a in self.children(v, "advmod")]
-        speed = vocab.MOTION_SPEED[verb]
+        # "flies a kite": the boy strolls while his kite flies; the motion keeps its verb, moves like ``gait_verb``
+        gait_verb = vocab.MOVES_ITS_OBJECT.get(verb) if objects else None
+        speed = vocab.MOTION_SPEED[gait_verb or verb]
         if any(a in vocab.FAST_ADVERBS for a in adverbs) and speed in ("slow", "walk"):
             speed = "run" if speed == "walk" else "walk"
         if any(a in vocab.SLOW_ADVERBS for a in adverbs) and speed in ("walk", "run", "fast"):
@@ -164,6 +210,8 @@ class FactFinder:
             "sentence": v.sent,
             "manner": [a for a in adverbs if a.endswith("ly")],
         }
+        if gait_verb:
+            motion["gait_verb"] = gait_verb
         same = next((m for m in s.motions if m["verb"] == verb), None)
         if same is None:
             s.motions.append(motion)

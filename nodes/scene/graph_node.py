@@ -44,8 +44,10 @@ def scene_graph(ctx: NodeContext, params: GraphParams, *, doc: Doc) -> dict:
         raise NodeInputError("doc", f"{doc.warnings[0]}; a scene graph built from it would be guesswork")
     ctx.progress(0, 2)
     scene = build_scene(doc)
-    if not scene.entities():
-        raise NodeInputError("doc", _nothing_found(doc))
+    if not scene.entities():  # still a scene: its place, time and weather, drawn as a neutral stage
+        warning = _nothing_found(doc)
+        scene.graph.nodes["scene"].setdefault("warnings", []).append(warning)
+        ctx.log.warning("%s: %s", ctx.node_id, warning)
     ctx.progress(1, 2)
     picture = scene_picture(scene, params.picture_width).to_array()
     ctx.progress(2, 2, picture)
@@ -55,6 +57,6 @@ def scene_graph(ctx: NodeContext, params: GraphParams, *, doc: Doc) -> dict:
 def _nothing_found(doc: Doc) -> str:
     reason = "; ".join(doc.warnings) if doc.warnings else "no nouns that name people, animals, objects or places"
     return (
-        f"found nothing to show in the text ({reason}); describe the scene in English, "
-        "e.g. 'A woman walks down a rainy street at night'"
+        f"found nothing to draw in the text ({reason}); showing the place alone. Name people, animals or "
+        "things to see them, e.g. 'A woman walks down a rainy street at night'"
     )

@@ -26,7 +26,26 @@ from typing import Any
 
 import networkx as nx
 
-SETTINGS = ("city_street", "savanna", "skyline", "beach", "forest", "mountain", "interior", "generic")
+SETTINGS = (
+    "city_street",
+    "savanna",
+    "skyline",
+    "beach",
+    "forest",
+    "mountain",
+    "interior",
+    "desert",
+    "snowfield",
+    "lake",
+    "park",
+    "farm",
+    "bridge",
+    "market",
+    "underwater",
+    "sky",
+    "space",
+    "generic",
+)
 TIMES_OF_DAY = ("dawn", "day", "sunset", "dusk", "night")
 ENTITY_TYPES = ("person", "animal", "vehicle", "bird", "light", "clothing", "object", "place", "structure", "plant")
 SPEEDS = ("still", "slow", "walk", "run", "fast")

@@ -21,6 +21,7 @@ from .describe import action_phrase, context_phrase, noun_phrase, place_phrase, 
 from .model import Scene
 from .shots import Camera, Framing, Shot, ShotPlan
 from .vocab import BODY_PART_Y as BODY_Y_PARTS
+from .vocab import COMPANION_VERBS, POSSESSION_VERBS, WEAR_VERBS
 
 # where on a standing figure each kind of worn thing sits (y on the stage)
 BODY_Y = {
@@ -52,6 +53,8 @@ BODY_Y = {
     "gloves": 0.6,
 }
 HEAD_Y, TORSO_Y, FEET_Y = 0.36, 0.52, 0.86
+# verbs that are no action of their own: being, having, wearing ("She's rocking a jacket" is an outfit shot)
+NOT_ACTIONS = frozenset({"be", "have", "add"}) | WEAR_VERBS | POSSESSION_VERBS
 MIN_SHOT = 1.5
 
 
@@ -91,13 +94,45 @@ def plan_shots(scene: Scene, duration: float, max_shots: int = 6, min_shot: floa
                 camera=camera,
                 prompt=shot_prompt(scene, beat, camera),
                 sentence=beat.sentences[0],
+                subject_name=subject_name(scene, beat.subject),
             )
         )
     return ShotPlan(duration=float(duration), shots=tuple(shots))
 
 
+def subject_name(scene: Scene, eid: str | None) -> str | None:
+    """The subject as the prompt names it ("fox", "boots"), never an internal id."""
+    if eid is None or eid not in scene.graph:
+        return None
+    data = scene.entity(eid)
+    return str(data.get("name") or data.get("label") or "") or None
+
+
 # -- 1. beats ------------------------------------------------------------------------------
 def make_beats(scene: Scene) -> list[Beat]:
+    """One beat per sentence; a single-sentence prompt is opened up into an establishing shot,
+    its action, and a closer look at the subject (its outfit when it wears something named)."""
+    beats = sentence_beats(scene)
+    if len(beats) == 1 and beats[0].subject is not None and beats[0].cue is None:
+        beats = expand_single(scene, beats[0])
+    return beats
+
+
+def expand_single(scene: Scene, beat: Beat) -> list[Beat]:
+    subject = beat.subject
+    assert subject is not None
+    entity = scene.entity(subject)
+    wears = [t for _, t, d in scene.graph.out_edges(subject, data=True) if d.get("kind") == "wear"]
+    opening = replace(beat, kind="environment", weight=0.9, verb=None)
+    if entity["type"] in ("place", "structure", "light", "plant"):
+        return [opening, replace(beat, kind="environment", weight=0.9)]
+    close_kind = "detail" if wears and entity["type"] == "person" else "close"
+    close = replace(beat, kind=close_kind, weight=0.9, focus=wears[0] if wears else None)
+    main = replace(beat, weight=1.3)
+    return [opening, main, close]
+
+
+def sentence_beats(scene: Scene) -> list[Beat]:
     main = scene.entities()[0][0] if scene.entities() else None
     cues = scene.settings.get("camera_cues", [])
     beats = []
@@ -111,7 +146,7 @@ def make_beats(scene: Scene) -> list[Beat]:
         if subject is not None and scene.entity(subject)["type"] == "clothing":
             subject, focus = _wearer(scene, subject) or subject, subject
         kind = _beat_kind(scene, subject, record, cue)
-        weight = {"action": 1.3, "camera": 1.1, "detail": 0.9, "environment": 0.9, "crowd": 0.8}.get(kind, 1.0)
+        weight = {"action": 1.3, "camera": 1.1, "detail": 0.9, "environment": 1.0, "crowd": 1.0}.get(kind, 1.0)
         beats.append(Beat([record["index"]], subject, record.get("verb"), kind, weight, cue, focus, [record["text"]]))
     if not beats:
         beats.append(Beat([0], main, None, "environment", 1.0))
@@ -156,14 +191,21 @@ def merge_beats(beats: list[Beat], limit: int, only: int | None = None) -> list[
         only = None
         a, b = beats[k], beats[k + 1]
         keep = a if (a.cue is not None or a.weight >= b.weight) and b.cue is None else b
-        merged = replace(keep, sentences=a.sentences + b.sentences, weight=a.weight + b.weight, texts=a.texts + b.texts)
+        # two looks at one outfit are one longer look, not a shot twice as long
+        weight = max(a.weight, b.weight) + 0.3 if _alike(a, b) else a.weight + b.weight
+        merged = replace(keep, sentences=a.sentences + b.sentences, weight=weight, texts=a.texts + b.texts)
         beats[k : k + 2] = [merged]
     return beats
+
+
+def _alike(a: Beat, b: Beat) -> bool:
+    return a.subject == b.subject and a.kind == b.kind and a.cue is None and b.cue is None
 
 
 def _merge_cost(a: Beat, b: Beat) -> float:
     cost = a.weight + b.weight
     cost += 0.0 if a.subject == b.subject else 1.0
+    cost -= 1.0 if _alike(a, b) else 0.0
     cost += 2.0 if a.cue is not None and b.cue is not None else 0.0
     return cost
 
@@ -221,8 +263,14 @@ def default_camera(scene: Scene, beat: Beat, index: int) -> Camera:
         return _track(scene, beat, wide=index == 0)
     if beat.kind == "detail":
         return Camera("tilt", Framing((0.5, HEAD_Y), 2.0), Framing((0.5, FEET_Y - 0.06), 2.0))
+    if beat.kind == "close" and _moving(scene, beat.subject):  # follow it, closer
+        return Camera("track", Framing((0.5, TORSO_Y), 1.35), Framing((0.5, TORSO_Y), 1.8), "linear")
+    if beat.kind == "close":
+        return Camera("dolly_in", Framing((0.5, 0.5), 1.3), Framing((0.5, _focus_y(scene, beat)), 1.9))
     if beat.kind == "crowd":
         return Camera("pan", Framing((0.3, 0.5), 1.0), Framing((0.7, 0.5), 1.1), "linear")
+    if beat.kind == "environment" and index == 0 and beat.subject and _moving(scene, beat.subject):
+        return Camera("pan", Framing((0.4, 0.5), 1.0), Framing((0.6, 0.5), 1.05), "linear")  # establishing
     if beat.kind == "environment":
         if _mentions(beat, ("wet", "reflect", "puddle", "ground", "floor", "water")):
             return Camera("tilt", Framing((0.5, 0.45), 1.3), Framing((0.5, 0.72), 1.3))
@@ -232,7 +280,16 @@ def default_camera(scene: Scene, beat: Beat, index: int) -> Camera:
     return Camera("dolly_in", Framing((0.5, TORSO_Y), 1.2), Framing((0.5, HEAD_Y + 0.04), 1.8))
 
 
+def _has_companion(scene: Scene, eid: str | None) -> bool:
+    """Something goes along with the subject (a dog on a leash, a kite on a string): frame both."""
+    return bool(eid) and any(
+        d.get("kind") == "action" and d.get("verb") in COMPANION_VERBS and scene.entity(t).get("type") != "clothing"
+        for _, t, d in scene.graph.out_edges(eid, data=True)
+    )
+
+
 def _track(scene: Scene, beat: Beat, wide: bool = False) -> Camera:
+    wide = wide or _has_companion(scene, beat.subject)
     motion = _motion(scene, beat)
     direction = (motion or {}).get("direction")
     dx = -0.15 if direction == "left" else 0.15
@@ -271,10 +328,12 @@ def _mentions(beat: Beat, words: tuple[str, ...]) -> bool:
 
 def beat_action(scene: Scene, beat: Beat) -> str | None:
     """The subject's own action in this beat (a motion verb first), never the camera's verb."""
+    if beat.kind == "environment" and beat.verb is None or beat.kind == "detail":
+        return None  # an establishing shot shows the place; a detail shot the outfit, not a verb like "rock"
     motion = _motion(scene, beat)
     if motion is not None and motion.get("sentence") in beat.sentences:
         return motion["verb"]
-    if beat.verb and beat.verb not in ("be", "have", "add") and not (beat.cue and beat.cue.get("move")):
+    if beat.verb and beat.verb not in NOT_ACTIONS and not (beat.cue and beat.cue.get("move")):
         return beat.verb
     return motion["verb"] if motion else None
 
@@ -296,6 +355,10 @@ def shot_prompt(scene: Scene, beat: Beat, camera: Camera) -> str:
     cue = beat.cue or {}
     aerial = "aerial drone shot" if "drone" in cue.get("text", "").lower() else "aerial shot"
     shot = aerial if cue.get("aerial") else "close-up" if cue.get("close_up") else CAMERA_WORDS[camera.move]
+    if beat.kind == "detail" and not cue:
+        shot = "close-up tilting down the outfit"
+    elif beat.kind == "close" and not cue:
+        shot = f"closer {shot}"
     if camera.move in ("zoom_in", "dolly_in") and beat.focus and beat.focus != beat.subject:
         shot += f" on the {noun_phrase(scene, beat.focus, article=False, with_place=False)}"
     elif (beat.cue or {}).get("body_part"):

@@ -84,7 +84,12 @@ def _setting_from_words(lemmas: list[str]) -> str:
         "building": "city_street",
         "car": "city_street",
         "skyscraper": "skyline",
-        "snow": "mountain",
+        "snow": "snowfield",
+        "dune": "desert",
+        "cloud": "sky",
+        "star": "space",
+        "fish": "underwater",
+        "boat": "lake",
     }
     return next((hints[lemma] for lemma in lemmas if lemma in hints), "generic")
 

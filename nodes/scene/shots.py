@@ -35,6 +35,7 @@ class Shot:
     camera: Camera
     prompt: str
     sentence: int | None = None
+    subject_name: str | None = None  # the subject in the prompt's words ("fox"), for storyboards and people
 
     @property
     def end(self) -> float:
@@ -62,6 +63,7 @@ class ShotPlan:
                     "start": round(s.start, 3),
                     "duration": round(s.duration, 3),
                     "subject": s.subject,
+                    "subject_name": s.subject_name,
                     "action": s.action,
                     "camera": s.camera.move,
                 }

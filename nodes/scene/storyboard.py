@@ -60,7 +60,7 @@ def _panel(canvas: Canvas, scene: Scene, shot: Shot, x: float, y: float) -> None
     _framing(canvas, shot.camera.end, x, top, FRAME_END, dashed=False)
     _move_arrow(canvas, shot, x, top)
     canvas.rect((x, top, x + PANEL_W, top + PANEL_H), outline=(90, 92, 100), width=1)
-    subject = scene.entity(shot.subject)["label"] if shot.subject in scene.graph else "scene"
+    subject = shot.subject_name or (scene.entity(shot.subject)["label"] if shot.subject in scene.graph else "scene")
     line = f"{subject}" + (f" - {shot.action}" if shot.action else "")
     canvas.text((x, top + PANEL_H + 14), fit_text(line, 14, PANEL_W), 14, (255, 214, 10), "lm")
     for k, text in enumerate(wrap(shot.prompt, 11, PANEL_W, 5)):

@@ -35,6 +35,10 @@ SLOW_ADVERBS = _words("slowly gently leisurely lazily calmly gradually softly ca
 
 WEAR_VERBS = _words("wear rock sport don dress model")
 POSSESSION_VERBS = _words("own have possess")
+# verbs whose object goes along with the subject: "walks his dog", "holding a kite", "flies a kite"
+COMPANION_VERBS = _words("walk lead hold carry fly pull drag push tow hug cradle clutch grip steer wheel fly")
+# a motion verb whose object moves instead of the subject ("flies a kite": the kite flies, the boy strolls)
+MOVES_ITS_OBJECT = {"fly": "stroll", "sail": "stand", "float": "stand", "roll": "walk"}
 
 # prepositions that place the subject relative to something (relation kind "spatial")
 SPATIAL_PREPS = _words(
@@ -110,6 +114,16 @@ AMBIENCE_OF_SETTING: dict[str, list[str]] = {
     "forest": ["birds"],
     "mountain": ["wind"],
     "interior": ["room tone"],
+    "desert": ["wind"],
+    "snowfield": ["wind"],
+    "lake": ["water", "birds"],
+    "park": ["birds"],
+    "farm": ["birds", "wind"],
+    "bridge": ["wind", "water"],
+    "market": ["crowd"],
+    "underwater": ["water"],
+    "sky": ["wind"],
+    "space": ["room tone"],
 }
 
 # body parts: not entities of their own, but what a close-up may aim at (y on a standing figure)

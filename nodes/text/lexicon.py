@@ -83,7 +83,7 @@ PLACES = _words(
     skyline cityscape downtown neighborhood neighbourhood suburb rooftop room kitchen bedroom living_room
     bathroom office cafe café restaurant bar pub diner shop store mall library classroom studio stage
     theater theatre cinema gym hospital school space planet moon sky universe galaxy underwater reef cave
-    glacier volcano swamp marsh tundra arctic countryside campsite playground stadium arena corridor
+    glacier volcano swamp marsh tundra arctic countryside seabed seafloor orbit nebula pasture ranch lawn canal marketplace oasis campsite playground stadium arena corridor
     hallway backyard courtyard balcony pool trail path track racetrack runway tunnel bridge orchard
     vineyard cemetery graveyard battlefield ruins world landscape horizon snowfield iceberg riverbank
     waterfront boardwalk train_station space_station subway_station"""
@@ -313,34 +313,38 @@ SETTING_OF_PLACE: dict[str, str] = {
     **{
         w: "city_street"
         for w in _words(
-            """street road alley alleyway avenue boulevard lane city town village square plaza market bazaar
+            """street road alley alleyway avenue boulevard lane city town village square plaza
         intersection crossroads crosswalk sidewalk pavement downtown neighborhood neighbourhood suburb
         highway freeway motorway"""
         )
     },
-    **{w: "savanna" for w in _words("savanna savannah grassland prairie plain desert dune")},
+    **{w: "market" for w in _words("market bazaar marketplace")},
+    **{w: "savanna" for w in _words("savanna savannah grassland prairie plain")},
+    **{w: "desert" for w in _words("desert dune dunes sahara oasis")},
     **{w: "skyline" for w in _words("skyline cityscape rooftop skyscraper")},
     **{
         w: "beach"
         for w in _words(
             """beach shore coast coastline seaside ocean sea bay lagoon harbor harbour port pier dock marina
-        reef boardwalk waterfront island"""
+        boardwalk waterfront island"""
         )
     },
-    **{
-        w: "forest"
-        for w in _words(
-            """forest woods wood jungle rainforest park garden meadow field orchard vineyard swamp marsh lake
-        pond river stream creek waterfall countryside farm farmland trail campsite"""
-        )
-    },
-    **{w: "mountain" for w in _words("mountain mountains hill valley canyon cliff glacier volcano tundra arctic")},
+    **{w: "forest" for w in _words("forest woods wood jungle rainforest swamp marsh trail campsite")},
+    **{w: "park" for w in _words("park garden meadow playground backyard courtyard lawn")},
+    **{w: "farm" for w in _words("farm farmland field orchard vineyard countryside ranch pasture barnyard")},
+    **{w: "lake" for w in _words("lake pond river stream creek waterfall riverbank canal")},
+    **{w: "bridge" for w in _words("bridge")},
+    **{w: "snowfield" for w in _words("snowfield tundra arctic antarctica")},
+    **{w: "mountain" for w in _words("mountain mountains hill valley canyon cliff glacier volcano")},
+    **{w: "underwater" for w in _words("underwater reef seabed seafloor")},
+    **{w: "sky" for w in _words("sky clouds heavens")},
+    **{w: "space" for w in _words("space galaxy universe orbit planet nebula space_station")},
     **{
         w: "interior"
         for w in _words(
             """room kitchen bedroom living_room bathroom office cafe café restaurant bar pub diner shop store
         mall library classroom studio stage theater theatre cinema gym hospital corridor hallway station
-        train_station subway_station platform space_station apartment"""
+        train_station subway_station platform apartment"""
         )
     },
 }
