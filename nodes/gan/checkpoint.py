@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ from typing import Any
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
+
+from server.engine.partials import partial_path
 
 from .model import Discriminator, GanConfig, Generator
 
@@ -77,15 +78,9 @@ def save(path: Path, st: TrainState) -> Path:
         "train": json.dumps(st.train),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".safetensors")
-    os.close(fd)
-    try:
-        save_file(tensors, tmp, metadata=meta)
-        os.chmod(tmp, 0o644)
+    with partial_path(path.parent) as tmp:  # locked, swept after a crash; renamed when complete
+        save_file(tensors, str(tmp), metadata=meta)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -4,26 +4,16 @@ a reader never sees half a file and a crash never replaces a good one with a tor
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-FILE_MODE = 0o644  # mkstemp makes 0600; results are for reading
+from server.engine.partials import write_bytes_atomic
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, data)  # a locked partial file, swept after a crash
     return path
 
 
