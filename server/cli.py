@@ -55,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("workflow", help="workflow JSON file")
     run.add_argument("-o", "--output-dir", default="output", help="where output files go (default: ./output)")
     run.add_argument(
+        "--input-dir",
+        dest="input_dirs",
+        action="append",
+        metavar="DIR",
+        help="a folder media-loading nodes may read from, relative names resolved inside it "
+        "(repeatable; default: the current folder)",
+    )
+    run.add_argument(
         "--set",
         dest="overrides",
         action="append",
@@ -161,7 +169,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     targets = choose_targets(workflow, registry, args.only, [node for node, _ in prints])
     disk_cache = None if args.no_disk_cache else Path(args.cache_dir)
     partials.sweep(Path(args.output_dir))  # what a killed run left half-written
-    engine = Engine(registry, output_dir=Path(args.output_dir), models=_model_manager(), disk_cache=disk_cache)
+    engine = Engine(
+        registry,
+        output_dir=Path(args.output_dir),
+        input_dirs=[Path(d) for d in args.input_dirs or ["."]],
+        models=_model_manager(),
+        disk_cache=disk_cache,
+    )
     reporter = Reporter(enabled=not args.quiet)
     result = run_cancellable(engine, workflow, targets, reporter)
     reporter.summary(result, workflow)

@@ -85,6 +85,7 @@ def _resources(models: object):
         engine = Engine(
             app[REGISTRY],
             output_dir=Path(config.output_dir),
+            input_dirs=(config.input_dir, Path(config.output_dir)),
             temp_dir=config.temp_dir / "runs",
             cache_bytes=config.cache_bytes,
             cpu_workers=config.cpu_workers,

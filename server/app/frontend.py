@@ -14,8 +14,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from server.engine.paths import safe_path
+
 from .keys import CONFIG
-from .security import http_error, json_response, safe_path
+from .security import http_error, json_response
 
 FRONTENDS = ("reelgraph", "comfyui")
 PACKAGE = "comfyui_frontend_package"

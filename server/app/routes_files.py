@@ -1,6 +1,6 @@
 """Files in and out: uploads, outputs (with Range requests, so video seeks), and the editor.
 
-Every path from a request goes through :func:`security.safe_path` and stays inside its
+Every path from a request goes through :func:`server.engine.paths.safe_path` and stays inside its
 folder: outputs in ``output_dir``, uploads in ``data_dir/input``, scratch in ``data_dir/temp``.
 The editors' own files are served by :mod:`frontend`.
 """
@@ -13,9 +13,11 @@ from urllib.parse import quote
 from aiohttp import hdrs, web
 from aiohttp.http_exceptions import HttpProcessingError
 
+from server.engine.paths import safe_path
+
 from .keys import CONFIG
 from .messages import file_ref
-from .security import http_error, json_response, safe_path
+from .security import http_error, json_response
 from .uploads import Received, receive, subfolder_dir
 
 routes = web.RouteTableDef()

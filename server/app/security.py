@@ -9,7 +9,7 @@
 * ``same_origin``: a state-changing request (and a websocket upgrade) that carries an
   ``Origin`` must come from the server's own origin; ``Origin: null`` is refused. Scripts
   and CLI clients send no Origin and pass.
-* :func:`safe_path`: a relative path from a request, resolved inside a folder or refused.
+* ``server.engine.paths.safe_path``: a relative path from a request, resolved inside a folder or refused.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,7 +33,6 @@ log = logging.getLogger("reelgraph.server")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 TOKEN_COOKIE = "reelgraph_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_DRIVE = re.compile(r"^[A-Za-z]:")
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9 ._()\-]")
 
 
@@ -163,28 +161,6 @@ def _host_port(host: str, default: int) -> int:
 
 
 # -- paths ---------------------------------------------------------------------------
-def safe_path(base: Path, relative: str) -> Path | None:
-    """``base/relative`` resolved (symlinks followed) if it stays inside ``base``; None otherwise.
-
-    Refuses outright what has no business in a request path: absolute paths, drive letters,
-    backslashes, NULs and other control characters, ``..``/``.``/empty segments, hidden names
-    (a leading ``.``: partial files being written, dotfiles) and any ``%`` left after the router
-    decoded the URL once (a double-encoded ``%252e%252e``).
-    """
-    if not relative or len(relative) > 1024:
-        return None
-    if any(c in "\\%" or ord(c) < 32 for c in relative) or relative.startswith("/") or _DRIVE.match(relative):
-        return None
-    if any(part == "" or part.startswith(".") for part in relative.split("/")):
-        return None
-    root = base.resolve()
-    try:
-        target = (root / relative).resolve()
-    except (OSError, RuntimeError):  # a symlink loop
-        return None
-    return target if target.is_relative_to(root) else None
-
-
 def safe_filename(name: str, *, max_length: int = 120) -> str | None:
     """A client-supplied file name reduced to a plain, harmless base name; None if nothing is left."""
     base = re.split(r"[\\/]", name or "")[-1].strip()

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from aiohttp import BodyPartReader, web
 
-from .security import http_error, safe_filename, safe_path
+from server.engine.paths import safe_path
+
+from .security import http_error, safe_filename
 
 SNIFF_BYTES = 64
 CHUNK = 256 << 10

@@ -8,7 +8,7 @@ keybindings and templates here. Stored under ``data_dir/user``.
 * ``POST /api/userdata/{file}/move/{dest}``: rename.
 
 ``file`` arrives URL-encoded (``workflows%2Fx.json``). Every path goes through
-:func:`security.safe_path` (no ``..``, absolute paths, hidden names, control characters or
+:func:`server.engine.paths.safe_path` (no ``..``, absolute paths, hidden names, control characters or
 symlinks out), bodies are limited by the app's ``client_max_size``, and writes are atomic
 (a partial file renamed into place), like every other file route.
 """
@@ -22,10 +22,11 @@ from typing import Any
 from aiohttp import web
 
 from server.engine.partials import is_partial, write_bytes_atomic
+from server.engine.paths import safe_path
 
 from .config import Config
 from .keys import CONFIG
-from .security import http_error, json_response, safe_path
+from .security import http_error, json_response
 
 routes = web.RouteTableDef()
 MAX_LISTED = 10_000

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Cancelled
+from .paths import resolve_input
 
 ProgressHook = Callable[[float, float, Any], None]
 
@@ -34,6 +35,8 @@ class NodeContext:
     # What files this node writes embed beside ``workflow`` for other editors: ComfyUI's API
     # ``prompt`` and, when the run came from the ComfyUI frontend, its graph as ``workflow``.
     embed: dict[str, Any] = field(default_factory=dict)
+    # Folders whose files nodes that load media may read (uploads, outputs; the CLI's --input-dir).
+    input_dirs: tuple[Path, ...] = ()
     _on_progress: ProgressHook | None = field(default=None, repr=False)
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
 
@@ -42,6 +45,10 @@ class NodeContext:
         self.check_cancelled()
         if self._on_progress is not None:
             self._on_progress(done, total, preview)
+
+    def input_file(self, name: str, param: str) -> Path:
+        """The file a parameter names, confined to :attr:`input_dirs` (see :mod:`.paths`)."""
+        return resolve_input(self.input_dirs, name, param)
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()

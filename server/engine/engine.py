@@ -17,6 +17,7 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,7 @@ class Engine:
         registry: Registry,
         *,
         output_dir: Path | str = "output",
+        input_dirs: Sequence[Path | str] = (),
         temp_dir: Path | str | None = None,
         cache_bytes: int = 2 << 30,
         cpu_workers: int = 2,
@@ -90,6 +92,7 @@ class Engine:
     ) -> None:
         self.registry = registry
         self.output_dir = Path(output_dir)
+        self.input_dirs = tuple(Path(d) for d in input_dirs)
         self.temp_root = Path(temp_dir) if temp_dir else Path(tempfile.gettempdir()) / "reelgraph"
         self.cache = ResultCache(cache_bytes)
         self.disk_cache = DiskCache(disk_cache) if isinstance(disk_cache, Path | str) else disk_cache
@@ -236,6 +239,7 @@ class _Run:
             seed=seed,
             temp_dir=self.temp_dir,
             output_dir=self.engine.output_dir,
+            input_dirs=self.engine.input_dirs,
             log=logging.getLogger(f"reelgraph.node.{d.id}"),
             models=self.engine.models,
             workflow=self.workflow_json,

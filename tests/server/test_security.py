@@ -14,7 +14,8 @@ from PIL import Image
 import server.app as app_module
 from server.app import Config, create_app
 from server.app.keys import STORE
-from server.app.security import origin_problem, safe_filename, safe_path
+from server.app.security import origin_problem, safe_filename
+from server.engine.paths import safe_path
 
 from .conftest import chain
 
