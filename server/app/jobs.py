@@ -1,4 +1,5 @@
-"""ComfyUI's jobs API over our SQLite history: ``GET /api/jobs`` and ``GET /api/jobs/{id}``.
+"""ComfyUI's jobs API over our SQLite history: ``GET /api/jobs``, ``GET /api/jobs/{id}`` and
+cancelling (``POST /api/jobs/{id}/cancel``, ``POST /api/jobs/cancel`` with ``{job_ids}``).
 
 The ComfyUI frontend reads its queue panel and job history only through these routes (never
 ``/queue`` or ``/history``), and checks their shape with a schema: a job is
@@ -17,9 +18,10 @@ from aiohttp import web
 from server.engine import Registry
 from server.store import Run
 
-from .bodies import MAX_OFFSET, int_query
+from .bodies import MAX_OFFSET, int_query, read_json_object
 from .comfy import workflow_to_prompt
 from .keys import REGISTRY, STORE
+from .runs import cancel, get_run
 from .security import http_error, json_response
 
 routes = web.RouteTableDef()
@@ -147,3 +149,38 @@ async def get_job(request: web.Request) -> web.Response:
         raise http_error(web.HTTPNotFound, f"no job {request.match_info['job_id']!r}")
     detail = await asyncio.to_thread(job_detail, run, request.app[REGISTRY])
     return json_response(detail)
+
+
+def _cancel_outcome(request: web.Request, job_id: str) -> dict[str, Any]:
+    run = get_run(request.app, job_id)
+    status = cancel(request.app, run)
+    return {
+        "id": run.id,
+        "status": JOB_STATUS["cancelled"] if status else JOB_STATUS[run.status],
+        "cancelled": bool(status),
+    }
+
+
+@routes.post("/api/jobs/{job_id}/cancel")
+async def cancel_job(request: web.Request) -> web.Response:
+    """Cancel one job, queued or running; 409 when it has already ended (the frontend shows the text)."""
+    outcome = _cancel_outcome(request, request.match_info["job_id"])
+    if not outcome["cancelled"]:
+        raise http_error(web.HTTPConflict, f"job {outcome['id']!r} has already ended ({outcome['status']})")
+    return json_response(outcome)
+
+
+@routes.post("/api/jobs/cancel")
+async def cancel_jobs(request: web.Request) -> web.Response:
+    """``{"job_ids": [...]}``: cancel each; ended or unknown ones are reported, not fatal."""
+    body = await read_json_object(request)
+    ids = body.get("job_ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or len(ids) > MAX_JOBS_PAGE:
+        raise http_error(web.HTTPBadRequest, f"job_ids must be a list of at most {MAX_JOBS_PAGE} job id strings")
+    results = []
+    for job_id in dict.fromkeys(ids):
+        try:
+            results.append(_cancel_outcome(request, job_id))
+        except web.HTTPNotFound:
+            results.append({"id": job_id, "status": None, "cancelled": False, "error": "no such job"})
+    return json_response({"jobs": results})

@@ -18,6 +18,7 @@ from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
 from .library import Library
 from .runs import (
     announce,
+    cancel,
     check,
     checked_client_id,
     checked_run_id,
@@ -97,11 +98,9 @@ async def show_run(request: web.Request) -> web.Response:
 @routes.post("/api/runs/{run_id}/cancel")
 async def cancel_run(request: web.Request) -> web.Response:
     run = get_run(request.app, request.match_info["run_id"])
-    if request.app[STORE].cancel_queued(run.id):
-        notify_queue(request.app)
-        return json_response({"run_id": run.id, "status": "cancelled"})
-    if request.app[WORKER].cancel(run.id):
-        return json_response({"run_id": run.id, "status": "cancelling"})
+    status = cancel(request.app, run)
+    if status is not None:
+        return json_response({"run_id": run.id, "status": status})
     raise http_error(web.HTTPConflict, f"run {run.id!r} is already {run.status}")
 
 

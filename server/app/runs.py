@@ -99,6 +99,17 @@ def get_run(app: web.Application, run_id: str) -> Run:
     return run
 
 
+def cancel(app: web.Application, run: Run) -> str | None:
+    """Cancel ``run``: ``"cancelled"`` when it was still queued, ``"cancelling"`` when it is
+    executing (the engine stops at the next progress point), None when it had already ended."""
+    if app[STORE].cancel_queued(run.id):
+        notify_queue(app)
+        return "cancelled"
+    if app[WORKER].cancel(run.id):
+        return "cancelling"
+    return None
+
+
 def run_detail(app: web.Application, run: Run) -> dict[str, Any]:
     """Status, per-node state and timings (live while running), outputs and files."""
     detail = run.to_json()

@@ -222,6 +222,31 @@ async def test_jobs_list_and_detail_from_history(server):
             assert resp.status == 400
 
 
+async def test_jobs_cancel_one_running_and_many_queued(server):
+    slow = workflow(
+        {"s": ("srv.slow", {"seconds": 30, "steps": 300, "tag": "jobs-cancel"}), "show": "srv.show"},
+        [["s", "out", "show", "a"]],
+    )
+    async with aiohttp.ClientSession() as s:
+        running = await submit(s, server, slow)
+        queued = [await submit(s, server, chain(tag=f"jobs-q{i}")) for i in range(2)]
+        await wait_status(s, server, running, {"running"})
+        async with s.post(server.url("/api/jobs/cancel"), json={"job_ids": [*queued, "nope", queued[0]]}) as resp:
+            outcome = (await resp.json())["jobs"]
+        assert [(j["id"], j["cancelled"]) for j in outcome] == [(queued[0], True), (queued[1], True), ("nope", False)]
+        async with s.post(server.url(f"/api/jobs/{running}/cancel")) as resp:
+            assert resp.status == 200 and (await resp.json())["cancelled"] is True
+        assert (await wait_status(s, server, running, FINAL))["status"] == "cancelled"
+        async with s.get(server.url("/api/jobs?status=cancelled")) as resp:
+            assert {j["id"] for j in (await resp.json())["jobs"]} == {running, *queued}
+        async with s.post(server.url(f"/api/jobs/{running}/cancel")) as resp:
+            assert resp.status == 409 and "already ended" in (await resp.json())["error"]
+        async with s.post(server.url("/api/jobs/nope/cancel")) as resp:
+            assert resp.status == 404
+        async with s.post(server.url("/api/jobs/cancel"), json={"job_ids": "all"}) as resp:
+            assert resp.status == 400
+
+
 # -- websocket -----------------------------------------------------------------------------
 async def _types_until_done(ws: aiohttp.ClientWebSocketResponse) -> list[dict]:
     messages: list[dict] = []

@@ -147,6 +147,42 @@ def test_comfyui_frontend_runs_a_reelgraph_prompt(comfy_page, comfy_server):
     page.screenshot(path=str(OUT / "comfyui_finished.png"))
 
 
+def _tokyo_prompt() -> dict:
+    """The shipped Tokyo workflow as a ComfyUI API prompt, shortened to keep the test quick."""
+    from server.app.comfy import workflow_to_prompt
+    from server.engine import Registry
+
+    workflow = json.loads((REPO / "workflows" / "tokyo_walk.json").read_text())
+    workflow["nodes"]["shots"]["params"]["duration"] = 3
+    workflow["nodes"]["animatic"]["params"].update(width=384, height=216, fps=12)
+    workflow["nodes"]["video"]["params"]["filename_prefix"] = "tokyo_comfyui"
+    return workflow_to_prompt(workflow, Registry.discover())
+
+
+@pytest.mark.slow
+def test_the_tokyo_workflow_runs_from_the_comfyui_frontend(comfy_page, comfy_server):
+    page = comfy_page
+    prompt = _tokyo_prompt()
+    video_node = next(k for k, v in prompt.items() if v["class_type"] == "encode.video")
+    page.evaluate("p => window.app.loadApiJson(p, 'tokyo')", prompt)
+    page.wait_for_function(f"window.app.graph.nodes.length === {len(prompt)}")
+    page.get_by_role("button", name=re.compile(r"^Run", re.IGNORECASE)).first.click()
+    page.wait_for_function(
+        f"window.app.nodeOutputs?.[{video_node!r}]?.images?.some(i => i.filename.endsWith('.mp4'))",
+        timeout=300_000,
+    )
+    [job] = _get(f"{comfy_server.url}/api/jobs?status=completed,failed")["jobs"][:1]
+    assert job["status"] == "completed", job
+    output = page.evaluate(f"window.app.nodeOutputs[{video_node!r}].images[0]")
+    assert output["filename"].startswith("tokyo_comfyui") and output["type"] == "output"
+    assert (Path(comfy_server.output_dir) / output.get("subfolder", "") / output["filename"]).stat().st_size > 10_000
+    page.locator("#graph-canvas").click(position={"x": 700, "y": 600})
+    page.keyboard.press(".")  # fit the whole graph in view: the output node's player is drawn when visible
+    page.locator("video").first.wait_for(timeout=20_000)  # the MP4 plays inside the output node
+    page.wait_for_function("(v => v.readyState >= 1 && v.duration > 2)(document.querySelector('video'))")
+    page.screenshot(path=str(OUT / "comfyui_tokyo.png"))
+
+
 def test_setting_and_saved_workflow_survive_a_reload(comfy_page, comfy_server):
     page = comfy_page
     page.evaluate("() => window.app.extensionManager.setting.set('Comfy.LinkRenderMode', 0)")
