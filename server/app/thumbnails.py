@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from server.engine.partials import write_bytes_atomic
+from server.engine.sockets import SOCKET_TYPES
 
 log = logging.getLogger("reelgraph.server")
 
@@ -57,9 +58,11 @@ class Thumbnails:
         self._lock = threading.Lock()
 
     def make(self, socket: str, value: Any) -> Thumbnail | None:
-        """The thumbnail of an output ``value`` of socket type ``socket`` (FRAMES or IMAGE);
+        """The thumbnail of an output ``value`` of socket type ``socket``, drawn as the registry
+        says (``SocketType.preview``: FRAMES and IMAGE, and any pack's type that asks for it);
         None for other types and for values that cannot be drawn."""
-        draw = DRAWERS.get(socket)
+        registered = SOCKET_TYPES.get(socket)
+        draw = DRAWERS.get(registered.preview) if registered is not None and registered.preview else None
         if draw is None or value is None:
             return None
         known = self._recall(value)
@@ -155,7 +158,7 @@ def image_picture(
     return (rgb if scale == 1.0 else resize(rgb, max(1, round(w * scale)), max(1, round(h * scale)))), 1
 
 
-DRAWERS = {"FRAMES": frames_strip, "IMAGE": image_picture}
+DRAWERS = {"frames": frames_strip, "image": image_picture}  # by SocketType.preview
 
 
 def as_rgb8(image: Any) -> np.ndarray | None:

@@ -28,8 +28,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ContractError
-from .sockets import PARAM_SOCKETS, SOCKET_TYPES
+from .errors import ContractError, OutputTypeError
+from .sockets import PARAM_SOCKETS, SOCKET_TYPES, SocketType, socket_type
 
 NODE_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
@@ -156,6 +156,33 @@ class NodeDef:
                 linkable[name] = socket
         return linkable
 
+    @cached_property
+    def output_types(self) -> tuple[tuple[str, SocketType], ...]:
+        """(output name, socket type) pairs, for the engine's check of returned values."""
+        return tuple((name, SOCKET_TYPES[o.type]) for name, o in self.outputs.items())
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Declared inputs and parameters: what a ``NodeInputError`` may name."""
+        return frozenset(self.inputs) | frozenset(self.params.model_fields)
+
+    def check_outputs(self, outputs: Any, node_id: str) -> None:
+        """Raise :class:`OutputTypeError` unless ``outputs`` holds exactly the declared outputs,
+        each of its declared socket type. One ``isinstance`` per output: cheap enough for every call."""
+        if not isinstance(outputs, dict) or outputs.keys() != self.outputs.keys():
+            got = sorted(outputs) if isinstance(outputs, dict) else type(outputs).__name__
+            raise OutputTypeError(
+                f"node {node_id!r} ({self.id}) returned {got}; it declares outputs {sorted(self.outputs)}"
+            )
+        for name, socket in self.output_types:
+            value = outputs[name]
+            if not socket.accepts(value):
+                actual = f"{type(value).__module__}.{type(value).__qualname__}"
+                raise OutputTypeError(
+                    f"node {node_id!r} ({self.id}): output {name!r} expected {socket.name} "
+                    f"({socket.expected()}), got {actual}"
+                )
+
     def parse_params(self, values: Mapping[str, Any]) -> BaseModel:
         """Validate parameter values; raises pydantic's ``ValidationError``."""
         return self.params.model_validate(dict(values))
@@ -253,8 +280,11 @@ def check_contract(d: NodeDef) -> None:
                 fail(f"{kind} name {name!r} must be a lower-case identifier")
             if not isinstance(sock, cls):
                 fail(f"{kind} {name!r} must be declared with {cls.__name__}(type, description)")
-            if sock.type not in SOCKET_TYPES:
-                fail(f"{kind} {name!r} has unknown socket type {sock.type!r}; known: {', '.join(SOCKET_TYPES)}")
+            if socket_type(sock.type) is None:
+                fail(
+                    f"{kind} {name!r} has unknown socket type {sock.type!r}; known: {', '.join(SOCKET_TYPES)} "
+                    "(a node pack registers its own with server.engine.sockets.register_socket_type)"
+                )
     if not (isinstance(d.params, type) and issubclass(d.params, BaseModel)):
         fail("params must be a pydantic BaseModel subclass")
     if d.params.model_config.get("extra") != "forbid":

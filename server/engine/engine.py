@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from .cache import ResultCache
 from .context import NodeContext
+from .contract import NodeDef
 from .disk_cache import DiskCache
 from .errors import Cancelled, NodeInputError, Problem, WorkflowInvalid
 from .events import Event, EventHook
@@ -267,9 +268,7 @@ class _Run:
         started = time.perf_counter()
         try:
             outputs = d.fn(ctx, params, **inputs)
-            if not isinstance(outputs, dict) or set(outputs) != set(d.outputs):
-                got = sorted(outputs) if isinstance(outputs, dict) else type(outputs).__name__
-                raise TypeError(f"{d.id} returned {got}; it declares outputs {sorted(d.outputs)}")
+            d.check_outputs(outputs, planned.id)
             seconds = time.perf_counter() - started
             self.persist(planned, outputs)
             return seconds, outputs, None, None
@@ -281,7 +280,7 @@ class _Run:
                 None,
             )
         except NodeInputError as exc:
-            return time.perf_counter() - started, None, _error_record(exc), exc.name
+            return time.perf_counter() - started, None, *_input_error(d, exc)
         except Exception as exc:  # noqa: BLE001 - a node's failure is data, reported on the node
             return time.perf_counter() - started, None, _error_record(exc), None
 
@@ -291,7 +290,7 @@ class _Run:
         if not d.persist or disk is None or not (d.deterministic or d.has_seed):
             return
         try:
-            disk.put(self.keys[planned.id], outputs)
+            disk.put(self.keys[planned.id], outputs, {n: o.type for n, o in d.outputs.items()})
         except Exception:
             log.exception("could not persist the result of %s", planned.id)
 
@@ -369,6 +368,20 @@ class _Run:
             self.on_event(Event(kind, self.run_id, node, data))
         except Exception:
             log.exception("event listener failed on %s", kind)
+
+
+def _input_error(d: NodeDef, exc: NodeInputError) -> tuple[dict[str, Any], str | None]:
+    """The record of a ``NodeInputError`` and the input it blames, checked against the
+    declaration: a name the node does not declare is reported as such, blaming nothing."""
+    record = _error_record(exc)
+    if exc.name in d.names:
+        return record, exc.name
+    declared = ", ".join(sorted(d.names)) or "none"
+    record["message"] = (
+        f"{record['message']} (raised for {exc.name!r}, which is not an input or parameter of {d.id}; "
+        f"declared: {declared})"
+    )
+    return record, None
 
 
 def _error_record(exc: BaseException) -> dict[str, Any]:
