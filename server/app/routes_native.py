@@ -37,7 +37,9 @@ log = logging.getLogger("reelgraph.server")
 @routes.get("/api/nodes")
 async def list_nodes(request: web.Request) -> web.Response:
     sockets = {name: {"color": s.color, "description": s.description} for name, s in SOCKET_TYPES.items()}
-    return json_response({"nodes": request.app[REGISTRY].catalog(), "sockets": sockets})
+    registry = request.app[REGISTRY]
+    problems = [p.to_json() for p in registry.problems]  # node packs left out, for the editor to say why
+    return json_response({"nodes": registry.catalog(), "sockets": sockets, "pack_problems": problems})
 
 
 @routes.get("/api/nodes/{node_id}")
