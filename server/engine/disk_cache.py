@@ -33,7 +33,7 @@ import numpy as np
 
 from .partials import partial_path, sweep
 from .sockets import SOCKET_TYPES
-from .values import Persistable
+from .values import Persistable, implements
 
 log = logging.getLogger("reelgraph.disk_cache")
 FORMAT = 2  # manifests of another format (or none) are dropped as unreadable
@@ -124,7 +124,7 @@ def _encode(folder: Path, name: str, value: Any, socket: str | None) -> dict[str
         np.save(folder / file, value, allow_pickle=False)
         return {**meta, "file": file}
     if codec == "files":
-        if not isinstance(value, Persistable):
+        if not implements(value, Persistable):
             raise Unpersistable(f"output {name!r} ({type(value).__name__}) has no to_files/from_files")
         return {**meta, "meta": value.to_files(folder, name)}
     try:

@@ -2,8 +2,13 @@
 
 CPU nodes run in a thread pool; GPU nodes go through a single-thread executor, so they run
 one at a time per engine (one device) while CPU branches overlap. When exactly one node is
-ready and nothing is running, it runs on the calling thread: a chain pays no thread
-hand-off, and ``cpu_workers=0`` gives a fully synchronous engine for debugging.
+ready and nothing is running, it runs on the calling thread (a chain pays no thread
+hand-off), and so does a CPU node whose type is known to be trivial (fan-out costs what a
+chain costs). ``cpu_workers=0`` runs every node on the calling thread: a fully synchronous
+engine for debugging.
+
+A validated plan is remembered by the workflow's canonical content (:func:`plan_key`), so a
+re-run (fully cached or not) skips validation and planning.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import threading
 import time
 import traceback
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -39,6 +45,9 @@ from .summary import describe
 from .workflow import Workflow
 
 log = logging.getLogger("reelgraph.engine")
+PLANS_KEPT = 32  # validated plans remembered per engine
+TRIVIAL_SECONDS = 2e-4  # a CPU node type that last ran faster than this runs inline
+KEYS_KEPT = 64  # memoised cache keys per planned node (one per distinct set of input keys)
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}")  # a run id names its scratch folder
 
 
@@ -78,6 +87,20 @@ class RunResult:
         }
 
 
+def plan_key(workflow: Workflow, targets: list[str] | None) -> str:
+    """A hash of what planning reads: node types, parameters and modes, links, meta (node
+    versions), subgraphs, and the targets; not the title, description or layout."""
+    material = [
+        {n: [node.type, node.params, node.extra] for n, node in workflow.nodes.items()},
+        [link.to_json() for link in workflow.links],
+        workflow.meta,
+        workflow.extra,
+        targets,
+    ]
+    text = json.dumps(material, sort_keys=True, separators=(",", ":"), default=repr)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 class Engine:
     def __init__(
         self,
@@ -99,6 +122,9 @@ class Engine:
         self.disk_cache = DiskCache(disk_cache) if isinstance(disk_cache, Path | str) else disk_cache
         self.models = models
         self.cpu_workers = cpu_workers
+        self.timings: dict[str, float] = {}  # node type → seconds of its last run (inline or not)
+        self._plans: OrderedDict[str, Plan] = OrderedDict()  # validated plans by plan_key, newest last
+        self._plans_lock = threading.Lock()
         self._cpu_pool = ThreadPoolExecutor(max(cpu_workers, 1), thread_name_prefix="reelgraph-cpu")
         self._gpu_pool = ThreadPoolExecutor(1, thread_name_prefix="reelgraph-gpu")
         sweep_scratch(self.temp_root)  # run folders of a process that was killed
@@ -111,10 +137,22 @@ class Engine:
         return compile_workflow(workflow, self.registry, targets)[1]
 
     def plan(self, workflow: Workflow, targets: list[str] | None = None) -> Plan:
+        """The validated plan; raises WorkflowInvalid. A workflow validated before (same
+        canonical content and targets, whatever its title or layout) reuses its plan."""
+        key = plan_key(workflow, targets)
+        with self._plans_lock:
+            known = self._plans.get(key)
+            if known is not None:
+                self._plans.move_to_end(key)
+                return known
         plan, problems = compile_workflow(workflow, self.registry, targets)
         if problems:
             raise WorkflowInvalid(problems)
         assert plan is not None
+        with self._plans_lock:
+            self._plans[key] = plan
+            while len(self._plans) > PLANS_KEPT:
+                self._plans.popitem(last=False)
         return plan
 
     def run(
@@ -195,11 +233,21 @@ class _Run:
             if job is None:
                 continue
             planned = self.plan.nodes[node_id]
-            if not self.futures and not self.state.ready:
+            if self.runs_inline(planned):
                 self.complete(node_id, *self.call(planned, *job))
             else:
                 pool = self.engine._gpu_pool if planned.definition.resource == "gpu" else self.engine._cpu_pool
                 self.futures[pool.submit(self.call, planned, *job)] = node_id
+
+    def runs_inline(self, planned: PlannedNode) -> bool:
+        """On the calling thread: everything with ``cpu_workers=0``; a node with nothing else
+        to do beside it (a chain pays no hand-off); a CPU node whose type last ran in under
+        :data:`TRIVIAL_SECONDS` (a thread hand-off would cost more than the node, so fan-out
+        costs what a chain costs)."""
+        if self.engine.cpu_workers == 0 or (not self.futures and not self.state.ready):
+            return True
+        d = planned.definition
+        return d.resource == "cpu" and self.engine.timings.get(d.id, TRIVIAL_SECONDS) < TRIVIAL_SECONDS
 
     def prepare(self, node_id: str) -> tuple[BaseModel, dict[str, Any], NodeContext] | None:
         """Gather inputs, validate parameters, compute the key; serve from cache if possible."""
@@ -255,8 +303,16 @@ class _Run:
         whatever the workflow or node id. Linked parameter values are already in ``params``."""
         d = planned.definition
         inputs = {name: f"{self.keys[src]}:{out}" for name, (src, out) in planned.inputs.items()}
+        memo = planned.key_memo if not planned.param_links else None
+        if memo is not None and (known := memo.get(tuple(inputs.values()))) is not None:
+            return known
         material = [d.id, d.version, params.model_dump(mode="json"), inputs]
-        return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+        key = hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+        if memo is not None:
+            if len(memo) >= KEYS_KEPT:
+                memo.clear()
+            memo[tuple(inputs.values())] = key
+        return key
 
     def call(
         self, planned: PlannedNode, params: BaseModel, inputs: dict[str, Any], ctx: NodeContext
@@ -313,6 +369,7 @@ class _Run:
             return
         planned = self.plan.nodes[node_id]
         d = planned.definition
+        self.engine.timings[d.id] = seconds
         self.values[node_id] = outputs
         if d.deterministic or d.has_seed:
             self.engine.cache.put(self.keys[node_id], outputs)

@@ -177,7 +177,7 @@ class _Flattener:
                 known = ", ".join(exposed) or "none"
                 self.problems.append(
                     Problem(
-                        "unknown_input", node_id, name, f"the subgraph has no parameter {name!r}; parameters: {known}"
+                        "unknown_param", node_id, name, f"the subgraph has no parameter {name!r}; parameters: {known}"
                     )
                 )
                 continue

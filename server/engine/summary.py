@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .values import NodeValue, Structured
+from .values import NodeValue, Structured, implements
 
 _MAX_TEXT = 2_000
 
@@ -26,11 +26,11 @@ def describe(value: Any, full: bool = False) -> Any:
         return value if full or len(value) <= _MAX_TEXT else value[:_MAX_TEXT] + "…"
     if isinstance(value, np.ndarray):
         return {"type": "array", "shape": list(value.shape), "dtype": str(value.dtype)}
-    if full and isinstance(value, Structured):
+    if full and implements(value, Structured):
         return value.to_json()
-    if isinstance(value, NodeValue):
+    if implements(value, NodeValue):
         return value.summary()
-    if isinstance(value, Structured):
+    if implements(value, Structured):
         return value.to_json()
     if isinstance(value, dict):
         return {str(k): describe(v, full) for k, v in value.items()}
@@ -45,7 +45,7 @@ def sizeof(value: Any) -> int:
     """Approximate bytes held, for the cache's budget."""
     if isinstance(value, np.ndarray):
         return int(value.nbytes) + 128
-    if isinstance(value, NodeValue):
+    if implements(value, NodeValue):
         return int(value.nbytes) + 128
     if isinstance(value, dict):
         return sum(sizeof(v) for v in value.values()) + 64

@@ -51,3 +51,17 @@ class Persistable(Protocol):
 
     @classmethod
     def from_files(cls, folder: Path, name: str, meta: dict[str, Any]) -> Any: ...
+
+
+_IMPLEMENTS: dict[tuple[type, type], bool] = {}
+
+
+def implements(value: Any, protocol: type) -> bool:
+    """``isinstance(value, protocol)`` for the protocols above, remembered per class: a
+    runtime protocol check costs ~10 µs on Python 3.11, paid on every cache hit otherwise.
+    (A value class is assumed not to gain or lose methods after its first use.)"""
+    key = (type(value), protocol)
+    known = _IMPLEMENTS.get(key)
+    if known is None:
+        known = _IMPLEMENTS[key] = isinstance(value, protocol)
+    return known
