@@ -162,6 +162,11 @@ class NodeDef:
         return tuple((name, SOCKET_TYPES[o.type]) for name, o in self.outputs.items())
 
     @cached_property
+    def param_names(self) -> tuple[str, ...]:
+        """Parameter names in declaration order (pydantic's ``model_fields`` is slow to reach)."""
+        return tuple(self.params.model_fields)
+
+    @cached_property
     def names(self) -> frozenset[str]:
         """Declared inputs and parameters: what a ``NodeInputError`` may name."""
         return frozenset(self.inputs) | frozenset(self.params.model_fields)

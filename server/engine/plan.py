@@ -221,29 +221,56 @@ def _check_required_inputs(planned: dict[str, PlannedNode], problems: list[Probl
 
 
 def _check_params(planned: dict[str, PlannedNode], problems: list[Problem]) -> None:
+    valid: set[tuple[str, tuple]] = set()  # (node type, parameter items) known to validate
     for p in planned.values():
-        fields = p.definition.params.model_fields
-        for name in p.params:
+        d = p.definition
+        fields = d.param_names
+        values: dict[str, Any] = {}
+        for name, value in p.params.items():
             if name not in fields:
                 problems.append(
                     Problem(
                         "unknown_param",
                         p.id,
                         name,
-                        f"{p.definition.id} has no parameter {name!r}{_close(name, fields)}; parameters: {_names(fields)}",
+                        f"{d.id} has no parameter {name!r}{_close(name, fields)}; parameters: {_names(d.param_names)}",
                     )
                 )
-        known = {k: v for k, v in p.params.items() if k in fields}
-        for name, value in known.items():
-            if name not in p.param_links and _has_non_finite(value):
-                problems.append(
-                    Problem("invalid_value", p.id, name, f"{value!r} is not a number: numbers must be finite")
-                )
-        known = {k: v for k, v in known.items() if not _has_non_finite(v)}
-        problems.extend(param_problems(p.id, p.definition, known, skip=set(p.param_links)))
+            elif _has_non_finite(value):
+                if name not in p.param_links:
+                    problems.append(
+                        Problem("invalid_value", p.id, name, f"{value!r} is not a number: numbers must be finite")
+                    )
+            else:
+                values[name] = value
+        # Equal parameters validate equally: a workflow of many alike nodes pays pydantic once.
+        memo = _memo_key(d.id, values) if not p.param_links else None
+        if memo is not None and memo in valid:
+            continue
+        found = param_problems(p.id, d, values, skip=set(p.param_links))
+        if memo is not None and not found:
+            valid.add(memo)
+        problems.extend(found)
+
+
+_SCALARS = (int, str, bool, float, type(None))
+
+
+def _memo_key(node_type: str, values: dict[str, Any]) -> tuple[str, tuple] | None:
+    """A hashable form of scalar parameter values (None when a value is a list or dict)."""
+    items = tuple(values.items())
+    for _, value in items:
+        if type(value) not in _SCALARS:
+            return None
+    return node_type, items
 
 
 def _has_non_finite(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return not math.isfinite(value)
+    if kind is int or kind is str or kind is bool or value is None:
+        return False
     if isinstance(value, float):
         return not math.isfinite(value)
     if isinstance(value, dict):
@@ -265,7 +292,7 @@ def _check_folded_links(planned: dict[str, PlannedNode], problems: list[Problem]
                 arriving[name] = (outputs[out], (src, out))
         if not arriving:
             continue
-        fields = p.definition.params.model_fields
+        fields = p.definition.param_names
         values = {k: v for k, v in p.params.items() if k in fields and not _has_non_finite(v)}
         values.update({name: value for name, (value, _) in arriving.items()})
         for problem in param_problems(p.id, p.definition, values):
