@@ -14,14 +14,15 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from server.engine import Event, RunResult, Workflow
+from server.engine.status import Status
 
 MARKS = {
-    "succeeded": "[green]✓[/]",
-    "cached": "[cyan]↺[/]",
-    "failed": "[red]✗[/]",
-    "skipped": "[yellow]–[/]",
-    "cancelled": "[yellow]⊘[/]",
-    "pending": " ",
+    Status.SUCCEEDED: "[green]✓[/]",
+    Status.CACHED: "[cyan]↺[/]",
+    Status.FAILED: "[red]✗[/]",
+    Status.SKIPPED: "[yellow]–[/]",
+    Status.CANCELLED: "[yellow]⊘[/]",
+    Status.PENDING: " ",
 }
 
 
@@ -98,7 +99,7 @@ class Reporter:
             table.add_column(column, justify="right" if column == "seconds" else "left")
         for node_id, r in result.nodes.items():
             node_type = workflow.nodes[node_id].type
-            seconds = f"{r.seconds:.2f}" if r.status == "succeeded" else ""
+            seconds = f"{r.seconds:.2f}" if r.status is Status.SUCCEEDED else ""
             table.add_row(
                 node_id, node_type, f"{MARKS.get(r.status, '')} {r.status}", seconds, "yes" if r.cached else ""
             )

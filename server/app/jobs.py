@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from server.engine import Registry
+from server.engine.status import NODE_OK, Status
 from server.store import Run
 
 from .bodies import MAX_OFFSET, int_query
@@ -26,13 +27,13 @@ routes = web.RouteTableDef()
 
 # our status -> ComfyUI's
 JOB_STATUS = {
-    "queued": "pending",
-    "running": "in_progress",
-    "succeeded": "completed",
-    "partial": "completed",
-    "failed": "failed",
-    "cancelled": "cancelled",
-    "interrupted": "cancelled",
+    Status.QUEUED: "pending",
+    Status.RUNNING: "in_progress",
+    Status.SUCCEEDED: "completed",
+    Status.PARTIAL: "completed",
+    Status.FAILED: "failed",
+    Status.CANCELLED: "cancelled",
+    Status.INTERRUPTED: "cancelled",
 }
 # ComfyUI's status -> ours
 RUN_STATUSES = {
@@ -69,7 +70,7 @@ def _error(run: Run) -> dict[str, Any] | None:
         "timestamp": _ms(run.finished),
         "node_id": node or "",
         "node_type": state.get("type") or run.workflow.get("nodes", {}).get(node, {}).get("type") or "",
-        "executed": [n for n, s in run.nodes.items() if s.get("status") in ("finished", "cached")],
+        "executed": [n for n, s in run.nodes.items() if s.get("status") in NODE_OK],
         "exception_message": str(error.get("message", "")),
         "exception_type": str(error.get("type", "")),
         "traceback": [],  # tracebacks stay in the log and on the websocket, never in HTTP answers

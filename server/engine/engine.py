@@ -41,6 +41,7 @@ from .partials import scratch_folder, sweep_scratch
 from .plan import Plan, PlannedNode, compile_workflow, param_problems
 from .registry import Registry
 from .state import RunState
+from .status import NODE_OK, Status
 from .summary import describe
 from .workflow import Workflow
 
@@ -53,11 +54,19 @@ RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}")  # a run id names its
 
 @dataclass
 class NodeResult:
-    status: str = "pending"
+    """What became of one node. ``status`` is read from the run's state machine, never kept
+    in step by hand."""
+
+    node: str
+    state: RunState = field(repr=False, compare=False)
     seconds: float = 0.0
     cached: bool = False
     error: dict[str, Any] | None = None
     outputs: dict[str, Any] = field(default_factory=dict)  # JSON summaries
+
+    @property
+    def status(self) -> Status:
+        return self.state.status[self.node]
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status, "seconds": round(self.seconds, 4), "cached": self.cached}
@@ -71,7 +80,7 @@ class NodeResult:
 @dataclass
 class RunResult:
     run_id: str
-    status: str
+    status: Status
     seconds: float
     targets: list[str]
     nodes: dict[str, NodeResult]
@@ -195,7 +204,7 @@ class _Run:
         self.state = RunState({n: p.sources() for n, p in plan.nodes.items()})
         self.keys: dict[str, str] = {}
         self.values: dict[str, dict[str, Any]] = {}
-        self.results = {n: NodeResult() for n in plan.order}
+        self.results = {n: NodeResult(n, self.state) for n in plan.order}
         self.temp_dir = engine.temp_root / run_id
         self.futures: dict[Future, str] = {}
 
@@ -275,9 +284,9 @@ class _Run:
         if cached is not None:
             self.values[node_id] = cached
             result = self.results[node_id]
-            result.status, result.cached = "cached", True
+            result.cached = True
             result.outputs = {k: describe(v) for k, v in cached.items()}
-            self.state.finish(node_id, "cached")
+            self.state.finish(node_id, Status.CACHED)
             self.emit("node_cached", node_id, type=d.id, key=key, outputs=result.outputs, values=cached)
             return None
         seed = int(getattr(params, "seed", None) if d.has_seed else int(key[:8], 16))
@@ -319,7 +328,6 @@ class _Run:
     ) -> tuple[float, dict[str, Any] | None, dict[str, Any] | None, str | None]:
         """Runs on a worker thread: the node function and nothing else."""
         d = planned.definition
-        self.results[planned.id].status = "running"
         self.emit("node_started", planned.id, type=d.id)
         started = time.perf_counter()
         try:
@@ -373,9 +381,8 @@ class _Run:
         self.values[node_id] = outputs
         if d.deterministic or d.has_seed:
             self.engine.cache.put(self.keys[node_id], outputs)
-        result.status = "succeeded"
         result.outputs = {k: describe(v) for k, v in outputs.items()}
-        self.state.finish(node_id, "succeeded")
+        self.state.finish(node_id, Status.SUCCEEDED)
         self.emit(
             "node_finished",
             node_id,
@@ -388,28 +395,24 @@ class _Run:
 
     def fail(self, node_id: str, error: dict[str, Any], input_name: str | None) -> None:
         d = self.plan.nodes[node_id].definition
-        result = self.results[node_id]
-        result.status, result.error = "failed", {**error, "input": input_name}
+        self.results[node_id].error = {**error, "input": input_name}
         self.emit("node_failed", node_id, type=d.id, error=error, input=input_name)
         for skipped in self.state.fail(node_id):
-            self.results[skipped].status = "skipped"
             self.emit("node_skipped", skipped, reason=f"upstream node {node_id!r} failed")
 
     def mark_cancelled(self, node_id: str) -> None:
         """``node_id`` stopped for cancellation; nothing that has not started will start."""
-        for pending in self.state.cancel_pending():
-            self.results[pending].status = "cancelled"
-        self.state.fail(node_id, "cancelled")
-        self.results[node_id].status = "cancelled"
+        self.state.cancel_pending()
+        self.state.fail(node_id, Status.CANCELLED)
 
-    def final_status(self) -> str:
-        statuses = [r.status for r in self.results.values()]
-        if self.cancel.is_set() and any(s == "cancelled" for s in statuses):
-            return "cancelled"
-        if all(s in ("succeeded", "cached") for s in statuses):
-            return "succeeded"
-        ok_targets = [t for t in self.plan.targets if self.results[t].status in ("succeeded", "cached")]
-        return "partial" if ok_targets else "failed"
+    def final_status(self) -> Status:
+        statuses = self.state.status
+        if self.cancel.is_set() and any(s is Status.CANCELLED for s in statuses.values()):
+            return Status.CANCELLED
+        if all(s in NODE_OK for s in statuses.values()):
+            return Status.SUCCEEDED
+        ok_targets = [t for t in self.plan.targets if statuses[t] in NODE_OK]
+        return Status.PARTIAL if ok_targets else Status.FAILED
 
     # -- events --------------------------------------------------------------------------
     def progress_hook(self, node_id: str):

@@ -4,6 +4,7 @@ and where nodes run (the calling thread for cpu_workers=0 and for trivial nodes)
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 
 import pytest
 from pydantic import BaseModel, ConfigDict
@@ -18,7 +19,7 @@ from .helpers import workflow
 def chain(n: int, offset: int = 1, **extra) -> object:
     nodes = {"v": "test.value"} | {f"n{i}": ("test.add", {"offset": offset}) for i in range(n)} | {"s": "test.sink"}
     ids = ["v", *(f"n{i}" for i in range(n)), "s"]
-    return workflow(nodes, [[a, "out", b, "a"] for a, b in zip(ids, ids[1:])], **extra)
+    return workflow(nodes, [[a, "out", b, "a"] for a, b in pairwise(ids)], **extra)
 
 
 def test_a_validated_plan_is_reused_whatever_the_title_or_layout(engine):
