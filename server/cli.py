@@ -316,7 +316,7 @@ def emit_prints(result: RunResult, prints: list[tuple[str, str | None]]) -> None
     for node_id, output in prints:
         values = result.values.get(node_id)
         if values is None:
-            documents[node_id] = {"status": result.nodes.get(node_id).status if node_id in result.nodes else "not run"}
+            documents[node_id] = {"status": result.nodes[node_id].status if node_id in result.nodes else "not run"}
         elif output is None:
             documents[node_id] = {name: describe(v, full=True) for name, v in values.items()}
         elif output not in values:

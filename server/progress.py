@@ -40,7 +40,7 @@ class Reporter:
             transient=True,
             disable=not self.live,
         )
-        self.tasks: dict[str, TaskID] = {}
+        self.tasks: dict[str | None, TaskID] = {}  # by node id
         self.lock = threading.Lock()
 
     def __enter__(self) -> Self:
@@ -75,15 +75,15 @@ class Reporter:
 
     def _on_node_finished(self, event: Event) -> None:
         self._done(
-            event, f"{MARKS['succeeded']} {event.node} [dim]{event.data['type']}[/] {event.data['seconds']:.2f}s"
+            event, f"{MARKS[Status.SUCCEEDED]} {event.node} [dim]{event.data['type']}[/] {event.data['seconds']:.2f}s"
         )
 
     def _on_node_cached(self, event: Event) -> None:
-        self._done(event, f"{MARKS['cached']} {event.node} [dim]{event.data['type']}[/] cached")
+        self._done(event, f"{MARKS[Status.CACHED]} {event.node} [dim]{event.data['type']}[/] cached")
 
     def _on_node_failed(self, event: Event) -> None:
         where = f".{event.data['input']}" if event.data.get("input") else ""
-        self._done(event, f"{MARKS['failed']} {event.node}{where}: {event.data['error']['message']}")
+        self._done(event, f"{MARKS[Status.FAILED]} {event.node}{where}: {event.data['error']['message']}")
 
     def _done(self, event: Event, line: str) -> None:
         task = self.tasks.pop(event.node, None)

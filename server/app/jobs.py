@@ -26,7 +26,7 @@ from .security import http_error, json_response
 routes = web.RouteTableDef()
 
 # our status -> ComfyUI's
-JOB_STATUS = {
+JOB_STATUS: dict[str, str] = {
     Status.QUEUED: "pending",
     Status.RUNNING: "in_progress",
     Status.SUCCEEDED: "completed",
@@ -63,7 +63,8 @@ def _preview(outputs: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
 def _error(run: Run) -> dict[str, Any] | None:
     if run.status != "failed":
         return None
-    node, state = next(((n, s) for n, s in run.nodes.items() if s.get("status") == "failed"), ("", {}))
+    empty: dict[str, Any] = {}
+    node, state = next(((n, s) for n, s in run.nodes.items() if s.get("status") == "failed"), ("", empty))
     error = state.get("error") or (run.result or {}).get("error") or {}
     return {
         "prompt_id": run.id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from aiohttp import hdrs, web
+from aiohttp import BodyPartReader, hdrs, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from server.engine.paths import safe_path
@@ -93,6 +93,8 @@ async def upload(request: web.Request) -> web.Response:
     try:
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):  # a nested multipart: not ours
+                continue
             if part.name in ("file", "image") and received is None and part.filename is not None:
                 received = await receive(part, config.temp_dir, limit=limit)
             elif part.name in ("subfolder", "type", "overwrite"):

@@ -137,8 +137,9 @@ def frames_strip(frames: Any, n: int = STRIP_FRAMES, height: int = STRIP_HEIGHT)
     ``height`` px high, side by side."""
     if frames.count <= 0 or max(frames.width, frames.height) > MAX_SIDE:
         return None
-    tiles = [as_rgb8(frames.read(i, i + 1)[0]) for i in strip_indices(frames.count, frames.cuts, n)]
-    if any(t is None for t in tiles):
+    drawn = [as_rgb8(frames.read(i, i + 1)[0]) for i in strip_indices(frames.count, frames.cuts, n)]
+    tiles = [t for t in drawn if t is not None]
+    if len(tiles) < len(drawn):
         return None
     width = max(1, round(frames.width * height / frames.height))
     return np.concatenate([resize(t, width, height) for t in tiles], axis=1), len(tiles)

@@ -257,7 +257,7 @@ class Worker:
             output = definition.outputs.get(name)
             thumb = self.thumbnails.make(output.type, value) if output is not None else None
             ref = file_ref(thumb.path, self.roots) if thumb is not None else None
-            if ref is None or not isinstance(outputs.get(name), dict):
+            if thumb is None or ref is None or event.node is None or not isinstance(outputs.get(name), dict):
                 continue
             keys = {
                 "preview_url": ref["url"],

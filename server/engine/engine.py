@@ -289,7 +289,7 @@ class _Run:
             self.state.finish(node_id, Status.CACHED)
             self.emit("node_cached", node_id, type=d.id, key=key, outputs=result.outputs, values=cached)
             return None
-        seed = int(getattr(params, "seed", None) if d.has_seed else int(key[:8], 16))
+        seed = int(getattr(params, "seed", 0)) if d.has_seed else int(key[:8], 16)
         ctx = NodeContext(
             node_id=node_id,
             node_type=d.id,

@@ -27,6 +27,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
@@ -85,7 +86,7 @@ def node_modules(package: ModuleType) -> list[str]:
         return [package.__name__]
     names = []
     for info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
-        spec = info.module_finder.find_spec(info.name.rpartition(".")[2], None)  # type: ignore[call-arg]
+        spec = info.module_finder.find_spec(info.name.rpartition(".")[2], None)
         origin = spec.origin if spec else None
         if not origin or not origin.endswith(".py") or imports_node_decorator(Path(origin)):
             names.append(info.name)
@@ -129,20 +130,20 @@ def entry_point_packs() -> Iterator[Pack]:
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         dist = getattr(ep, "dist", None)
         label = f"{ep.name} ({dist.name})" if dist is not None and dist.name != ep.name else ep.name
-        yield Pack(label, lambda value=ep.value: load_entry_point(value))
+        yield Pack(label, partial(load_entry_point, ep.value))
 
 
 def folder_packs(folder: Path) -> Iterator[Pack]:
     """A package folder is one pack; another folder holds a pack per module or package inside."""
     folder = folder.resolve()
     if (folder / "__init__.py").is_file():
-        yield Pack(folder.name, lambda: _load_from_folder(folder.parent, folder.name))
+        yield Pack(folder.name, partial(_load_from_folder, folder.parent, folder.name))
         return
     for child in sorted(folder.iterdir()):
         if child.name.startswith((".", "_")):
             continue
         if child.suffix == ".py" or (child / "__init__.py").is_file():
-            yield Pack(child.stem, lambda c=child: _load_from_folder(folder, c.stem))
+            yield Pack(child.stem, partial(_load_from_folder, folder, child.stem))
 
 
 def _load_from_folder(parent: Path, name: str) -> list[NodeDef]:
@@ -158,9 +159,9 @@ def extra_packs(entries: Iterable[str]) -> Iterator[Pack]:
         if ("/" in entry or path.is_dir()) and path.is_dir():
             yield from folder_packs(path)
         elif "/" in entry:
-            yield Pack(entry, lambda e=entry: _missing_folder(e))
+            yield Pack(entry, partial(_missing_folder, entry))
         else:
-            yield Pack(entry, lambda e=entry: load_package(e))
+            yield Pack(entry, partial(load_package, entry))
 
 
 def _missing_folder(entry: str) -> list[NodeDef]:

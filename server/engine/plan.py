@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,9 +102,10 @@ def _plan_node(
         return None
     recorded = workflow.meta.get("node_versions", {}).get(node_type)
     if recorded is not None and recorded != definition.version:
-        params = _migrate(node_id, definition, recorded, params, problems)
-        if params is None:
+        migrated = _migrate(node_id, definition, recorded, params, problems)
+        if migrated is None:
             return None
+        params = migrated
     return PlannedNode(node_id, definition, dict(params))
 
 
@@ -316,7 +318,9 @@ def _fold(source: PlannedNode, folded: dict[str, dict[str, Any] | None]) -> dict
     return folded[source.id]
 
 
-def param_problems(node_id: str, d: NodeDef, values: dict[str, Any], skip: set[str] = frozenset()) -> list[Problem]:
+def param_problems(
+    node_id: str, d: NodeDef, values: dict[str, Any], skip: Collection[str] = frozenset()
+) -> list[Problem]:
     """Pydantic's verdict on parameter values as problems that say what is allowed."""
     try:
         d.parse_params(values)

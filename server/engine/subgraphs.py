@@ -173,7 +173,7 @@ class _Flattener:
         exposed = definition.get("params") or {}
         for name, value in node.params.items():
             target = exposed.get(name)
-            if not _pair(target) or target[0] not in inner:
+            if target is None or not _pair(target) or target[0] not in inner:
                 known = ", ".join(exposed) or "none"
                 self.problems.append(
                     Problem(
