@@ -15,8 +15,8 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from server.engine.paths import safe_path
 
+from .file_refs import file_ref
 from .keys import CONFIG
-from .messages import file_ref
 from .security import http_error, json_response
 from .uploads import Received, receive, subfolder_dir
 

@@ -26,7 +26,9 @@ from server.engine.status import EVENT_STATUS, Status
 from server.store import Run, Store
 
 from .comfy import comfy_embed
-from .messages import Message, RunMessages, file_ref, queue_messages
+from .file_refs import file_ref
+from .message import Message
+from .messages import RunMessages, queue_messages
 from .thumbnails import Thumbnails
 
 log = logging.getLogger("reelgraph.server")
