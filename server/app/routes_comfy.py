@@ -18,7 +18,7 @@ from server.store import Run
 from .bodies import MAX_OFFSET, MAX_PAGE, int_query, read_json_object
 from .comfy import is_workflow, node_info, object_info, prompt_to_workflow, workflow_to_prompt
 from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
-from .routes_native import available_models
+from .model_listing import available_models
 from .runs import check, checked_client_id, checked_run_id, notify_queue, submit, without_tracebacks
 from .security import json_response
 from .system import system_stats
