@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from server.engine import WorkflowInvalid
+from server.engine import Registry, Workflow, WorkflowInvalid
 from server.engine.sockets import SOCKET_TYPES
 from server.models.catalog import filter_models
 
@@ -205,7 +205,17 @@ async def get_workflow(request: web.Request) -> web.Response:
         ) from None
     if doc is None:
         raise http_error(web.HTTPNotFound, f"no workflow named {name!r}")
-    return json_response(doc)
+    return json_response(_current_ids(request.app[REGISTRY], doc))
+
+
+def _current_ids(registry: Registry, doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with renamed node types under their current ids, for the editor."""
+    try:
+        workflow = Workflow.from_json(doc)
+    except WorkflowInvalid:
+        return doc
+    migrated = registry.migrate_ids(workflow)
+    return doc if migrated is workflow else migrated.to_json()
 
 
 @routes.put("/api/workflows/{name}")

@@ -120,6 +120,8 @@ class NodeDef:
     persist: bool = False
     constant: bool = False
     migrations: Mapping[int, Migration] = field(default_factory=dict)
+    # Ids this node had before (a rename): workflows saved with them load as this node.
+    former_ids: tuple[str, ...] = ()
 
     def __call__(self, *args: Any, **kwargs: Any) -> dict:
         return self.fn(*args, **kwargs)
@@ -230,6 +232,7 @@ def node(
     persist: bool = False,
     constant: bool = False,
     migrations: Mapping[int, Migration] | None = None,
+    former_ids: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., dict]], NodeDef]:
     """Declare a node. See the module docstring for the shape of the function.
 
@@ -237,7 +240,8 @@ def node(
     the engine stores them in its disk cache when it has one. ``constant=True`` promises that
     the outputs are a cheap, pure function of the parameters alone (no inputs, and the function
     is called with ``ctx=None``), so validation may compute them to check the parameters they
-    are linked into (a duration of 1e6 wired from a number node is refused before anything runs)."""
+    are linked into (a duration of 1e6 wired from a number node is refused before anything runs).
+    ``former_ids`` lists ids the node was renamed from: saved workflows using them keep loading."""
 
     def declare(fn: Callable[..., dict]) -> NodeDef:
         definition = NodeDef(
@@ -256,6 +260,7 @@ def node(
             persist=persist,
             constant=constant,
             migrations=dict(migrations or {}),
+            former_ids=tuple(former_ids),
         )
         check_contract(definition)
         return definition
@@ -308,6 +313,9 @@ def check_contract(d: NodeDef) -> None:
         fail(f"parameters cannot be described as JSON or their defaults are invalid: {exc}")
     if d.constant and (d.inputs or not d.deterministic or d.resource != "cpu"):
         fail("constant=True is for a cheap, deterministic CPU node with no inputs (its outputs follow from its params)")
+    for former in d.former_ids:
+        if not isinstance(former, str) or not NODE_ID.fullmatch(former) or former == d.id:
+            fail(f"former id {former!r} must be another namespaced id, e.g. 'text.old_name'")
     for major in d.migrations:
         if not isinstance(major, int) or major >= d.major:
             fail(f"migration key {major!r} must be an older major version (an int below {d.major})")

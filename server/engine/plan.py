@@ -56,6 +56,7 @@ def compile_workflow(
     Subgraphs are flattened first (subgraphs.py), then bypassed and muted nodes resolved
     (modes.py): the plan holds only ordinary nodes that run.
     """
+    workflow = registry.migrate_ids(workflow)
     workflow, problems, producers = flatten_subgraphs(workflow)
     if targets is not None and producers:
         targets = expand_targets(targets, workflow, producers, registry)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from types import ModuleType
 
 from .contract import NodeDef
 from .errors import RegistryError
 from .packs import Pack, PackProblem, definitions_in, describe_failure, entry_point_packs, extra_packs, load_package
+from .workflow import Workflow
 
 log = logging.getLogger("reelgraph.registry")
 
@@ -23,22 +25,38 @@ class Registry:
     def __init__(self, definitions: Iterable[NodeDef] = ()) -> None:
         self._nodes: dict[str, NodeDef] = {}
         self._packs: dict[str, str] = {}  # node id → the pack that declared it
+        self._renamed: dict[str, str] = {}  # former id → current id
         self.problems: list[PackProblem] = []  # packs left out, with why
         for d in definitions:
             self.add(d)
 
     def add(self, definition: NodeDef, pack: str | None = None) -> None:
-        existing = self._nodes.get(definition.id)
-        if existing is definition:
+        if self._nodes.get(definition.id) is definition:
             return
-        if existing is not None:
+        self.check_free(definition, pack)
+        self._nodes[definition.id] = definition
+        self._renamed.update(dict.fromkeys(definition.former_ids, definition.id))
+        if pack is not None:
+            self._packs[definition.id] = pack
+
+    def check_free(self, definition: NodeDef, pack: str | None = None) -> None:
+        """Raise :class:`RegistryError` if ``definition``'s id or a former id is taken."""
+        existing = self._nodes.get(definition.id)
+        if existing is not None and existing is not definition:
             raise RegistryError(
                 f"node id {definition.id!r} is declared twice: in {self._where(existing)} "
                 f"and in {self._where(definition, pack)}; rename one of them"
             )
-        self._nodes[definition.id] = definition
-        if pack is not None:
-            self._packs[definition.id] = pack
+        clash = self._renamed.get(definition.id)
+        if clash is not None:
+            raise RegistryError(f"node id {definition.id!r} is a former id of {clash!r}; pick another id")
+        for former in definition.former_ids:
+            taken = self._nodes.get(former) or self._nodes.get(self._renamed.get(former, ""))
+            if taken is not None and taken is not definition:
+                raise RegistryError(
+                    f"{definition.id!r} claims the former id {former!r}, which {self._where(taken)} uses; "
+                    "a renamed id may only be claimed once"
+                )
 
     def _where(self, d: NodeDef, pack: str | None = None) -> str:
         pack = pack or self._packs.get(d.id)
@@ -58,9 +76,8 @@ class Registry:
                 raise RegistryError("it declares no nodes")
             staged = Registry()
             for d in definitions:
-                staged.add(d, pack.name)
-                if d.id in self._nodes and self._nodes[d.id] is not d:
-                    self.add(d, pack.name)  # raises, naming both
+                staged.add(d, pack.name)  # the pack against itself
+                self.check_free(d, pack.name)  # and against what is loaded; raises naming both
         except Exception as exc:  # noqa: BLE001 - a broken pack is reported, never fatal
             problem = PackProblem(pack.name, describe_failure(exc), "".join(_format(exc)))
             log.error("%s", problem)
@@ -92,12 +109,37 @@ class Registry:
             registry.add_pack(pack)
         return registry
 
+    def current_id(self, node_type: str) -> str:
+        """``node_type``, or the id of the node it was renamed to."""
+        return self._renamed.get(node_type, node_type)
+
+    def migrate_ids(self, workflow: Workflow) -> Workflow:
+        """The workflow with renamed node types (and their recorded versions) under their
+        current ids; the same object when nothing was renamed. Applied whenever a workflow
+        is validated or planned, and to library documents the editor opens."""
+        renamed = {n.type for n in workflow.nodes.values() if n.type in self._renamed}
+        if not renamed:
+            return workflow
+        nodes = {
+            node_id: replace(n, type=self._renamed[n.type]) if n.type in renamed else n
+            for node_id, n in workflow.nodes.items()
+        }
+        meta = dict(workflow.meta)
+        versions = meta.get("node_versions")
+        if isinstance(versions, dict):
+            meta["node_versions"] = {self.current_id(t): v for t, v in versions.items()}
+        return replace(workflow, nodes=nodes, meta=meta)
+
     def pack_of(self, node_id: str) -> str | None:
         """The pack that declared ``node_id`` (None for the built-in nodes)."""
         return self._packs.get(node_id)
 
     def get(self, node_id: str) -> NodeDef | None:
-        return self._nodes.get(node_id)
+        """The node ``node_id``, also under an id it was renamed from."""
+        found = self._nodes.get(node_id)
+        if found is None and node_id in self._renamed:
+            found = self._nodes.get(self._renamed[node_id])
+        return found
 
     def __contains__(self, node_id: str) -> bool:
         return node_id in self._nodes
