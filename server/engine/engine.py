@@ -143,7 +143,13 @@ class Engine:
         self._gpu_pool.shutdown(wait=True, cancel_futures=True)
 
     def validate(self, workflow: Workflow, targets: list[str] | None = None) -> list[Problem]:
-        return compile_workflow(workflow, self.registry, targets)[1]
+        """Every problem of the workflow (none: it may run). Always checks afresh; a valid
+        workflow's plan is remembered, so the run that usually follows (the server validates
+        on submission, the worker runs later) does not plan it again."""
+        plan, problems = compile_workflow(workflow, self.registry, targets)
+        if plan is not None:
+            self._remember(plan_key(workflow, targets), plan)
+        return problems
 
     def plan(self, workflow: Workflow, targets: list[str] | None = None) -> Plan:
         """The validated plan; raises WorkflowInvalid. A workflow validated before (same
@@ -158,11 +164,15 @@ class Engine:
         if problems:
             raise WorkflowInvalid(problems)
         assert plan is not None
+        self._remember(key, plan)
+        return plan
+
+    def _remember(self, key: str, plan: Plan) -> None:
         with self._plans_lock:
             self._plans[key] = plan
+            self._plans.move_to_end(key)
             while len(self._plans) > PLANS_KEPT:
                 self._plans.popitem(last=False)
-        return plan
 
     def run(
         self,

@@ -29,11 +29,19 @@ def test_a_validated_plan_is_reused_whatever_the_title_or_layout(engine):
     assert engine.plan(chain(5), targets=["n2"]) is not first, "other targets are another plan"
 
 
+def test_a_validated_workflow_runs_on_the_plan_validation_made(engine):
+    assert engine.validate(chain(4)) == []
+    [remembered] = engine._plans.values()
+    assert engine.plan(chain(4, title="again")) is remembered
+
+
 def test_an_invalid_workflow_is_never_remembered(engine):
     bad = chain(3, offset="x")
+    assert engine.validate(bad)
     for _ in range(2):
         with pytest.raises(WorkflowInvalid):
             engine.plan(bad)
+    assert not engine._plans
 
 
 def test_a_reused_plan_runs_fully_cached_without_calling_nodes(engine):
