@@ -64,10 +64,15 @@ class SocketType:
 
     def expected(self) -> str:
         """The accepted classes in words, for messages."""
-        return " or ".join(c.__name__ for c in self.classes()) or "anything"
+        return " or ".join(_class_name(c) for c in self.classes()) or "anything"
 
 
 _RESOLVED: dict[str, tuple[SocketType, tuple[type, ...]]] = {}
+
+
+def _class_name(cls: type) -> str:
+    """``int`` for a builtin, ``numpy.integer`` or ``nodes.datatypes.Frames`` otherwise."""
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _resolve(ref: ClassRef) -> type:

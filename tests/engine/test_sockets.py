@@ -87,7 +87,7 @@ def test_a_wrong_type_fails_the_node_naming_node_output_expected_and_actual(type
 def test_a_domain_type_is_checked_against_its_registered_class(typed_engine):
     result = typed_engine.run(workflow({"f": "typed.frames"}))
     message = result.nodes["f"].error["message"]
-    assert "expected FRAMES (Frames)" in message and "numpy.ndarray" in message
+    assert "expected FRAMES (nodes.datatypes.Frames), got numpy.ndarray" in message
 
 
 def test_the_engine_core_registers_only_primitives_and_nodes_registers_the_rest():
