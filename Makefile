@@ -39,8 +39,11 @@ test-fast: setup
 bench: setup
 	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-lint: setup
-	$(VENV)/bin/ruff check server nodes tests bench main.py
+# What CI checks besides the tests: lint, formatting and types (pyproject.toml configures each).
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) web/node_modules output tests/_out

@@ -1,9 +1,9 @@
 """Values that travel along sockets between nodes (FRAMES, AUDIO, TIMELINE, LAYOUT, VIDEO).
 
-Large data stays in numpy arrays and never goes through JSON. Each type offers
-``summary()`` (small JSON for logs, ``--print`` and the browser) and ``nbytes`` (what it
-holds in memory, for the engine's byte-bounded cache). Structured types (scene graph,
-shot plan, ...) live with their nodes and offer ``to_json()`` instead.
+Large data stays in numpy arrays and never goes through JSON. Each type is a
+:class:`server.engine.values.NodeValue`: ``summary()`` (small JSON for logs, ``--print`` and
+the browser) and ``nbytes`` (what it holds in memory, for the engine's byte-bounded cache).
+Their socket types are registered in :mod:`nodes.sockets`.
 """
 
 from __future__ import annotations
@@ -190,6 +190,10 @@ class Timeline:
     def of_kind(self, kind: str) -> list[TimelineEvent]:
         return [e for e in self.events if e.kind == kind]
 
+    @property
+    def nbytes(self) -> int:
+        return 200 * len(self.events)  # roughly, per event: a small dataclass and its dict
+
     def summary(self) -> dict[str, Any]:
         """Counts by kind (a minute of crowd footsteps is thousands of events; ``to_json`` has them)."""
         counts: dict[str, int] = {}
@@ -211,6 +215,10 @@ class Layout:
     frames: tuple[tuple[dict[str, Any], ...], ...]
     warnings: tuple[str, ...] = ()  # what the renderer approximated or could not draw, in words
 
+    @property
+    def nbytes(self) -> int:
+        return 64 + sum(150 * len(f) for f in self.frames)  # roughly, per box: a small dict
+
     def summary(self) -> dict[str, Any]:
         ids = sorted({b["id"] for f in self.frames for b in f})
         out = {"type": "LAYOUT", "frames": len(self.frames), "size": [self.width, self.height], "entities": ids}
@@ -228,6 +236,8 @@ class MediaFile:
     height: int | None = None
     fps: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    nbytes = 0  # the file is on disk, not in memory
 
     def is_valid(self) -> bool:
         """A cached result is only reusable while its file still exists."""

@@ -316,7 +316,7 @@ def emit_prints(result: RunResult, prints: list[tuple[str, str | None]]) -> None
     for node_id, output in prints:
         values = result.values.get(node_id)
         if values is None:
-            documents[node_id] = {"status": result.nodes.get(node_id).status if node_id in result.nodes else "not run"}
+            documents[node_id] = {"status": result.nodes[node_id].status if node_id in result.nodes else "not run"}
         elif output is None:
             documents[node_id] = {name: describe(v, full=True) for name, v in values.items()}
         elif output not in values:
@@ -442,10 +442,14 @@ def default_cache_dir() -> Path:
 
 
 def discover_registry() -> Registry:
-    """The nodes under nodes/, plus modules named in $REELGRAPH_EXTRA_NODES (comma-separated;
-    used by tests to add stub nodes to a real server or CLI)."""
+    """The nodes under nodes/, the installed node packs (entry point group ``reelgraph.nodes``)
+    and the modules or folders named in $REELGRAPH_EXTRA_NODES (comma-separated). A pack that
+    cannot be loaded is reported on stderr, by name, and left out."""
     extra = [m.strip() for m in os.environ.get("REELGRAPH_EXTRA_NODES", "").split(",") if m.strip()]
-    return Registry.discover(extra_modules=extra)
+    registry = Registry.discover(extra_modules=extra)
+    for problem in registry.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return registry
 
 
 def print_problems(source: str | None, problems: list[Problem]) -> None:

@@ -14,14 +14,15 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 
 from server.engine import Event, RunResult, Workflow
+from server.engine.status import Status
 
 MARKS = {
-    "succeeded": "[green]✓[/]",
-    "cached": "[cyan]↺[/]",
-    "failed": "[red]✗[/]",
-    "skipped": "[yellow]–[/]",
-    "cancelled": "[yellow]⊘[/]",
-    "pending": " ",
+    Status.SUCCEEDED: "[green]✓[/]",
+    Status.CACHED: "[cyan]↺[/]",
+    Status.FAILED: "[red]✗[/]",
+    Status.SKIPPED: "[yellow]–[/]",
+    Status.CANCELLED: "[yellow]⊘[/]",
+    Status.PENDING: " ",
 }
 
 
@@ -39,7 +40,7 @@ class Reporter:
             transient=True,
             disable=not self.live,
         )
-        self.tasks: dict[str, TaskID] = {}
+        self.tasks: dict[str | None, TaskID] = {}  # by node id
         self.lock = threading.Lock()
 
     def __enter__(self) -> Self:
@@ -74,15 +75,15 @@ class Reporter:
 
     def _on_node_finished(self, event: Event) -> None:
         self._done(
-            event, f"{MARKS['succeeded']} {event.node} [dim]{event.data['type']}[/] {event.data['seconds']:.2f}s"
+            event, f"{MARKS[Status.SUCCEEDED]} {event.node} [dim]{event.data['type']}[/] {event.data['seconds']:.2f}s"
         )
 
     def _on_node_cached(self, event: Event) -> None:
-        self._done(event, f"{MARKS['cached']} {event.node} [dim]{event.data['type']}[/] cached")
+        self._done(event, f"{MARKS[Status.CACHED]} {event.node} [dim]{event.data['type']}[/] cached")
 
     def _on_node_failed(self, event: Event) -> None:
         where = f".{event.data['input']}" if event.data.get("input") else ""
-        self._done(event, f"{MARKS['failed']} {event.node}{where}: {event.data['error']['message']}")
+        self._done(event, f"{MARKS[Status.FAILED]} {event.node}{where}: {event.data['error']['message']}")
 
     def _done(self, event: Event, line: str) -> None:
         task = self.tasks.pop(event.node, None)
@@ -98,7 +99,7 @@ class Reporter:
             table.add_column(column, justify="right" if column == "seconds" else "left")
         for node_id, r in result.nodes.items():
             node_type = workflow.nodes[node_id].type
-            seconds = f"{r.seconds:.2f}" if r.status == "succeeded" else ""
+            seconds = f"{r.seconds:.2f}" if r.status is Status.SUCCEEDED else ""
             table.add_row(
                 node_id, node_type, f"{MARKS.get(r.status, '')} {r.status}", seconds, "yes" if r.cached else ""
             )

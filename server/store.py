@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-QUEUED, RUNNING = "queued", "running"
-FINAL = ("succeeded", "partial", "failed", "cancelled", "interrupted")
-STATUSES = (QUEUED, RUNNING, *FINAL)
+from server.engine.status import RUN_FINAL, RUN_STATUSES, Status
+
+QUEUED, RUNNING = Status.QUEUED, Status.RUNNING
+FINAL = RUN_FINAL
+STATUSES = RUN_STATUSES
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

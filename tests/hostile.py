@@ -26,6 +26,7 @@ NODE_CODES = frozenset(
         "invalid_value",
         "missing_input",
         "unknown_input",
+        "unknown_param",
         "unknown_output",
         "type_mismatch",
         "duplicate_link",

@@ -44,10 +44,11 @@ class DatasetParams(BaseModel):
 
 
 @node(
-    id="dataset.captioned",
+    id="gan.dataset",
     version="1.0.0",
     title="Captioned clips",
     category="gan",
+    former_ids=("dataset.captioned",),  # renamed so that id, category and package agree
     outputs={
         "dataset": Output("DATASET", "Training clips (drawn per batch for synthetic) and a held-out split."),
         "sheet": Output("IMAGE", "A contact sheet: held-out clips, eight frames each."),

@@ -69,7 +69,7 @@ class TrainParams(BaseModel):
     version="1.0.0",
     title="Train text-to-video GAN",
     category="gan",
-    inputs={"dataset": Input("DATASET", "Captioned clips (dataset.captioned).")},
+    inputs={"dataset": Input("DATASET", "Captioned clips (gan.dataset).")},
     outputs={
         "model": Output("MODEL", "The trained generator (EMA weights) and discriminator."),
         "loss": Output("IMAGE", "Loss curves: D and G losses, D's mean output on real and fake clips."),
@@ -91,7 +91,7 @@ def gan_train(ctx: NodeContext, params: TrainParams, *, dataset: Any) -> dict:
     from .train import NonFiniteLoss, SettingsMismatch, TrainSettings, train
 
     if not isinstance(dataset, CaptionedClips):
-        raise NodeInputError("dataset", "connect a DATASET from dataset.captioned")
+        raise NodeInputError("dataset", "connect a DATASET from gan.dataset")
     if dataset.train_count is not None and dataset.train_count < 1:
         raise NodeInputError("dataset", "the dataset has no training clips")
     device = _device(params.device, params.threads)

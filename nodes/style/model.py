@@ -29,6 +29,9 @@ class Style:
     def nbytes(self) -> int:
         return int(self.vector.nbytes) + (int(self.embedding.nbytes) if self.embedding is not None else 0)
 
+    def summary(self) -> dict[str, Any]:
+        return {"type": "STYLE", **self.to_json()}
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "backend": self.backend,

@@ -151,7 +151,8 @@ def comfy_embed(workflow: dict[str, Any], extra: dict[str, Any], registry: Regis
     prompt always, the graph when the run was queued from that frontend
     (``extra_data.extra_pnginfo.workflow``). Our own workflow goes under its own key."""
     embed: dict[str, Any] = {"prompt": workflow_to_prompt(workflow, registry)}
-    extra_data = extra.get("extra_data") if isinstance(extra.get("extra_data"), dict) else {}
+    extra_data = extra.get("extra_data") or {}
+    extra_data = extra_data if isinstance(extra_data, dict) else {}
     pnginfo = extra_data.get("extra_pnginfo")
     graph = pnginfo.get("workflow") if isinstance(pnginfo, dict) else None
     if isinstance(graph, dict) and isinstance(graph.get("nodes"), list):

@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from server.engine import Registry
+from server.engine.status import NODE_OK, Status
 from server.store import Run
 
 from .bodies import MAX_OFFSET, int_query, read_json_object
@@ -27,14 +28,14 @@ from .security import http_error, json_response
 routes = web.RouteTableDef()
 
 # our status -> ComfyUI's
-JOB_STATUS = {
-    "queued": "pending",
-    "running": "in_progress",
-    "succeeded": "completed",
-    "partial": "completed",
-    "failed": "failed",
-    "cancelled": "cancelled",
-    "interrupted": "cancelled",
+JOB_STATUS: dict[str, str] = {
+    Status.QUEUED: "pending",
+    Status.RUNNING: "in_progress",
+    Status.SUCCEEDED: "completed",
+    Status.PARTIAL: "completed",
+    Status.FAILED: "failed",
+    Status.CANCELLED: "cancelled",
+    Status.INTERRUPTED: "cancelled",
 }
 # ComfyUI's status -> ours
 RUN_STATUSES = {
@@ -64,14 +65,15 @@ def _preview(outputs: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
 def _error(run: Run) -> dict[str, Any] | None:
     if run.status != "failed":
         return None
-    node, state = next(((n, s) for n, s in run.nodes.items() if s.get("status") == "failed"), ("", {}))
+    empty: dict[str, Any] = {}
+    node, state = next(((n, s) for n, s in run.nodes.items() if s.get("status") == "failed"), ("", empty))
     error = state.get("error") or (run.result or {}).get("error") or {}
     return {
         "prompt_id": run.id,
         "timestamp": _ms(run.finished),
         "node_id": node or "",
         "node_type": state.get("type") or run.workflow.get("nodes", {}).get(node, {}).get("type") or "",
-        "executed": [n for n, s in run.nodes.items() if s.get("status") in ("finished", "cached")],
+        "executed": [n for n, s in run.nodes.items() if s.get("status") in NODE_OK],
         "exception_message": str(error.get("message", "")),
         "exception_type": str(error.get("type", "")),
         "traceback": [],  # tracebacks stay in the log and on the websocket, never in HTTP answers

@@ -18,7 +18,7 @@ from server.store import Run
 from .bodies import MAX_OFFSET, MAX_PAGE, int_query, read_json_object
 from .comfy import is_workflow, node_info, object_info, prompt_to_workflow, workflow_to_prompt
 from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
-from .routes_native import available_models
+from .model_listing import available_models
 from .runs import check, checked_client_id, checked_run_id, notify_queue, submit, without_tracebacks
 from .security import json_response
 from .system import system_stats
@@ -46,10 +46,12 @@ async def post_prompt(request: web.Request) -> web.Response:
     body = await read_json_object(request, lenient=True)
     prompt = body.get("prompt")
     registry = request.app[REGISTRY]
-    extra_data = body.get("extra_data") if isinstance(body.get("extra_data"), dict) else {}
+    extra_data = body.get("extra_data") or {}
+    extra_data = extra_data if isinstance(extra_data, dict) else {}
     client_id = checked_client_id(body.get("client_id") or extra_data.get("client_id"))
     run_id = checked_run_id(body.get("prompt_id"))
     targets = body.get("partial_execution_targets")
+    problems: list[Problem]
     if is_workflow(prompt):
         doc, problems = prompt, []
     else:  # on a thread, like the check: a huge prompt must not stall the event loop
@@ -77,7 +79,8 @@ def comfy_errors(problems: list[Problem], prompt: dict[str, Any]) -> dict[str, A
         if p.node is None:
             continue
         nodes = prompt.get("nodes") if is_workflow(prompt) else prompt
-        spec = nodes.get(p.node) if isinstance(nodes, dict) and isinstance(nodes.get(p.node), dict) else {}
+        spec = nodes.get(p.node) if isinstance(nodes, dict) else None
+        spec = spec if isinstance(spec, dict) else {}
         entry = node_errors.setdefault(
             p.node, {"errors": [], "dependent_outputs": [], "class_type": spec.get("class_type") or spec.get("type")}
         )

@@ -7,16 +7,18 @@ The editors' own files are served by :mod:`frontend`.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from urllib.parse import quote
 
-from aiohttp import hdrs, web
+from aiohttp import BodyPartReader, hdrs, web
 from aiohttp.http_exceptions import HttpProcessingError
 
+from server.engine.partials import partial_path
 from server.engine.paths import safe_path
 
+from .file_refs import file_ref
 from .keys import CONFIG
-from .messages import file_ref
 from .security import http_error, json_response
 from .uploads import Received, receive, subfolder_dir
 
@@ -90,28 +92,29 @@ async def upload(request: web.Request) -> web.Response:
         raise http_error(web.HTTPRequestEntityTooLarge, f"the upload is larger than the {limit >> 20} MiB limit")
     received: Received | None = None
     fields: dict[str, str] = {}
-    try:
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if part.name in ("file", "image") and received is None and part.filename is not None:
-                received = await receive(part, config.temp_dir, limit=limit)
-            elif part.name in ("subfolder", "type", "overwrite"):
-                fields[part.name] = (await part.read_chunk(FIELD_LIMIT)).decode("utf-8", "replace")
-            else:
-                await part.release()
-        if received is None:
-            raise http_error(web.HTTPBadRequest, "no file: send it in a multipart field named 'file'")
-        kind = fields.get("type") or "input"
-        if kind not in UPLOAD_TYPES:
-            raise http_error(web.HTTPBadRequest, f"type must be one of {', '.join(UPLOAD_TYPES)}")
-        root = roots(request.app)[kind]
-        folder = subfolder_dir(root, fields.get("subfolder", "").rstrip("/"))
-        target = received.place(folder, overwrite=fields.get("overwrite", "").lower() in ("true", "1"))
-    except (ValueError, HttpProcessingError) as exc:  # a malformed multipart body
-        raise http_error(web.HTTPBadRequest, f"malformed multipart body: {exc}") from None
-    finally:
-        if received is not None:
-            received.discard()
+    with contextlib.ExitStack() as partials:  # the upload's partial file: gone unless placed
+        try:
+            reader = await request.multipart()
+            while (part := await reader.next()) is not None:
+                if not isinstance(part, BodyPartReader):  # a nested multipart: not ours
+                    continue
+                if part.name in ("file", "image") and received is None and part.filename is not None:
+                    tmp = partials.enter_context(partial_path(config.temp_dir))
+                    received = await receive(part, tmp, limit=limit)
+                elif part.name in ("subfolder", "type", "overwrite"):
+                    fields[part.name] = (await part.read_chunk(FIELD_LIMIT)).decode("utf-8", "replace")
+                else:
+                    await part.release()
+            if received is None:
+                raise http_error(web.HTTPBadRequest, "no file: send it in a multipart field named 'file'")
+            kind = fields.get("type") or "input"
+            if kind not in UPLOAD_TYPES:
+                raise http_error(web.HTTPBadRequest, f"type must be one of {', '.join(UPLOAD_TYPES)}")
+            root = roots(request.app)[kind]
+            folder = subfolder_dir(root, fields.get("subfolder", "").rstrip("/"))
+            target = received.place(folder, overwrite=fields.get("overwrite", "").lower() in ("true", "1"))
+        except (ValueError, HttpProcessingError) as exc:  # a malformed multipart body
+            raise http_error(web.HTTPBadRequest, f"malformed multipart body: {exc}") from None
     ref = file_ref(target, {kind: root}) or {}
     return json_response(
         {

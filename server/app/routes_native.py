@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from server.engine import WorkflowInvalid
+from server.engine import Registry, Workflow, WorkflowInvalid
 from server.engine.sockets import SOCKET_TYPES
-from server.models.catalog import ModelEntry, filter_models, find_models, hub_cache_dir, model_roots
+from server.models.catalog import filter_models
 
 from .bodies import MAX_OFFSET, MAX_PAGE, int_query, read_json_object
 from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
 from .library import Library
+from .model_listing import available_models, model_places
 from .runs import (
     announce,
     cancel,
@@ -38,7 +38,9 @@ log = logging.getLogger("reelgraph.server")
 @routes.get("/api/nodes")
 async def list_nodes(request: web.Request) -> web.Response:
     sockets = {name: {"color": s.color, "description": s.description} for name, s in SOCKET_TYPES.items()}
-    return json_response({"nodes": request.app[REGISTRY].catalog(), "sockets": sockets})
+    registry = request.app[REGISTRY]
+    problems = [p.to_json() for p in registry.problems]  # node packs left out, for the editor to say why
+    return json_response({"nodes": registry.catalog(), "sockets": sockets, "pack_problems": problems})
 
 
 @routes.get("/api/nodes/{node_id}")
@@ -202,7 +204,17 @@ async def get_workflow(request: web.Request) -> web.Response:
         ) from None
     if doc is None:
         raise http_error(web.HTTPNotFound, f"no workflow named {name!r}")
-    return json_response(doc)
+    return json_response(_current_ids(request.app[REGISTRY], doc))
+
+
+def _current_ids(registry: Registry, doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with renamed node types under their current ids, for the editor."""
+    try:
+        workflow = Workflow.from_json(doc)
+    except WorkflowInvalid:
+        return doc
+    migrated = registry.migrate_ids(workflow)
+    return doc if migrated is workflow else migrated.to_json()
 
 
 @routes.put("/api/workflows/{name}")
@@ -239,22 +251,6 @@ async def list_models(request: web.Request) -> web.Response:
     return json_response(
         {"models": [m.to_json() for m in models], "roots": [str(r) for r in roots], "hub_cache": str(cache)}
     )
-
-
-def model_places(app: web.Application) -> tuple[list[Path], Path]:
-    """The model roots (``<data dir>/models``, ``$REELGRAPH_MODELS``) and the hub cache the loader reads."""
-    override = getattr(app[ENGINE].models, "cache_dir", None)
-    return model_roots(Path(app[CONFIG].data_dir).absolute()), Path(override) if override else hub_cache_dir()
-
-
-async def available_models(app: web.Application, places: tuple[list[Path], Path] | None = None) -> list[ModelEntry]:
-    """Every model on this machine, listed off the event loop; an empty list if listing fails."""
-    roots, cache = places or model_places(app)
-    try:
-        return await asyncio.to_thread(find_models, roots, cache)
-    except Exception:  # listing is best effort: a broken disk must not break the editor
-        log.exception("listing the models failed")
-        return []
 
 
 def _query_list(request: web.Request, name: str) -> list[str]:

@@ -43,10 +43,10 @@ def json_response(data: Any, *, status: int = 200, headers: dict[str, str] | Non
 
 def http_error(cls: type[web.HTTPException], message: str, **extra: object) -> web.HTTPException:
     """An HTTP error whose body is ``{"error": message, ...extra}``, ready to raise."""
-    body = {"text": jsondoc.dumps({"error": message, **extra}), "content_type": "application/json"}
+    text = jsondoc.dumps({"error": message, **extra})
     if cls is web.HTTPRequestEntityTooLarge:
-        return web.HTTPRequestEntityTooLarge(max_size=0, **body)
-    return cls(**body)
+        return web.HTTPRequestEntityTooLarge(max_size=0, actual_size=0, text=text, content_type="application/json")
+    return cls(text=text, content_type="application/json")
 
 
 # -- middlewares ---------------------------------------------------------------------

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from server.engine.partials import write_bytes_atomic
+from server.engine.sockets import SOCKET_TYPES
 
 log = logging.getLogger("reelgraph.server")
 
@@ -57,9 +58,11 @@ class Thumbnails:
         self._lock = threading.Lock()
 
     def make(self, socket: str, value: Any) -> Thumbnail | None:
-        """The thumbnail of an output ``value`` of socket type ``socket`` (FRAMES or IMAGE);
+        """The thumbnail of an output ``value`` of socket type ``socket``, drawn as the registry
+        says (``SocketType.preview``: FRAMES and IMAGE, and any pack's type that asks for it);
         None for other types and for values that cannot be drawn."""
-        draw = DRAWERS.get(socket)
+        registered = SOCKET_TYPES.get(socket)
+        draw = DRAWERS.get(registered.preview) if registered is not None and registered.preview else None
         if draw is None or value is None:
             return None
         known = self._recall(value)
@@ -134,8 +137,9 @@ def frames_strip(frames: Any, n: int = STRIP_FRAMES, height: int = STRIP_HEIGHT)
     ``height`` px high, side by side."""
     if frames.count <= 0 or max(frames.width, frames.height) > MAX_SIDE:
         return None
-    tiles = [as_rgb8(frames.read(i, i + 1)[0]) for i in strip_indices(frames.count, frames.cuts, n)]
-    if any(t is None for t in tiles):
+    drawn = [as_rgb8(frames.read(i, i + 1)[0]) for i in strip_indices(frames.count, frames.cuts, n)]
+    tiles = [t for t in drawn if t is not None]
+    if len(tiles) < len(drawn):
         return None
     width = max(1, round(frames.width * height / frames.height))
     return np.concatenate([resize(t, width, height) for t in tiles], axis=1), len(tiles)
@@ -155,7 +159,7 @@ def image_picture(
     return (rgb if scale == 1.0 else resize(rgb, max(1, round(w * scale)), max(1, round(h * scale)))), 1
 
 
-DRAWERS = {"FRAMES": frames_strip, "IMAGE": image_picture}
+DRAWERS = {"frames": frames_strip, "image": image_picture}  # by SocketType.preview
 
 
 def as_rgb8(image: Any) -> np.ndarray | None:

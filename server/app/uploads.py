@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,7 +99,8 @@ def _free_name(folder: Path, name: str) -> Path:
 
 @dataclass
 class Received:
-    """A file streamed to a temp path, not yet given its final name."""
+    """A file streamed to a partial file (``server.engine.partials``), not yet given its final
+    name; the caller's ``partial_path`` removes it unless :meth:`place` renamed it."""
 
     tmp: Path
     sniffed: Sniffed
@@ -114,41 +114,31 @@ class Received:
         os.replace(self.tmp, target)
         return target
 
-    def discard(self) -> None:
-        self.tmp.unlink(missing_ok=True)
 
-
-async def receive(part: BodyPartReader, staging: Path, *, limit: int) -> Received:
-    """Stream one multipart file to a temp file in ``staging``; 413 past ``limit`` bytes, 415
+async def receive(part: BodyPartReader, tmp: Path, *, limit: int) -> Received:
+    """Stream one multipart file into ``tmp`` (a partial file); 413 past ``limit`` bytes, 415
     for a type we do not take or a picture that does not open."""
-    staging.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=staging, prefix=".upload.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        head, size = b"", 0
-        with os.fdopen(fd, "wb") as out:
-            while chunk := await part.read_chunk(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise http_error(
-                        web.HTTPRequestEntityTooLarge, f"the file is larger than the {limit >> 20} MiB upload limit"
-                    )
-                if len(head) < SNIFF_BYTES:
-                    head += chunk[: SNIFF_BYTES - len(head)]
-                out.write(chunk)
-        sniffed = sniff(head)
-        if sniffed is None:
-            raise http_error(
-                web.HTTPUnsupportedMediaType,
-                "unsupported file type: upload a picture (PNG, JPEG, "
-                "GIF, WebP), audio (WAV, FLAC, Ogg, MP3, M4A) or video (MP4, MOV, WebM, MKV, AVI)",
-            )
-        if sniffed.kind == "image":
-            await asyncio.get_running_loop().run_in_executor(None, _verify_image, tmp)
-        return Received(tmp, sniffed, part.filename, size)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    head, size = b"", 0
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_TRUNC), "wb") as out:  # opening is instant; the writes stream
+        while chunk := await part.read_chunk(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise http_error(
+                    web.HTTPRequestEntityTooLarge, f"the file is larger than the {limit >> 20} MiB upload limit"
+                )
+            if len(head) < SNIFF_BYTES:
+                head += chunk[: SNIFF_BYTES - len(head)]
+            out.write(chunk)
+    sniffed = sniff(head)
+    if sniffed is None:
+        raise http_error(
+            web.HTTPUnsupportedMediaType,
+            "unsupported file type: upload a picture (PNG, JPEG, "
+            "GIF, WebP), audio (WAV, FLAC, Ogg, MP3, M4A) or video (MP4, MOV, WebM, MKV, AVI)",
+        )
+    if sniffed.kind == "image":
+        await asyncio.get_running_loop().run_in_executor(None, _verify_image, tmp)
+    return Received(tmp, sniffed, part.filename, size)
 
 
 def _verify_image(path: Path) -> None:

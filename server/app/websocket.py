@@ -29,7 +29,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from server.engine import jsondoc
 
-from .messages import Message
+from .message import Message
 
 log = logging.getLogger("reelgraph.server")
 CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}")

@@ -22,10 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from server.engine import Engine, Event, Workflow, WorkflowInvalid
+from server.engine.status import EVENT_STATUS, Status
 from server.store import Run, Store
 
 from .comfy import comfy_embed
-from .messages import Message, RunMessages, file_ref, queue_messages
+from .file_refs import file_ref
+from .message import Message
+from .messages import RunMessages, queue_messages
 from .thumbnails import Thumbnails
 
 log = logging.getLogger("reelgraph.server")
@@ -174,8 +177,8 @@ class Worker:
         run = live.run
         self._call(self.queue_changed)
         status, result = self._engine_run(live)
-        if status == "cancelled" and self._stopping:
-            status = "interrupted"
+        if status == Status.CANCELLED and self._stopping:
+            status = Status.INTERRUPTED
         with live.lock:
             nodes = {n: dict(s) for n, s in live.nodes.items()}
         self.store.finish(run.id, status, result, nodes)
@@ -209,15 +212,19 @@ class Worker:
                     "run_finished",
                     run.id,
                     None,
-                    {"status": "failed", "errors": errors, "error": {"type": "WorkflowInvalid", "message": str(exc)}},
+                    {
+                        "status": Status.FAILED,
+                        "errors": errors,
+                        "error": {"type": "WorkflowInvalid", "message": str(exc)},
+                    },
                 ),
             )
-            return "failed", {"status": "failed", "errors": errors}
+            return Status.FAILED, {"status": Status.FAILED, "errors": errors}
         except Exception as exc:  # an engine failure fails this run, not the server
             log.exception("run %s failed in the engine", run.id)
             error = {"type": type(exc).__name__, "message": str(exc) or type(exc).__name__}
-            self._on_event(live, Event("run_finished", run.id, None, {"status": "failed", "error": error}))
-            return "failed", {"status": "failed", "error": error}
+            self._on_event(live, Event("run_finished", run.id, None, {"status": Status.FAILED, "error": error}))
+            return Status.FAILED, {"status": Status.FAILED, "error": error}
         record = result.to_json()
         for node, previews in live.previews.items():
             if outputs := record["nodes"].get(node, {}).get("outputs"):
@@ -252,7 +259,7 @@ class Worker:
             output = definition.outputs.get(name)
             thumb = self.thumbnails.make(output.type, value) if output is not None else None
             ref = file_ref(thumb.path, self.roots) if thumb is not None else None
-            if ref is None or not isinstance(outputs.get(name), dict):
+            if thumb is None or ref is None or event.node is None or not isinstance(outputs.get(name), dict):
                 continue
             keys = {
                 "preview_url": ref["url"],
@@ -268,7 +275,10 @@ class Worker:
         with live.lock:
             if event.type == "run_started":
                 for n in data.get("nodes", []):
-                    live.nodes[n] = {"type": live.run.workflow["nodes"].get(n, {}).get("type"), "status": "pending"}
+                    live.nodes[n] = {
+                        "type": live.run.workflow["nodes"].get(n, {}).get("type"),
+                        "status": Status.PENDING,
+                    }
                 return
             if event.type == "run_finished":
                 for n, final in (data.get("nodes") or {}).items():
@@ -281,13 +291,7 @@ class Worker:
             if event.type == "node_progress":
                 state["progress"] = [data.get("done"), data.get("total")]
                 return
-            state["status"] = {
-                "node_started": "running",
-                "node_cached": "cached",
-                "node_finished": "succeeded",
-                "node_failed": "failed",
-                "node_skipped": "skipped",
-            }.get(event.type, state["status"])
+            state["status"] = EVENT_STATUS.get(event.type, state["status"])
             if event.type == "node_started":
                 state["started"] = event.time
             if "seconds" in data:

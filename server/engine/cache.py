@@ -7,6 +7,7 @@ from collections import OrderedDict
 from typing import Any
 
 from .summary import sizeof
+from .values import Expiring, implements
 
 
 class ResultCache:
@@ -27,7 +28,7 @@ class ResultCache:
     def get(self, key: str) -> dict[str, Any] | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and all(getattr(v, "is_valid", lambda: True)() for v in entry[0].values()):
+            if entry is not None and all(v.is_valid() for v in entry[0].values() if implements(v, Expiring)):
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return entry[0]

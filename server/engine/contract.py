@@ -28,8 +28,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ContractError
-from .sockets import PARAM_SOCKETS, SOCKET_TYPES
+from .errors import ContractError, OutputTypeError
+from .sockets import PARAM_SOCKETS, SOCKET_TYPES, SocketType, socket_type
 
 NODE_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
@@ -120,6 +120,8 @@ class NodeDef:
     persist: bool = False
     constant: bool = False
     migrations: Mapping[int, Migration] = field(default_factory=dict)
+    # Ids this node had before (a rename): workflows saved with them load as this node.
+    former_ids: tuple[str, ...] = ()
 
     def __call__(self, *args: Any, **kwargs: Any) -> dict:
         return self.fn(*args, **kwargs)
@@ -155,6 +157,38 @@ class NodeDef:
             if socket:
                 linkable[name] = socket
         return linkable
+
+    @cached_property
+    def output_types(self) -> tuple[tuple[str, SocketType], ...]:
+        """(output name, socket type) pairs, for the engine's check of returned values."""
+        return tuple((name, SOCKET_TYPES[o.type]) for name, o in self.outputs.items())
+
+    @cached_property
+    def param_names(self) -> tuple[str, ...]:
+        """Parameter names in declaration order (pydantic's ``model_fields`` is slow to reach)."""
+        return tuple(self.params.model_fields)
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Declared inputs and parameters: what a ``NodeInputError`` may name."""
+        return frozenset(self.inputs) | frozenset(self.params.model_fields)
+
+    def check_outputs(self, outputs: Any, node_id: str) -> None:
+        """Raise :class:`OutputTypeError` unless ``outputs`` holds exactly the declared outputs,
+        each of its declared socket type. One ``isinstance`` per output: cheap enough for every call."""
+        if not isinstance(outputs, dict) or outputs.keys() != self.outputs.keys():
+            got = sorted(outputs) if isinstance(outputs, dict) else type(outputs).__name__
+            raise OutputTypeError(
+                f"node {node_id!r} ({self.id}) returned {got}; it declares outputs {sorted(self.outputs)}"
+            )
+        for name, socket in self.output_types:
+            value = outputs[name]
+            if not socket.accepts(value):
+                actual = f"{type(value).__module__}.{type(value).__qualname__}"
+                raise OutputTypeError(
+                    f"node {node_id!r} ({self.id}): output {name!r} expected {socket.name} "
+                    f"({socket.expected()}), got {actual}"
+                )
 
     def parse_params(self, values: Mapping[str, Any]) -> BaseModel:
         """Validate parameter values; raises pydantic's ``ValidationError``."""
@@ -198,6 +232,7 @@ def node(
     persist: bool = False,
     constant: bool = False,
     migrations: Mapping[int, Migration] | None = None,
+    former_ids: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., dict]], NodeDef]:
     """Declare a node. See the module docstring for the shape of the function.
 
@@ -205,7 +240,8 @@ def node(
     the engine stores them in its disk cache when it has one. ``constant=True`` promises that
     the outputs are a cheap, pure function of the parameters alone (no inputs, and the function
     is called with ``ctx=None``), so validation may compute them to check the parameters they
-    are linked into (a duration of 1e6 wired from a number node is refused before anything runs)."""
+    are linked into (a duration of 1e6 wired from a number node is refused before anything runs).
+    ``former_ids`` lists ids the node was renamed from: saved workflows using them keep loading."""
 
     def declare(fn: Callable[..., dict]) -> NodeDef:
         definition = NodeDef(
@@ -224,6 +260,7 @@ def node(
             persist=persist,
             constant=constant,
             migrations=dict(migrations or {}),
+            former_ids=tuple(former_ids),
         )
         check_contract(definition)
         return definition
@@ -253,8 +290,11 @@ def check_contract(d: NodeDef) -> None:
                 fail(f"{kind} name {name!r} must be a lower-case identifier")
             if not isinstance(sock, cls):
                 fail(f"{kind} {name!r} must be declared with {cls.__name__}(type, description)")
-            if sock.type not in SOCKET_TYPES:
-                fail(f"{kind} {name!r} has unknown socket type {sock.type!r}; known: {', '.join(SOCKET_TYPES)}")
+            if socket_type(sock.type) is None:
+                fail(
+                    f"{kind} {name!r} has unknown socket type {sock.type!r}; known: {', '.join(SOCKET_TYPES)} "
+                    "(a node pack registers its own with server.engine.sockets.register_socket_type)"
+                )
     if not (isinstance(d.params, type) and issubclass(d.params, BaseModel)):
         fail("params must be a pydantic BaseModel subclass")
     if d.params.model_config.get("extra") != "forbid":
@@ -273,6 +313,9 @@ def check_contract(d: NodeDef) -> None:
         fail(f"parameters cannot be described as JSON or their defaults are invalid: {exc}")
     if d.constant and (d.inputs or not d.deterministic or d.resource != "cpu"):
         fail("constant=True is for a cheap, deterministic CPU node with no inputs (its outputs follow from its params)")
+    for former in d.former_ids:
+        if not isinstance(former, str) or not NODE_ID.fullmatch(former) or former == d.id:
+            fail(f"former id {former!r} must be another namespaced id, e.g. 'text.old_name'")
     for major in d.migrations:
         if not isinstance(major, int) or major >= d.major:
             fail(f"migration key {major!r} must be an older major version (an int below {d.major})")

@@ -1,13 +1,18 @@
 """Results that survive a restart: outputs of nodes declared ``persist=True`` (diffusion
 keyframes, generated video and sound) stored on disk under their content key.
 
-No pickle. An entry is a folder ``<root>/<key[:2]>/<key>/`` holding ``manifest.json`` and
-data files. Each output is one of:
+No pickle, and no class named by the data. An entry is a folder ``<root>/<key[:2]>/<key>/``
+holding ``manifest.json`` and data files. How each output is stored follows its declared
+socket type's ``codec`` in the registry (:mod:`.sockets`):
 
-- a JSON value (str, number, bool, None, lists and dicts of them);
-- a numpy array (``.npy`` written with ``allow_pickle=False``, read back memory-mapped);
-- a value whose class offers ``to_files(folder, name) -> dict`` and the classmethod
-  ``from_files(folder, name, meta)``; only classes from the ``nodes`` package are loaded.
+- ``json``: a JSON value (str, number, bool, None, lists and dicts of them);
+- ``array``: a numpy array (``.npy`` written with ``allow_pickle=False``, read back memory-mapped);
+- ``files``: the socket's value class writes and reads its own files
+  (:class:`~.values.Persistable`); the manifest records the socket type, and reading looks the
+  class up in the registry, so a manifest can never make the cache import anything else.
+
+An output whose type has no codec (or an undeclared output that is neither JSON nor an array)
+makes the whole entry unpersistable: nothing is written.
 
 Entries are written to a locked partial folder and renamed into place, so a crash never leaves a
 half entry (and its partial folder is swept when the cache is next opened). The store is bounded in bytes; the least recently used entries go first.
@@ -15,21 +20,23 @@ half entry (and its partial folder is swept when the cache is next opened). The 
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
 import shutil
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .partials import partial_path, sweep
+from .sockets import SOCKET_TYPES
+from .values import Persistable, implements
 
 log = logging.getLogger("reelgraph.disk_cache")
-TRUSTED_PACKAGE = "nodes."
+FORMAT = 2  # manifests of another format (or none) are dropped as unreadable
 
 
 class Unpersistable(TypeError):
@@ -53,6 +60,8 @@ class DiskCache:
             return None
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if manifest.get("format") != FORMAT:
+                raise ValueError(f"manifest format {manifest.get('format')!r}, expected {FORMAT}")
             outputs = {name: _decode(folder, name, meta) for name, meta in manifest["outputs"].items()}
         except Exception:
             log.warning("dropping unreadable cache entry %s", folder, exc_info=True)
@@ -61,15 +70,18 @@ class DiskCache:
         os.utime(manifest_path)  # recency for LRU eviction
         return outputs
 
-    def put(self, key: str, outputs: dict[str, Any]) -> bool:
-        """Store ``outputs``; returns False (and stores nothing) if any output has no disk form."""
+    def put(self, key: str, outputs: dict[str, Any], types: Mapping[str, str] | None = None) -> bool:
+        """Store ``outputs`` (``types``: their declared socket types by output name); returns
+        False (and stores nothing) if any output has no disk form."""
         final = self._folder(key)
         if final.exists():
             return True
         final.parent.mkdir(parents=True, exist_ok=True)
         try:
             with partial_path(final.parent, directory=True) as staging:
-                manifest = {"outputs": {name: _encode(staging, name, value) for name, value in outputs.items()}}
+                types = types or {}
+                encoded = {name: _encode(staging, name, value, types.get(name)) for name, value in outputs.items()}
+                manifest = {"format": FORMAT, "outputs": encoded}
                 (staging / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
                 os.replace(staging, final)
         except Unpersistable as exc:
@@ -100,37 +112,47 @@ class DiskCache:
                 total -= size
 
 
-def _encode(folder: Path, name: str, value: Any) -> dict[str, Any]:
-    if isinstance(value, np.ndarray):
-        if value.dtype == object:
-            raise Unpersistable(f"output {name!r} is an object array")
+def _encode(folder: Path, name: str, value: Any, socket: str | None) -> dict[str, Any]:
+    codec = _codec_of(socket, value, name)
+    meta: dict[str, Any] = {"codec": codec}
+    if socket is not None:
+        meta["type"] = socket
+    if codec == "array":
+        if not isinstance(value, np.ndarray) or value.dtype == object:
+            raise Unpersistable(f"output {name!r} is not a plain numpy array")
         file = f"{name}.npy"
         np.save(folder / file, value, allow_pickle=False)
-        return {"kind": "array", "file": file}
-    to_files = getattr(value, "to_files", None)
-    if callable(to_files):
-        cls = type(value)
-        if not cls.__module__.startswith(TRUSTED_PACKAGE):
-            raise Unpersistable(f"output {name!r}: {cls.__module__} is not a node data type")
-        return {"kind": "object", "class": f"{cls.__module__}:{cls.__qualname__}", "meta": to_files(folder, name)}
+        return {**meta, "file": file}
+    if codec == "files":
+        if not implements(value, Persistable):
+            raise Unpersistable(f"output {name!r} ({type(value).__name__}) has no to_files/from_files")
+        return {**meta, "meta": value.to_files(folder, name)}
     try:
-        return {"kind": "json", "value": json.loads(json.dumps(value, allow_nan=False))}
+        return {**meta, "value": json.loads(json.dumps(value, allow_nan=False))}
     except (TypeError, ValueError):
         raise Unpersistable(f"output {name!r} ({type(value).__name__}) has no disk form") from None
 
 
+def _codec_of(socket: str | None, value: Any, name: str) -> str:
+    """The registry's codec for ``socket``; for an undeclared output, JSON or a plain array."""
+    if socket is None:
+        return "array" if isinstance(value, np.ndarray) else "json"
+    registered = SOCKET_TYPES.get(socket)
+    if registered is None or registered.codec is None:
+        raise Unpersistable(f"output {name!r}: socket type {socket!r} has no disk codec")
+    return registered.codec
+
+
 def _decode(folder: Path, name: str, meta: dict[str, Any]) -> Any:
-    kind = meta["kind"]
-    if kind == "json":
+    codec = meta["codec"]
+    if codec == "json":
         return meta["value"]
-    if kind == "array":
+    if codec == "array":
         return np.load(folder / meta["file"], mmap_mode="r", allow_pickle=False)
-    if kind == "object":
-        module_name, _, qualname = meta["class"].partition(":")
-        if not module_name.startswith(TRUSTED_PACKAGE):
-            raise ValueError(f"refusing to load {meta['class']}: not a node data type")
-        cls: Any = importlib.import_module(module_name)
-        for part in qualname.split("."):
-            cls = getattr(cls, part)
-        return cls.from_files(folder, name, meta["meta"])
-    raise ValueError(f"unknown entry kind {kind!r}")
+    if codec == "files":
+        registered = SOCKET_TYPES.get(meta["type"])
+        if registered is None or registered.codec != "files":
+            raise ValueError(f"output {name!r}: socket type {meta['type']!r} has no files codec here")
+        cls = registered.classes()[0]
+        return cls.from_files(folder, name, meta["meta"])  # type: ignore[attr-defined]
+    raise ValueError(f"unknown codec {codec!r}")

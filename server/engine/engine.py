@@ -2,8 +2,13 @@
 
 CPU nodes run in a thread pool; GPU nodes go through a single-thread executor, so they run
 one at a time per engine (one device) while CPU branches overlap. When exactly one node is
-ready and nothing is running, it runs on the calling thread: a chain pays no thread
-hand-off, and ``cpu_workers=0`` gives a fully synchronous engine for debugging.
+ready and nothing is running, it runs on the calling thread (a chain pays no thread
+hand-off), and so does a CPU node whose type is known to be trivial (fan-out costs what a
+chain costs). ``cpu_workers=0`` runs every node on the calling thread: a fully synchronous
+engine for debugging.
+
+A validated plan is remembered by the workflow's canonical content (:func:`plan_key`), so a
+re-run (fully cached or not) skips validation and planning.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import threading
 import time
 import traceback
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -27,6 +33,7 @@ from pydantic import BaseModel, ValidationError
 
 from .cache import ResultCache
 from .context import NodeContext
+from .contract import NodeDef
 from .disk_cache import DiskCache
 from .errors import Cancelled, NodeInputError, Problem, WorkflowInvalid
 from .events import Event, EventHook
@@ -34,20 +41,32 @@ from .partials import scratch_folder, sweep_scratch
 from .plan import Plan, PlannedNode, compile_workflow, param_problems
 from .registry import Registry
 from .state import RunState
+from .status import NODE_OK, Status
 from .summary import describe
 from .workflow import Workflow
 
 log = logging.getLogger("reelgraph.engine")
+PLANS_KEPT = 32  # validated plans remembered per engine
+TRIVIAL_SECONDS = 2e-4  # a CPU node type that last ran faster than this runs inline
+KEYS_KEPT = 64  # memoised cache keys per planned node (one per distinct set of input keys)
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}")  # a run id names its scratch folder
 
 
 @dataclass
 class NodeResult:
-    status: str = "pending"
+    """What became of one node. ``status`` is read from the run's state machine, never kept
+    in step by hand."""
+
+    node: str
+    state: RunState = field(repr=False, compare=False)
     seconds: float = 0.0
     cached: bool = False
     error: dict[str, Any] | None = None
     outputs: dict[str, Any] = field(default_factory=dict)  # JSON summaries
+
+    @property
+    def status(self) -> Status:
+        return self.state.status[self.node]
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status, "seconds": round(self.seconds, 4), "cached": self.cached}
@@ -61,7 +80,7 @@ class NodeResult:
 @dataclass
 class RunResult:
     run_id: str
-    status: str
+    status: Status
     seconds: float
     targets: list[str]
     nodes: dict[str, NodeResult]
@@ -75,6 +94,20 @@ class RunResult:
             "targets": self.targets,
             "nodes": {n: r.to_json() for n, r in self.nodes.items()},
         }
+
+
+def plan_key(workflow: Workflow, targets: list[str] | None) -> str:
+    """A hash of what planning reads: node types, parameters and modes, links, meta (node
+    versions), subgraphs, and the targets; not the title, description or layout."""
+    material = [
+        {n: [node.type, node.params, node.extra] for n, node in workflow.nodes.items()},
+        [link.to_json() for link in workflow.links],
+        workflow.meta,
+        workflow.extra,
+        targets,
+    ]
+    text = json.dumps(material, sort_keys=True, separators=(",", ":"), default=repr)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 class Engine:
@@ -98,6 +131,9 @@ class Engine:
         self.disk_cache = DiskCache(disk_cache) if isinstance(disk_cache, Path | str) else disk_cache
         self.models = models
         self.cpu_workers = cpu_workers
+        self.timings: dict[str, float] = {}  # node type → seconds of its last run (inline or not)
+        self._plans: OrderedDict[str, Plan] = OrderedDict()  # validated plans by plan_key, newest last
+        self._plans_lock = threading.Lock()
         self._cpu_pool = ThreadPoolExecutor(max(cpu_workers, 1), thread_name_prefix="reelgraph-cpu")
         self._gpu_pool = ThreadPoolExecutor(1, thread_name_prefix="reelgraph-gpu")
         sweep_scratch(self.temp_root)  # run folders of a process that was killed
@@ -107,14 +143,36 @@ class Engine:
         self._gpu_pool.shutdown(wait=True, cancel_futures=True)
 
     def validate(self, workflow: Workflow, targets: list[str] | None = None) -> list[Problem]:
-        return compile_workflow(workflow, self.registry, targets)[1]
+        """Every problem of the workflow (none: it may run). Always checks afresh; a valid
+        workflow's plan is remembered, so the run that usually follows (the server validates
+        on submission, the worker runs later) does not plan it again."""
+        plan, problems = compile_workflow(workflow, self.registry, targets)
+        if plan is not None:
+            self._remember(plan_key(workflow, targets), plan)
+        return problems
 
     def plan(self, workflow: Workflow, targets: list[str] | None = None) -> Plan:
+        """The validated plan; raises WorkflowInvalid. A workflow validated before (same
+        canonical content and targets, whatever its title or layout) reuses its plan."""
+        key = plan_key(workflow, targets)
+        with self._plans_lock:
+            known = self._plans.get(key)
+            if known is not None:
+                self._plans.move_to_end(key)
+                return known
         plan, problems = compile_workflow(workflow, self.registry, targets)
         if problems:
             raise WorkflowInvalid(problems)
         assert plan is not None
+        self._remember(key, plan)
         return plan
+
+    def _remember(self, key: str, plan: Plan) -> None:
+        with self._plans_lock:
+            self._plans[key] = plan
+            self._plans.move_to_end(key)
+            while len(self._plans) > PLANS_KEPT:
+                self._plans.popitem(last=False)
 
     def run(
         self,
@@ -156,7 +214,7 @@ class _Run:
         self.state = RunState({n: p.sources() for n, p in plan.nodes.items()})
         self.keys: dict[str, str] = {}
         self.values: dict[str, dict[str, Any]] = {}
-        self.results = {n: NodeResult() for n in plan.order}
+        self.results = {n: NodeResult(n, self.state) for n in plan.order}
         self.temp_dir = engine.temp_root / run_id
         self.futures: dict[Future, str] = {}
 
@@ -194,11 +252,21 @@ class _Run:
             if job is None:
                 continue
             planned = self.plan.nodes[node_id]
-            if not self.futures and not self.state.ready:
+            if self.runs_inline(planned):
                 self.complete(node_id, *self.call(planned, *job))
             else:
                 pool = self.engine._gpu_pool if planned.definition.resource == "gpu" else self.engine._cpu_pool
                 self.futures[pool.submit(self.call, planned, *job)] = node_id
+
+    def runs_inline(self, planned: PlannedNode) -> bool:
+        """On the calling thread: everything with ``cpu_workers=0``; a node with nothing else
+        to do beside it (a chain pays no hand-off); a CPU node whose type last ran in under
+        :data:`TRIVIAL_SECONDS` (a thread hand-off would cost more than the node, so fan-out
+        costs what a chain costs)."""
+        if self.engine.cpu_workers == 0 or (not self.futures and not self.state.ready):
+            return True
+        d = planned.definition
+        return d.resource == "cpu" and self.engine.timings.get(d.id, TRIVIAL_SECONDS) < TRIVIAL_SECONDS
 
     def prepare(self, node_id: str) -> tuple[BaseModel, dict[str, Any], NodeContext] | None:
         """Gather inputs, validate parameters, compute the key; serve from cache if possible."""
@@ -226,12 +294,12 @@ class _Run:
         if cached is not None:
             self.values[node_id] = cached
             result = self.results[node_id]
-            result.status, result.cached = "cached", True
+            result.cached = True
             result.outputs = {k: describe(v) for k, v in cached.items()}
-            self.state.finish(node_id, "cached")
+            self.state.finish(node_id, Status.CACHED)
             self.emit("node_cached", node_id, type=d.id, key=key, outputs=result.outputs, values=cached)
             return None
-        seed = int(getattr(params, "seed", None) if d.has_seed else int(key[:8], 16))
+        seed = int(getattr(params, "seed", 0)) if d.has_seed else int(key[:8], 16)
         ctx = NodeContext(
             node_id=node_id,
             node_type=d.id,
@@ -254,22 +322,27 @@ class _Run:
         whatever the workflow or node id. Linked parameter values are already in ``params``."""
         d = planned.definition
         inputs = {name: f"{self.keys[src]}:{out}" for name, (src, out) in planned.inputs.items()}
+        memo = planned.key_memo if not planned.param_links else None
+        if memo is not None and (known := memo.get(tuple(inputs.values()))) is not None:
+            return known
         material = [d.id, d.version, params.model_dump(mode="json"), inputs]
-        return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+        key = hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+        if memo is not None:
+            if len(memo) >= KEYS_KEPT:
+                memo.clear()
+            memo[tuple(inputs.values())] = key
+        return key
 
     def call(
         self, planned: PlannedNode, params: BaseModel, inputs: dict[str, Any], ctx: NodeContext
     ) -> tuple[float, dict[str, Any] | None, dict[str, Any] | None, str | None]:
         """Runs on a worker thread: the node function and nothing else."""
         d = planned.definition
-        self.results[planned.id].status = "running"
         self.emit("node_started", planned.id, type=d.id)
         started = time.perf_counter()
         try:
             outputs = d.fn(ctx, params, **inputs)
-            if not isinstance(outputs, dict) or set(outputs) != set(d.outputs):
-                got = sorted(outputs) if isinstance(outputs, dict) else type(outputs).__name__
-                raise TypeError(f"{d.id} returned {got}; it declares outputs {sorted(d.outputs)}")
+            d.check_outputs(outputs, planned.id)
             seconds = time.perf_counter() - started
             self.persist(planned, outputs)
             return seconds, outputs, None, None
@@ -281,7 +354,7 @@ class _Run:
                 None,
             )
         except NodeInputError as exc:
-            return time.perf_counter() - started, None, _error_record(exc), exc.name
+            return time.perf_counter() - started, None, *_input_error(d, exc)
         except Exception as exc:  # noqa: BLE001 - a node's failure is data, reported on the node
             return time.perf_counter() - started, None, _error_record(exc), None
 
@@ -291,7 +364,7 @@ class _Run:
         if not d.persist or disk is None or not (d.deterministic or d.has_seed):
             return
         try:
-            disk.put(self.keys[planned.id], outputs)
+            disk.put(self.keys[planned.id], outputs, {n: o.type for n, o in d.outputs.items()})
         except Exception:
             log.exception("could not persist the result of %s", planned.id)
 
@@ -314,12 +387,12 @@ class _Run:
             return
         planned = self.plan.nodes[node_id]
         d = planned.definition
+        self.engine.timings[d.id] = seconds
         self.values[node_id] = outputs
         if d.deterministic or d.has_seed:
             self.engine.cache.put(self.keys[node_id], outputs)
-        result.status = "succeeded"
         result.outputs = {k: describe(v) for k, v in outputs.items()}
-        self.state.finish(node_id, "succeeded")
+        self.state.finish(node_id, Status.SUCCEEDED)
         self.emit(
             "node_finished",
             node_id,
@@ -332,28 +405,24 @@ class _Run:
 
     def fail(self, node_id: str, error: dict[str, Any], input_name: str | None) -> None:
         d = self.plan.nodes[node_id].definition
-        result = self.results[node_id]
-        result.status, result.error = "failed", {**error, "input": input_name}
+        self.results[node_id].error = {**error, "input": input_name}
         self.emit("node_failed", node_id, type=d.id, error=error, input=input_name)
         for skipped in self.state.fail(node_id):
-            self.results[skipped].status = "skipped"
             self.emit("node_skipped", skipped, reason=f"upstream node {node_id!r} failed")
 
     def mark_cancelled(self, node_id: str) -> None:
         """``node_id`` stopped for cancellation; nothing that has not started will start."""
-        for pending in self.state.cancel_pending():
-            self.results[pending].status = "cancelled"
-        self.state.fail(node_id, "cancelled")
-        self.results[node_id].status = "cancelled"
+        self.state.cancel_pending()
+        self.state.fail(node_id, Status.CANCELLED)
 
-    def final_status(self) -> str:
-        statuses = [r.status for r in self.results.values()]
-        if self.cancel.is_set() and any(s == "cancelled" for s in statuses):
-            return "cancelled"
-        if all(s in ("succeeded", "cached") for s in statuses):
-            return "succeeded"
-        ok_targets = [t for t in self.plan.targets if self.results[t].status in ("succeeded", "cached")]
-        return "partial" if ok_targets else "failed"
+    def final_status(self) -> Status:
+        statuses = self.state.status
+        if self.cancel.is_set() and any(s is Status.CANCELLED for s in statuses.values()):
+            return Status.CANCELLED
+        if all(s in NODE_OK for s in statuses.values()):
+            return Status.SUCCEEDED
+        ok_targets = [t for t in self.plan.targets if statuses[t] in NODE_OK]
+        return Status.PARTIAL if ok_targets else Status.FAILED
 
     # -- events --------------------------------------------------------------------------
     def progress_hook(self, node_id: str):
@@ -369,6 +438,20 @@ class _Run:
             self.on_event(Event(kind, self.run_id, node, data))
         except Exception:
             log.exception("event listener failed on %s", kind)
+
+
+def _input_error(d: NodeDef, exc: NodeInputError) -> tuple[dict[str, Any], str | None]:
+    """The record of a ``NodeInputError`` and the input it blames, checked against the
+    declaration: a name the node does not declare is reported as such, blaming nothing."""
+    record = _error_record(exc)
+    if exc.name in d.names:
+        return record, exc.name
+    declared = ", ".join(sorted(d.names)) or "none"
+    record["message"] = (
+        f"{record['message']} (raised for {exc.name!r}, which is not an input or parameter of {d.id}; "
+        f"declared: {declared})"
+    )
+    return record, None
 
 
 def _error_record(exc: BaseException) -> dict[str, Any]:

@@ -17,6 +17,10 @@ class RegistryError(Exception):
     """Node discovery failed, e.g. two modules declare the same node id."""
 
 
+class OutputTypeError(TypeError):
+    """A node returned outputs that do not match its declaration (names or socket types)."""
+
+
 class NodeInputError(ValueError):
     """Raised by a node when an input or parameter value cannot be used at run time.
 

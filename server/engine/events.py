@@ -2,6 +2,13 @@
 
 Listeners are plain callables. They are called from engine threads, so a listener that
 touches an event loop or a UI must hand the event over thread-safely.
+
+Ordering contract (relied on by the server's thumbnails, tested in tests/engine/test_events.py):
+``node_finished`` and ``node_cached`` are emitted on the thread that called ``Engine.run``,
+after the node's outputs exist and before any node that reads them starts. A listener may
+therefore read the values it carries (draw a frame of a lazy stream) without racing a
+consumer; it delays the consumers while it does. ``node_started`` and ``node_progress`` come
+from whichever thread runs the node.
 """
 
 from __future__ import annotations

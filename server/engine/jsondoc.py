@@ -144,7 +144,7 @@ def _marking_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = _Marked(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
-        obj.duplicate = next(k for k, _ in pairs if k in seen or seen.add(k))
+        obj.duplicate = next(k for k, _ in pairs if k in seen or _add(seen, k))
     return obj
 
 
@@ -194,3 +194,9 @@ def _lone_surrogate(value: Any, path: str) -> str | None:
         elif isinstance(value, list):
             stack.extend((v, f"{path}/{i}") for i, v in enumerate(value))
     return None
+
+
+def _add(seen: set[str], key: str) -> bool:
+    """``seen.add(key)`` as an expression that is false (for the duplicate search above)."""
+    seen.add(key)
+    return False

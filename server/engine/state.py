@@ -4,26 +4,26 @@ All run state is in one structure; no threads, no I/O, so tests can step it by h
 
     state = RunState({"a": [], "b": ["a"], "c": ["a"]})
     state.take_ready()          # "a"
-    state.finish("a", "succeeded")
+    state.finish("a", Status.SUCCEEDED)
     state.take_ready(), state.take_ready()   # "b", "c"
-    state.fail("b")             # descendants of b become "skipped"
+    state.fail("b")             # descendants of b become Status.SKIPPED
 
-Node statuses: pending → running → succeeded | cached | failed; pending → skipped (an
-upstream node failed) | cancelled (the run was cancelled before it started).
+Node statuses are :class:`~.status.Status` members: pending → running → succeeded | cached |
+failed; pending → skipped (an upstream node failed) | cancelled (the run was cancelled before
+it started). The engine's per-node results read their status from here.
 """
 
 from __future__ import annotations
 
 from collections import deque
 
-FINAL = frozenset({"succeeded", "cached", "failed", "skipped", "cancelled"})
-DONE_OK = frozenset({"succeeded", "cached"})
+from .status import NODE_OK, Status
 
 
 class RunState:
     def __init__(self, dependencies: dict[str, list[str]]) -> None:
         """``dependencies[n]`` lists the nodes whose outputs ``n`` reads (duplicates allowed)."""
-        self.status: dict[str, str] = {n: "pending" for n in dependencies}
+        self.status: dict[str, Status] = {n: Status.PENDING for n in dependencies}
         self.waiting_on: dict[str, int] = {}
         self.dependents: dict[str, list[str]] = {n: [] for n in dependencies}
         for node, deps in dependencies.items():
@@ -39,17 +39,19 @@ class RunState:
         if not self.ready:
             return None
         node = self.ready.popleft()
-        self.status[node] = "running"
+        self.status[node] = Status.RUNNING
         self.running.add(node)
         return node
 
-    def finish(self, node: str, status: str = "succeeded") -> list[str]:
+    def finish(self, node: str, status: Status = Status.SUCCEEDED) -> list[str]:
         """Record a success (``succeeded`` or ``cached``); returns the nodes that became ready."""
-        assert status in DONE_OK, status
+        status = Status(status)
+        if status not in NODE_OK:
+            raise ValueError(f"finish() records a success ({', '.join(NODE_OK)}), not {status!r}")
         self._settle(node, status)
         woken = []
         for child in self.dependents[node]:
-            if self.status[child] != "pending":
+            if self.status[child] is not Status.PENDING:
                 continue
             self.waiting_on[child] -= 1
             if self.waiting_on[child] == 0:
@@ -57,15 +59,18 @@ class RunState:
                 woken.append(child)
         return woken
 
-    def fail(self, node: str, status: str = "failed") -> list[str]:
+    def fail(self, node: str, status: Status = Status.FAILED) -> list[str]:
         """Record a failure (or a cancellation); returns the descendants now ``skipped``."""
+        status = Status(status)
+        if status not in (Status.FAILED, Status.CANCELLED):
+            raise ValueError(f"fail() records failed or cancelled, not {status!r}")
         self._settle(node, status)
         skipped = []
         stack = list(self.dependents[node])
         while stack:
             child = stack.pop()
-            if self.status[child] == "pending":
-                self.status[child] = "skipped"
+            if self.status[child] is Status.PENDING:
+                self.status[child] = Status.SKIPPED
                 skipped.append(child)
                 stack.extend(self.dependents[child])
         return skipped
@@ -73,21 +78,11 @@ class RunState:
     def cancel_pending(self) -> list[str]:
         """Cancel everything not started yet."""
         self.ready.clear()
-        cancelled = [n for n, s in self.status.items() if s == "pending"]
+        cancelled = [n for n, s in self.status.items() if s is Status.PENDING]
         for n in cancelled:
-            self.status[n] = "cancelled"
+            self.status[n] = Status.CANCELLED
         return cancelled
 
-    def _settle(self, node: str, status: str) -> None:
+    def _settle(self, node: str, status: Status) -> None:
         self.running.discard(node)
         self.status[node] = status
-
-    @property
-    def finished(self) -> bool:
-        return not self.running and not self.ready
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for s in self.status.values():
-            out[s] = out.get(s, 0) + 1
-        return out

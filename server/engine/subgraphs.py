@@ -173,11 +173,11 @@ class _Flattener:
         exposed = definition.get("params") or {}
         for name, value in node.params.items():
             target = exposed.get(name)
-            if not _pair(target) or target[0] not in inner:
+            if target is None or not _pair(target) or target[0] not in inner:
                 known = ", ".join(exposed) or "none"
                 self.problems.append(
                     Problem(
-                        "unknown_input", node_id, name, f"the subgraph has no parameter {name!r}; parameters: {known}"
+                        "unknown_param", node_id, name, f"the subgraph has no parameter {name!r}; parameters: {known}"
                     )
                 )
                 continue

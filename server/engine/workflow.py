@@ -1,6 +1,6 @@
 """The workflow file, version 1: one format for the editor and for headless runs.
 
-The shape is defined once, in ``workflows/workflow.schema.json``; this module checks a
+The shape is defined once, in ``server/engine/workflow.schema.json`` (package data); this module checks a
 document against it (compiled with fastjsonschema, so 10,000 nodes take milliseconds),
 then gives typed access. Unknown keys are kept, so ``load`` → ``save`` round-trips a file
 written by ``save`` to identical bytes.
@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from .partials import write_text_atomic
 
 FORMAT = "reelgraph.workflow"
 VERSION = 1
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflows" / "workflow.schema.json"
+SCHEMA_PATH = Path(str(files(__package__) / "workflow.schema.json"))  # package data, installed with the engine
 MAX_NODES = 20_000  # a bigger file is refused before validation starts (it would take seconds)
 MAX_LINKS = 5 * MAX_NODES
 NODE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:\-]{0,127}")  # as the schema's propertyNames, matched in full

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -204,7 +204,7 @@ class ModelManager:
         self._make_room(entry.spec.home, 0, keep={entry.spec.id, entry.parent})
 
     # -- unloading ---------------------------------------------------------------------
-    def _make_room(self, device: str, incoming: int, keep: set[str | None] = frozenset()) -> None:
+    def _make_room(self, device: str, incoming: int, keep: Collection[str | None] = frozenset()) -> None:
         """Unload least-recently-used idle entries on ``device`` until ``incoming`` more bytes fit."""
         budget = self.budget(device)
         while self._used(device) + incoming > budget:

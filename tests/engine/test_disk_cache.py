@@ -54,15 +54,29 @@ def test_a_damaged_entry_is_a_miss_and_is_removed(registry, tmp_path):
     assert stub_nodes.CALLS == [("c", "test.clip")] and result.status == "succeeded"
 
 
-def test_classes_outside_the_nodes_package_are_never_loaded(tmp_path):
+def test_a_manifest_can_name_no_class_to_load(tmp_path):
+    """Reading dispatches on the socket registry: a class path in the data is never imported."""
     cache = DiskCache(tmp_path)
     key = "ab" * 32
     folder = tmp_path / key[:2] / key
-    folder.mkdir(parents=True)
-    (folder / "manifest.json").write_text(
-        json.dumps({"outputs": {"x": {"kind": "object", "class": "os:system", "meta": {}}}})
-    )
-    assert cache.get(key) is None and not folder.exists()
+    for outputs in (
+        {"x": {"kind": "object", "class": "os:system", "meta": {}}},  # the old format
+        {"x": {"codec": "files", "type": "os:system", "meta": {}}},
+        {"x": {"codec": "files", "type": "INT", "meta": {}}},  # a registered type without that codec
+    ):
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text(json.dumps({"format": 2, "outputs": outputs}))
+        assert cache.get(key) is None and not folder.exists()
+
+
+def test_a_type_without_a_codec_is_not_persisted(tmp_path):
+    from nodes.datatypes import MediaFile
+
+    cache = DiskCache(tmp_path)
+    value = MediaFile(path=tmp_path / "a.mp4", media_type="video/mp4")
+    assert cache.put("ef" * 32, {"file": value}, {"file": "VIDEO"}) is False
+    assert cache.put("ef" * 32, {"n": 3, "pic": np.zeros((2, 2, 3), np.uint8)}, {"n": "INT", "pic": "IMAGE"})
+    assert cache.get("ef" * 32)["n"] == 3
 
 
 def test_values_without_a_disk_form_are_skipped(tmp_path):

@@ -88,8 +88,8 @@ def test_bad_references_are_problems_on_the_subgraph_node(engine) -> None:
         [["v", "out", "g", "b"], ["g", "out", "sink", "a"]],
     )
     problems = {(p.code, p.node, p.name): p.message for p in engine.validate(wf)}
-    assert ("unknown_input", "g", "nope") in problems
-    assert "parameters: first" in problems[("unknown_input", "g", "nope")]
+    assert ("unknown_param", "g", "nope") in problems
+    assert "parameters: first" in problems[("unknown_param", "g", "nope")]
     assert ("unknown_input", "g", "b") in problems
     assert ("unknown_subgraph", "h", None) in problems
     assert ("missing_input", "g:p", "a") in problems, "the inner input the outer link would have fed"

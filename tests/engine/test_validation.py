@@ -34,7 +34,7 @@ def test_several_problems_are_reported_at_once(engine):
     got = codes(engine.validate(wf))
     assert ("invalid_value", "v", "value") in got
     assert ("invalid_value", "v", "mode") in got
-    assert ("unknown_input", "v", "bogus") in got
+    assert ("unknown_param", "v", "bogus") in got
     assert ("missing_input", "s", "a") in got
     assert ("unknown_node_type", "x", None) in got
     assert ("type_mismatch", "a", "a") in got

@@ -12,7 +12,6 @@ from server.engine import Workflow
 from server.engine.workflow import SCHEMA_PATH
 
 WORKFLOWS = sorted((Path(__file__).parents[2] / "workflows").glob("*.json"))
-WORKFLOWS = [p for p in WORKFLOWS if p.name != "workflow.schema.json"]
 
 DOC = {
     "format": "reelgraph.workflow",

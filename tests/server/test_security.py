@@ -283,7 +283,7 @@ async def test_uploads_are_sniffed_named_and_limited(server):
         assert status == 200 and body["media_type"] == "audio/wav" and body["subfolder"] == "audio"
     names = sorted(p.name for p in server.config.input_dir.rglob("*") if p.is_file())
     assert names == ["escape.png", "photo.png", "voice.wav", "win.png"]
-    assert not [p for p in server.config.temp_dir.rglob("*.tmp")]  # nothing half-written left behind
+    assert not [p for p in server.config.temp_dir.rglob("*") if p.is_file()]  # nothing half-written left behind
 
 
 async def test_request_body_limit(server):

@@ -117,7 +117,8 @@ async def test_preview_frames_in_comfyui_binary_format(server):
 
 
 def test_preview_throttle_and_odd_arrays():
-    from server.app.messages import RunMessages, encode_preview
+    from server.app.messages import RunMessages
+    from server.app.previews import encode_preview
 
     messages = RunMessages("r", {"a": "srv.slow"}, set(), {}, preview_interval=10.0, preview_max_side=32)
     picture = np.zeros((100, 50, 3), np.uint8)

@@ -66,7 +66,7 @@ def test_add_nodes_by_drag_search_and_context_menu(ed: EditorPage) -> None:
 
     page.mouse.click(box["x"] + 300, box["y"] + 600, button="right")
     page.locator(".litecontextmenu .litemenu-entry", has_text="Add Node").click()
-    page.locator(".litecontextmenu .litemenu-entry", has_text="values").click()
+    page.locator(".litecontextmenu .litemenu-entry", has_text="value").click()
     page.locator(".litecontextmenu .litemenu-entry", has_text="Seed").click()
     ed.settle()
     assert sorted(n["type"] for n in ed.nodes().values()) == ["text.join", "text.prompt", "value.seed"]
