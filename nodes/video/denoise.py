@@ -29,7 +29,10 @@ class DenoiseParams(BaseModel):
         step=0.5,
     )
     radius: int = Param(
-        2, description="Neighbours on each side aligned and averaged: 2 uses 5 frames (about 7 dB less noise).", ge=1, le=4
+        2,
+        description="Neighbours on each side aligned and averaged: 2 uses 5 frames (about 7 dB less noise).",
+        ge=1,
+        le=4,
     )
     quality: Literal["fast", "balanced", "quality"] = Param(
         "balanced", description="Optical-flow effort, as in video.interpolate.", advanced=True
