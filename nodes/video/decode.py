@@ -80,8 +80,15 @@ def probe(path: Path) -> Probe:
         )
 
 
-def _frames(container: Any, stream: Any) -> Iterator[Any]:
+def _frames(container: Any, stream: Any, file_size: int | None = None) -> Iterator[Any]:
+    """Decoded frames of ``stream``; with ``file_size``, a packet the index places past the end of the
+    file (a truncated download whose header survived) raises instead of decoding as garbage."""
     for packet in container.demux(stream):
+        if file_size is not None and packet.pos is not None and packet.pos + packet.size > file_size:
+            raise DecodeError(
+                f"the file is truncated: it ends at byte {file_size} but its index places "
+                f"{stream.type} data up to byte {packet.pos + packet.size}"
+            )
         yield from packet.decode()
     # demux ends with a flush packet, so the decoder's buffered frames are included above
 
@@ -113,6 +120,7 @@ class VideoReader:
         self._next = 0  # the output index the open decoder continues with
         self._held: tuple[float, np.ndarray] | None = None  # the last decoded frame not yet passed
         self._last: np.ndarray | None = None
+        self._last_time = 0.0
 
     def __call__(self, start: int, stop: int) -> np.ndarray:
         with self._lock:
@@ -141,15 +149,15 @@ class VideoReader:
         target = self.sel.time(index)
         if target > 1.0 and stream.time_base is not None:  # to the key frame before target
             self._container.seek(int((target - 1.0) / stream.time_base), stream=stream, backward=True)
-        self._iter = self._decoded(stream)
+        self._iter = self._decoded(stream, self.path.stat().st_size)
         self._held, self._last, self._next = None, None, index
 
-    def _decoded(self, stream: Any) -> Iterator[tuple[float, np.ndarray]]:
+    def _decoded(self, stream: Any, file_size: int) -> Iterator[tuple[float, np.ndarray]]:
         import av
 
         sel = self.sel
         try:
-            for frame in _frames(self._container, stream):
+            for frame in _frames(self._container, stream, file_size):
                 t = float(frame.time) if frame.time is not None else 0.0
                 if frame.width != sel.width or frame.height != sel.height:
                     frame = frame.reformat(sel.width, sel.height, format="rgb24", interpolation="AREA")
@@ -171,16 +179,19 @@ class VideoReader:
                 if self._last is None:  # the first frame starts late: show it from the start
                     self._last = picture
                 return self._last
-            self._last, self._held = picture, None
+            self._last, self._last_time, self._held = picture, t, None
 
     def _ran_out(self, index: int) -> np.ndarray:
-        missing = self.sel.count - index
-        if self._last is None or missing > TAIL_SLACK * max(1.0, self.sel.fps * 2 * self.half_frame):
+        """The stream ended before output frame ``index``: hold the last frame if it is within
+        ``TAIL_SLACK`` source frames (a duration rounded up), else the file is truncated."""
+        behind = self.sel.time(index) - self._last_time
+        if self._last is None or behind > TAIL_SLACK * 2 * self.half_frame + EPS:
+            ends = f"{self._last_time:.2f} s" if self._last is not None else "its start"
             raise DecodeError(
-                f"the video ends at {self.sel.time(index):.2f} s, before the {self.sel.time(self.sel.count):.2f} s "
-                "its header promises: the file is truncated"
+                f"the video ends at {ends}, before the {self.sel.time(self.sel.count):.2f} s its header "
+                "promises: the file is truncated"
             )
-        return self._last  # a container duration rounded up by a frame or two: hold the last one
+        return self._last
 
 
 def read_audio(path: Path, start: float, stop: float) -> tuple[np.ndarray, int] | None:
