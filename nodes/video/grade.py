@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -62,7 +64,8 @@ def grade(ctx: NodeContext, params: GradeParams, *, frames: Frames, style: Style
     if params.lut.strip():
         path = ctx.input_file(params.lut.strip(), "lut")
         try:
-            dense = dense_table(read_cube(path))
+            stat = path.stat()
+            dense = cached_dense(str(path), stat.st_mtime_ns, stat.st_size)
         except LutError as exc:
             raise NodeInputError("lut", str(exc)) from exc
     luts = None
@@ -74,6 +77,12 @@ def grade(ctx: NodeContext, params: GradeParams, *, frames: Frames, style: Style
     grader = Grader(params, dense, luts)
     return {"frames": Frames(GradeProducer(frames, grader), count=frames.count, width=frames.width,
                              height=frames.height, fps=frames.fps, cuts=frames.cuts)}  # fmt: skip
+
+
+@lru_cache(maxsize=2)
+def cached_dense(path: str, mtime_ns: int, size: int) -> np.ndarray:
+    """The 48 MiB table of a LUT file, kept for the next run while the file is unchanged."""
+    return dense_table(read_cube(Path(path)))
 
 
 class Grader:
