@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from nodes.datatypes import Frames
@@ -12,10 +11,10 @@ from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
 
-from .temporal_denoise import FlowDenoiser, estimate_sigma
+from .temporal_denoise import FlowDenoiser, estimate_sigma, estimate_sigma_temporal
 from .window import windowed
 
-ESTIMATE_FRAMES = 3
+ESTIMATE_FRAMES = 4
 
 
 class DenoiseParams(BaseModel):
@@ -65,7 +64,7 @@ def denoise(ctx: NodeContext, params: DenoiseParams, *, frames: Frames) -> dict:
     sigma = params.sigma
     if sigma == 0:
         sample = frames.read(0, ESTIMATE_FRAMES)
-        sigma = float(np.median([estimate_sigma(f) for f in sample]))
+        sigma = estimate_sigma_temporal(sample) if len(sample) > 1 else estimate_sigma(sample[0])
         ctx.log.info("%s: estimated noise σ = %.1f", ctx.node_id, sigma)
     denoiser = FlowDenoiser(sigma, params.quality, params.spatial)
     return {"frames": windowed(frames, params.radius, denoiser)}

@@ -10,7 +10,7 @@ from nodes.interpolate.synthetic import texture_frame
 from nodes.video.deflicker import DeflickerParams, deflicker
 from nodes.video.denoise import DenoiseParams, denoise
 from nodes.video.metrics import flicker_index, psnr, ssim
-from nodes.video.temporal_denoise import estimate_sigma
+from nodes.video.temporal_denoise import estimate_sigma, estimate_sigma_temporal
 from nodes.video.window import WindowedProducer
 from server.engine.errors import NodeInputError
 
@@ -48,6 +48,9 @@ def clean() -> np.ndarray:
 def test_estimated_sigma_is_close(clean):
     assert estimate_sigma(clean[0]) < 3
     assert abs(estimate_sigma(noisy(clean, 15)[0]) - 15) < 3
+    assert estimate_sigma_temporal(clean[:4]) < 2  # a clean pan is not mistaken for noise
+    for sigma in (5, 15):
+        assert abs(estimate_sigma_temporal(noisy(clean[:4], sigma)) - sigma) < 1.5
 
 
 def test_denoise_gains_4_db_and_beats_per_frame_nlm(tmp_path, clean):
