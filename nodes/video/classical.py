@@ -25,7 +25,7 @@ import numpy as np
 LOBES = 3
 ITERATIONS = 1  # a second step adds < 0.02 dB and undoes the sharpening
 SHARPEN_SIGMA = 1.0  # on the small picture: about 2 output pixels at ×2
-EDGE_SCALE = 24.0  # gradient magnitude (0-255 scale) at which sharpening reaches full strength
+EDGE_SCALE = 48.0  # edge strength (0-255 scale) at which sharpening reaches full strength
 
 
 @cache
@@ -67,19 +67,18 @@ def lanczos_up(image: np.ndarray, factor: int) -> np.ndarray:
     return np.hstack(bands).reshape(h * factor, w * factor, 3)
 
 
-def sharpened(frame: np.ndarray, amount: float) -> np.ndarray:
-    """``frame`` (uint8) as float32 with an unsharp mask weighted by the gradient: full ``amount``
-    on strong edges, none on flat areas."""
+def sharpened(frame: np.ndarray, image: np.ndarray, amount: float) -> np.ndarray:
+    """``image`` (``frame`` as float32) plus an unsharp mask weighted by edge strength: full
+    ``amount`` on strong edges, none on flat areas. Edge strength is the morphological gradient
+    (3×3 max − min) of the grey frame, as cheap as an edge measure gets."""
     import cv2
 
     grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
-    gradient = cv2.add(
-        cv2.convertScaleAbs(cv2.Sobel(grey, cv2.CV_16S, 1, 0, ksize=3)),
-        cv2.convertScaleAbs(cv2.Sobel(grey, cv2.CV_16S, 0, 1, ksize=3)),
-    )  # |gx| + |gy|, 0-255 saturated: a cheap magnitude
-    edge = cv2.min(gradient.astype(np.float32) * (amount / (4 * EDGE_SCALE)), amount)
-    image = frame.astype(np.float32)
-    detail = cv2.subtract(image, cv2.GaussianBlur(image, (0, 0), SHARPEN_SIGMA))
+    gradient = cv2.morphologyEx(grey, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    edge = cv2.min(gradient.astype(np.float32) * (amount / EDGE_SCALE), amount)
+    detail = cv2.subtract(
+        image, cv2.GaussianBlur(frame, (0, 0), SHARPEN_SIGMA), dtype=cv2.CV_32F
+    )  # blur in bytes: 2× faster
     return cv2.add(image, cv2.multiply(detail, cv2.merge([edge, edge, edge])))
 
 
@@ -94,7 +93,7 @@ def upscale_classical(frame: np.ndarray, width: int, height: int, sharpen: float
     source = frame.astype(np.float32)
     if factor >= 2 and width == factor * w and height == factor * h:
         reduce = reduce_kernel(factor)
-        pre = sharpened(frame, sharpen) if sharpen > 0 else source.copy()
+        pre = sharpened(frame, source, sharpen) if sharpen > 0 else source.copy()
         for _ in range(ITERATIONS):
             pre += source - cv2.sepFilter2D(pre, cv2.CV_32F, reduce, reduce, borderType=cv2.BORDER_REPLICATE)
         return lanczos_up(pre, factor)
