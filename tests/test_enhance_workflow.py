@@ -25,13 +25,21 @@ def decode(path: Path) -> tuple[np.ndarray, float, int]:
     return frames, rate, samples
 
 
+def save_sheet(source: np.ndarray, out: np.ndarray, path: Path) -> None:
+    """Before (enlarged by pixel repetition) | after, for three moments of the clip: for a person to look at."""
+    from PIL import Image
+
+    rows = [np.concatenate([source[i].repeat(2, 0).repeat(2, 1), out[i]], axis=1) for i in (30, 100, 170)]
+    Image.fromarray(np.concatenate(rows, axis=0)).save(path)
+
+
 def temporal_noise(frames: np.ndarray) -> float:
     grey = frames.astype(np.float32).mean(axis=3)
     return float(np.median(np.abs(np.diff(grey, axis=0))))
 
 
 @pytest.mark.slow
-def test_enhance_workflow_restores_the_bundled_clip(tmp_path):
+def test_enhance_workflow_restores_the_bundled_clip(tmp_path, test_out):
     run = subprocess.run(
         [sys.executable, "main.py", "run", "workflows/enhance.json", "-o", str(tmp_path), "--no-disk-cache"],
         cwd=ROOT,
@@ -47,5 +55,6 @@ def test_enhance_workflow_restores_the_bundled_clip(tmp_path):
     assert out.shape == (source.shape[0], 360, 640, 3) and fps == source_fps == 24
     assert out_samples / 48000 > 7.9  # the clip's own sound came along
     assert flicker_index(out) < 0.3 * flicker_index(source)
+    save_sheet(source, out, test_out / "enhance_before_after.png")
     # Frame-to-frame change of a typical (still) pixel: noise and flicker; at the source's size.
     assert temporal_noise(out[:, ::2, ::2]) < 0.4 * temporal_noise(source)
