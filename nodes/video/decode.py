@@ -38,6 +38,7 @@ class Probe:
     frames: int  # the stream's declared frame count, 0 when the container does not say
     codec: str
     has_audio: bool
+    origin: float = 0.0  # the first video timestamp in seconds (MPEG-TS and edited MP4s do not start at 0)
 
 
 def probe(path: Path) -> Probe:
@@ -69,7 +70,9 @@ def probe(path: Path) -> Probe:
             raise DecodeError(f"its {codec} video cannot be decoded ({exc})") from exc
         if first is None:
             raise DecodeError(f"its {codec} video stream holds no decodable frame")
+        origin = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
         return Probe(
+            origin=origin,
             width=first.width,
             height=first.height,
             fps=float(rate),
@@ -95,16 +98,20 @@ def _frames(container: Any, stream: Any, file_size: int | None = None) -> Iterat
 
 @dataclass(frozen=True)
 class Selection:
-    """Which output frames to make: ``count`` frames at ``fps`` from ``start`` seconds, at ``size``."""
+    """Which output frames to make: ``count`` frames at ``fps`` from ``start`` seconds, at ``size``.
+
+    ``start`` counts from the clip's first frame; ``origin`` is that frame's timestamp."""
 
     start: float
     fps: float
     count: int
     width: int
     height: int
+    origin: float = 0.0
 
     def time(self, index: int) -> float:
-        return self.start + index / self.fps
+        """Output frame ``index``'s time on the file's own clock."""
+        return self.origin + self.start + index / self.fps
 
 
 class VideoReader:
@@ -147,7 +154,7 @@ class VideoReader:
         stream = self._container.streams.video[0]
         stream.thread_type = "AUTO"  # frame threads: decode keeps pace with the encoder on 2 cores
         target = self.sel.time(index)
-        if target > 1.0 and stream.time_base is not None:  # to the key frame before target
+        if target - self.sel.origin > 1.0 and stream.time_base is not None:  # to the key frame before target
             self._container.seek(int((target - 1.0) / stream.time_base), stream=stream, backward=True)
         self._iter = self._decoded(stream, self.path.stat().st_size)
         self._held, self._last, self._next = None, None, index
@@ -186,16 +193,18 @@ class VideoReader:
         ``TAIL_SLACK`` source frames (a duration rounded up), else the file is truncated."""
         behind = self.sel.time(index) - self._last_time
         if self._last is None or behind > TAIL_SLACK * 2 * self.half_frame + EPS:
-            ends = f"{self._last_time:.2f} s" if self._last is not None else "its start"
+            origin = self.sel.origin
+            ends = f"{self._last_time - origin:.2f} s" if self._last is not None else "its start"
             raise DecodeError(
-                f"the video ends at {ends}, before the {self.sel.time(self.sel.count):.2f} s its header "
+                f"the video ends at {ends}, before the {self.sel.time(self.sel.count) - origin:.2f} s its header "
                 "promises: the file is truncated"
             )
         return self._last
 
 
-def read_audio(path: Path, start: float, stop: float) -> tuple[np.ndarray, int] | None:
-    """The first audio stream's samples in ``[start, stop)`` seconds as (N, channels) float32, or None."""
+def read_audio(path: Path, start: float, stop: float, origin: float = 0.0) -> tuple[np.ndarray, int] | None:
+    """The first audio stream's samples in ``[start, stop)`` seconds after the video's first frame
+    (at ``origin`` on the file's clock) as (N, channels) float32, or None when there is no audio."""
     import av
 
     with av.open(str(path)) as container:
@@ -215,7 +224,7 @@ def read_audio(path: Path, start: float, stop: float) -> tuple[np.ndarray, int] 
                         first_time = float(frame.time or 0.0)
                     for out in resampler.resample(frame):
                         parts.append(out.to_ndarray().reshape(-1, channels))
-                    if frame.time is not None and frame.time > stop + 1.0:
+                    if frame.time is not None and frame.time - origin > stop + 1.0:
                         break
                 else:
                     continue
@@ -225,7 +234,8 @@ def read_audio(path: Path, start: float, stop: float) -> tuple[np.ndarray, int] 
         except av.error.FFmpegError as exc:
             raise DecodeError(f"its audio cannot be decoded ({exc})") from exc
     samples = np.concatenate(parts) if parts else np.zeros((0, channels), np.float32)
-    offset = round(((first_time or 0.0) - start) * rate)  # audio that starts late is padded with silence
+    first = origin if first_time is None else first_time
+    offset = round((first - origin - start) * rate)  # audio that starts late is padded with silence
     if offset > 0:
         samples = np.concatenate([np.zeros((offset, channels), np.float32), samples])
     else:

@@ -52,6 +52,8 @@ class LoadParams(BaseModel):
         "fps": Output("FLOAT", "The frame rate of the frames."),
     },
     params=LoadParams,
+    # The file may change under the same name: a fresh key each run, so nothing downstream is stale.
+    deterministic=False,
 )
 def load_video(ctx: NodeContext, params: LoadParams) -> dict:
     """Read a video file for enhancement or editing, without holding it in memory.
@@ -84,7 +86,7 @@ def load_video(ctx: NodeContext, params: LoadParams) -> dict:
     )
     stop = selection.start + selection.count / selection.fps
     try:
-        track = read_audio(path, selection.start, stop) if source.has_audio else None
+        track = read_audio(path, selection.start, stop, source.origin) if source.has_audio else None
     except DecodeError as exc:
         raise NodeInputError("file", f"{params.file!r}: {exc}") from exc
     if track is None:
@@ -128,7 +130,7 @@ def select(source: Probe, params: LoadParams) -> Selection:
     if params.max_frames:
         count = min(count, params.max_frames)
     width, height = output_size(source.width, source.height, params.width, params.height)
-    return Selection(start=params.start, fps=fps, count=count, width=width, height=height)
+    return Selection(start=params.start, fps=fps, count=count, width=width, height=height, origin=source.origin)
 
 
 def output_size(src_w: int, src_h: int, width: int, height: int) -> tuple[int, int]:

@@ -76,11 +76,15 @@ def test_a_clip_without_sound_gives_silence(tmp_path):
     assert abs(audio.duration - 1.0) < 1e-6 and not audio.samples.any()
 
 
-def test_other_containers_and_codecs(tmp_path):
-    path = write_clip(tmp_path / "clip.webm", count=12, codec="libvpx-vp9", audio=False)
-    frames = load(tmp_path, file=path.name)["frames"]
-    assert frames.count == 12
-    assert [frame_index(f) for f in frames.to_array()] == list(range(12))
+@pytest.mark.parametrize(("name", "codec"), [("clip.webm", "libvpx-vp9"), ("clip.ts", "libx264")])
+def test_other_containers_and_codecs(tmp_path, name, codec):
+    """VP9 in WebM; MPEG-TS, whose clock starts at 1.4 s rather than 0."""
+    path = write_clip(tmp_path / name, count=24, codec=codec, audio=name.endswith(".ts"))
+    out = load(tmp_path, file=path.name, start=0.5)
+    assert [frame_index(f) for f in out["frames"].to_array()] == list(range(12, 24))
+    if name.endswith(".ts"):
+        tone = out["audio"].samples[:, 0]
+        assert abs(out["audio"].duration - 0.5) < 0.01 and np.abs(tone[: len(tone) // 2]).max() > 0.2
 
 
 def error(folder: Path, **params) -> NodeInputError:
