@@ -18,7 +18,7 @@ Sections:
   by video.load in 32-frame chunks; frames/s of each, and the peak Python memory of reading a
   clip 1× and 4× as long (flat: the clip is never held).
 
-    .venv/bin/python bench/enhance.py [--frames 24] [--skip-load]
+    .venv/bin/python bench/enhance.py [--frames 24] [--only upscale,denoise,deflicker,load]
 """
 
 from __future__ import annotations
@@ -207,9 +207,11 @@ def bench_deflicker(clips: dict[str, np.ndarray], folder: Path) -> None:
 def bench_load(folder: Path) -> None:
     from nodes.encode.writer import encode_into, make_spec
 
+    rng = np.random.default_rng(0)
+    pan = cv2.GaussianBlur(rng.integers(0, 256, (720, 1280 + 4 * 48, 3), np.uint8), (0, 0), 2)  # detail to encode
+
     def source(seconds: int) -> Frames:
-        pan = texture(48, (1280 + 4 * 48, 720))
-        return Frames(lambda a, b: np.stack([pan[i % 48][:, 4 * (i % 48) : 4 * (i % 48) + 1280] for i in range(a, b)]),
+        return Frames(lambda a, b: np.stack([pan[:, 4 * (i % 48) : 4 * (i % 48) + 1280] for i in range(a, b)]),
                       count=24 * seconds, width=1280, height=720, fps=24)  # fmt: skip
 
     rows, peaks = [], {}
@@ -244,17 +246,22 @@ def bench_load(folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frames", type=int, default=24)
-    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--only", default="upscale,denoise,deflicker,load", help="comma-separated sections")
     args = parser.parse_args()
+    sections = set(args.only.split(","))
     cv2.setNumThreads(2)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        clips = {"animatic": animatic(folder / "render", args.frames), "texture": texture(args.frames)}
-        print(f"clips: {', '.join(f'{k} {v.shape[2]}×{v.shape[1]}×{len(v)}' for k, v in clips.items())}")
-        bench_upscale(clips)
-        bench_denoise(clips, folder)
-        bench_deflicker(clips, folder)
-        if not args.skip_load:
+        if sections & {"upscale", "denoise", "deflicker"}:
+            clips = {"animatic": animatic(folder / "render", args.frames), "texture": texture(args.frames)}
+            print(f"clips: {', '.join(f'{k} {v.shape[2]}×{v.shape[1]}×{len(v)}' for k, v in clips.items())}")
+        if "upscale" in sections:
+            bench_upscale(clips)
+        if "denoise" in sections:
+            bench_denoise(clips, folder)
+        if "deflicker" in sections:
+            bench_deflicker(clips, folder)
+        if "load" in sections:
             bench_load(folder)
 
 
