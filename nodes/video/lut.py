@@ -8,8 +8,10 @@ colours) into a 48 MiB byte table, and each frame is then one gather.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -20,11 +22,29 @@ class LutError(ValueError):
     """The file is no 3D LUT we can apply; the message says why."""
 
 
+def import_colour() -> Any:
+    """colour-science, without the side effect of its import.
+
+    Without matplotlib installed, ``colour.plotting`` puts ``unittest.mock.MagicMock`` objects
+    into ``sys.modules`` under ``matplotlib``, ``cycler`` and ``mpl_toolkits``; other libraries
+    then crash probing for matplotlib (diffusers: "matplotlib.__spec__ is not set"). We take
+    those placeholders out again: colour's plotting (which we never use) keeps its own references.
+    """
+    from unittest.mock import MagicMock
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # colour warns about the optional plotting packages
+        import colour
+
+    for name in [n for n, m in sys.modules.items() if isinstance(m, MagicMock)]:
+        if name.split(".")[0] in ("matplotlib", "cycler", "mpl_toolkits"):
+            del sys.modules[name]
+    return colour
+
+
 def read_cube(path: Path) -> np.ndarray:
     """The LUT's table as float32 (N, N, N, 3) indexed [r, g, b], values mapped to the 0-1 domain."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # colour warns about optional plotting packages on import
-        import colour
+    colour = import_colour()
 
     if path.suffix.lower() != ".cube":
         raise LutError(f"{path.name} is not a .cube file")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,13 +11,12 @@ from nodes.datatypes import Frames
 from nodes.interpolate.synthetic import texture_frame
 from nodes.style.model import Style
 from nodes.video.grade import GradeParams, grade
+from nodes.video.lut import import_colour
 from server.engine.errors import NodeInputError
 
 from .video_media import context
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    import colour
+colour = import_colour()
 
 
 def write_lut(path: Path, size: int = 9) -> Path:
@@ -36,6 +34,15 @@ def frames(count: int = 3) -> Frames:
 def run(folder: Path, source: Frames | None = None, style: Style | None = None, **params) -> np.ndarray:
     out = grade(context(folder, "video.grade"), GradeParams(**params), frames=source or frames(), style=style)
     return out["frames"].to_array()
+
+
+def test_colour_leaves_no_fake_matplotlib_behind():
+    """Other libraries probe for matplotlib (diffusers does on import); a mock there breaks them."""
+    import importlib.util
+    import sys
+
+    assert "matplotlib" not in sys.modules or sys.modules["matplotlib"].__spec__ is not None
+    importlib.util.find_spec("matplotlib")  # raised ValueError while colour's placeholder was there
 
 
 def test_lut_matches_colour_science(tmp_path):
