@@ -41,6 +41,12 @@ def estimate_sigma(frame: np.ndarray) -> float:
     return float(np.sqrt(np.pi / 2) / 6 * flat.mean() / np.sqrt(0.445)) if flat.size else 0.0
 
 
+def aligned(flow: DisInterpolator, frame: np.ndarray, motion: np.ndarray) -> np.ndarray:
+    """``frame`` warped by ``motion``, a flow computed at the flow resolution (vectors scaled to frame pixels)."""
+    scale = frame.shape[1] / motion.shape[1]
+    return flow.warp(frame, motion * scale if scale != 1 else motion)
+
+
 def estimate_sigma_temporal(frames: np.ndarray) -> float:
     """Noise σ from consecutive frames: each is aligned to the next with optical flow, and the
     median absolute difference of the aligned pair (robust to the pixels flow gets wrong) is the
@@ -52,8 +58,7 @@ def estimate_sigma_temporal(frames: np.ndarray) -> float:
     flow = DisInterpolator("quality")
     estimates = []
     for a, b in itertools.pairwise(frames):
-        motion = flow._dis.calc(flow._grey(a), flow._grey(b), None)
-        warped = flow._warp(b, motion)
+        warped = aligned(flow, b, flow.flow(flow.grey(a), flow.grey(b)))
         diff = cv2.absdiff(warped, a)[8:-8, 8:-8]  # borders: content entering the frame
         estimates.append(float(np.median(diff)) / (0.6745 * np.sqrt(2)))
     return float(np.median(estimates)) if estimates else 0.0
@@ -79,8 +84,8 @@ class FlowDenoiser:
         for k in range(len(window)):
             if k == centre:
                 continue
-            flow = self.flow._dis.calc(g0, self._grey_of(first + k, window[k]), None)
-            warped = self.flow._warp(window[k], flow).astype(np.float32)
+            warped = aligned(self.flow, window[k], self.flow.flow(g0, self._grey_of(first + k, window[k])))
+            warped = warped.astype(np.float32)
             diff = cv2.blur(cv2.absdiff(warped, frame.astype(np.float32)).mean(axis=2), (7, 7))
             # Two independent noisy copies differ by |N(0, 2σ²)|, whose mean is 1.13σ: full trust up to
             # 0.7σ, none past 1.5σ (measured best on the animatic and a texture pan; looser smears).
@@ -96,7 +101,7 @@ class FlowDenoiser:
 
     def _grey_of(self, index: int, frame: np.ndarray) -> np.ndarray:
         if index not in self._grey:
-            self._grey[index] = self.flow._grey(frame)
+            self._grey[index] = self.flow.grey(frame)
         return self._grey[index]
 
     def _forget(self, first: int) -> None:
