@@ -75,8 +75,16 @@ def grade(ctx: NodeContext, params: GradeParams, *, frames: Frames, style: Style
         else:
             luts = transfer_luts(frames.read(0, 1)[0], tuple(style.palette), params.transfer)
     grader = Grader(params, dense, luts)
-    return {"frames": Frames(GradeProducer(frames, grader), count=frames.count, width=frames.width,
-                             height=frames.height, fps=frames.fps, cuts=frames.cuts)}  # fmt: skip
+    return {
+        "frames": Frames(
+            GradeProducer(frames, grader),
+            count=frames.count,
+            width=frames.width,
+            height=frames.height,
+            fps=frames.fps,
+            cuts=frames.cuts,
+        )
+    }
 
 
 @lru_cache(maxsize=2)

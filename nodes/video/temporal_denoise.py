@@ -20,7 +20,7 @@ import itertools
 
 import numpy as np
 
-from nodes.interpolate.flow import DisInterpolator
+from nodes.interpolate.flow import DisInterpolator, Quality
 
 TRUST = 1.5  # × σ: the locally averaged difference past which a warped neighbour is not used
 LAPLACIAN = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
@@ -65,12 +65,12 @@ def estimate_sigma_temporal(frames: np.ndarray) -> float:
 
 
 class FlowDenoiser:
-    """Denoises the centre of a window of frames; keeps per-frame grey images and flows between calls."""
+    """Denoises the centre of a window of frames; keeps each frame's grey copy (for flow) between calls."""
 
-    def __init__(self, sigma: float, quality: str = "balanced", spatial: float = 1.0) -> None:
+    def __init__(self, sigma: float, quality: Quality = "balanced", spatial: float = 1.0) -> None:
         self.sigma = max(float(sigma), 0.5)
         self.spatial = spatial
-        self.flow = DisInterpolator(quality)  # type: ignore[arg-type]
+        self.flow = DisInterpolator(quality)
         self._grey: dict[int, np.ndarray] = {}
 
     def __call__(self, window: np.ndarray, centre: int, first: int) -> np.ndarray:

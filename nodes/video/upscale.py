@@ -84,8 +84,16 @@ def upscale(ctx: NodeContext, params: UpscaleParams, *, frames: Frames) -> dict:
         enlarge = LearnedEnlarger(model, width, height, params.tile)
     else:
         enlarge = ClassicalEnlarger(width, height, params.sharpen)
-    return {"frames": Frames(MapProducer(frames, enlarge), count=frames.count, width=width, height=height,
-                             fps=frames.fps, cuts=frames.cuts)}  # fmt: skip
+    return {
+        "frames": Frames(
+            MapProducer(frames, enlarge),
+            count=frames.count,
+            width=width,
+            height=height,
+            fps=frames.fps,
+            cuts=frames.cuts,
+        )
+    }
 
 
 def load_model(params: UpscaleParams) -> Any:
