@@ -67,6 +67,11 @@ def probe(path: Path) -> Probe:
         try:
             first = next(_frames(container, stream), None)
         except av.error.FFmpegError as exc:
+            if "decoder not found" in str(exc).lower():
+                raise DecodeError(
+                    f"its video codec ({codec}) is not one this FFmpeg build can decode; convert it first, e.g. "
+                    "to H.264 (ffmpeg -i IN -c:v libx264 OUT.mp4)"
+                ) from exc
             raise DecodeError(f"its {codec} video cannot be decoded ({exc})") from exc
         if first is None:
             raise DecodeError(f"its {codec} video stream holds no decodable frame")

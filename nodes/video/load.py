@@ -68,7 +68,7 @@ def load_video(ctx: NodeContext, params: LoadParams) -> dict:
     try:
         source = probe(path)
     except DecodeError as exc:
-        raise NodeInputError("file", f"{params.file!r} {exc}") from exc
+        raise NodeInputError("file", f"{params.file!r}: {exc}") from exc
     selection = select(source, params)
     reader = VideoReader(path, selection, source.fps)
     try:

@@ -115,6 +115,15 @@ def test_bad_files_are_refused_by_name(tmp_path, clip):
     assert exc.name == "start" and "2.000 s" in str(exc)
 
 
+def test_an_unsupported_codec_is_refused(tmp_path):
+    """A Matroska file whose video track names a codec no decoder knows (the codec id patched)."""
+    data = write_clip(tmp_path / "clip.mkv", count=12, audio=False).read_bytes()
+    assert data.count(b"V_MPEG4/ISO/AVC") == 1
+    (tmp_path / "odd.mkv").write_bytes(data.replace(b"V_MPEG4/ISO/AVC", b"V_QUUX/ISO/ABCD"))
+    exc = error(tmp_path, file="odd.mkv")
+    assert exc.name == "file" and "odd.mkv" in str(exc) and "not one this FFmpeg build can decode" in str(exc)
+
+
 def test_a_truncated_file_whose_index_survived_is_refused(tmp_path, clip):
     """With the index at the front (faststart), a cut file still opens; the missing end is found at load."""
     import av
