@@ -8,10 +8,11 @@ PORT   ?= 8188
 
 setup: $(VENV)/.installed web/node_modules/.installed system-packages
 
-$(VENV)/.installed: requirements.txt requirements.lock
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt -c requirements.lock
 	touch $@
 
 web/node_modules/.installed: web/package.json web/package-lock.json

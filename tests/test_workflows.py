@@ -65,7 +65,8 @@ def test_shipped_workflow_validates(registry, path):
 def test_shipped_workflow_makes_a_video_with_sound(registry, path, tmp_path):
     if shutil.which("ffprobe") is None:
         pytest.skip("ffprobe not installed (Debian package ffmpeg; `make setup` installs it)")
-    engine = Engine(registry, output_dir=tmp_path)
+    # Shipped workflows name their bundled media relative to the repository root, as `main.py run` from the root reads them.
+    engine = Engine(registry, output_dir=tmp_path, input_dirs=[ROOT])
     result = engine.run(Workflow.load(path))
     assert result.status == "succeeded", {n: r.error for n, r in result.nodes.items() if r.error}
     [video] = video_outputs(result)

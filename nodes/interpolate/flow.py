@@ -60,11 +60,15 @@ class DisInterpolator:
         self._grids: dict[tuple[int, int], np.ndarray] = {}
 
     def prepare(self, f0: np.ndarray, f1: np.ndarray) -> FlowPair:
-        g0, g1 = self._grey(f0), self._grey(f1)
+        g0, g1 = self.grey(f0), self.grey(f1)
         if max(g0.shape) < DIS_MIN_SIDE:  # too small to find motion in: in-betweens are plain blends
             still = np.zeros((*g0.shape, 2), np.float32)
             return FlowPair(f0, f1, still, still)
-        return FlowPair(f0, f1, self._dis.calc(g0, g1, None), self._dis.calc(g1, g0, None))
+        return FlowPair(f0, f1, self.flow(g0, g1), self.flow(g1, g0))
+
+    def flow(self, g0: np.ndarray, g1: np.ndarray) -> np.ndarray:
+        """For each pixel of grey ``g0`` (from :meth:`grey`), where it is in ``g1``, in flow-resolution pixels."""
+        return self._dis.calc(g0, g1, None)
 
     def synthesize(self, pair: FlowPair, ts: list[float]) -> list[np.ndarray]:
         return [self._at(pair, t) for t in ts]
@@ -75,12 +79,13 @@ class DisInterpolator:
         s = pair.f0.shape[1] / pair.flow01.shape[1]  # flow-resolution pixels → full-resolution pixels
         ft0 = cv2.addWeighted(pair.flow01, -(1 - t) * t * s, pair.flow10, t * t * s, 0.0)
         ft1 = cv2.addWeighted(pair.flow01, (1 - t) ** 2 * s, pair.flow10, -t * (1 - t) * s, 0.0)
-        w0 = self._warp(pair.f0, ft0)
-        w1 = self._warp(pair.f1, ft1)
+        w0 = self.warp(pair.f0, ft0)
+        w1 = self.warp(pair.f1, ft1)
         return cv2.addWeighted(w0, 1.0 - t, w1, t, 0.0)
 
-    def _warp(self, frame: np.ndarray, flow: np.ndarray) -> np.ndarray:
-        """Backward warp: out(x) = frame(x + flow(x)), flow upsampled to the frame's size."""
+    def warp(self, frame: np.ndarray, flow: np.ndarray) -> np.ndarray:
+        """Backward warp: out(x) = frame(x + flow(x)), flow upsampled to the frame's size (its vectors must
+        already be in frame pixels: scale them by the frame's width over the flow's)."""
         import cv2
 
         h, w = frame.shape[:2]
@@ -89,7 +94,8 @@ class DisInterpolator:
         coords = cv2.add(flow, self._grid(h, w))
         return cv2.remap(frame, coords, None, self._resample, borderMode=cv2.BORDER_REPLICATE)
 
-    def _grey(self, frame: np.ndarray) -> np.ndarray:
+    def grey(self, frame: np.ndarray) -> np.ndarray:
+        """The frame as grey, at the preset's flow resolution."""
         import cv2
 
         grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)

@@ -44,7 +44,7 @@ class ModelEntry:
     library: str  # "diffusers" or "transformers"
     family: str
     kind: str
-    source: str  # "folder" or "hub-cache"
+    source: str  # "folder", "hub-cache", or "file" (an upscaler's weights)
     path: str  # the folder read (for a hub repo, its snapshot)
     size_bytes: int | None
     loadable: bool = True
@@ -80,10 +80,15 @@ def hub_cache_dir() -> Path:
 
 # -- listing ------------------------------------------------------------------------------
 def find_models(roots: Iterable[Path], hub_cache: Path | None) -> list[ModelEntry]:
-    """Every model under ``roots`` (one level deep, or ``org/name`` two levels) and in ``hub_cache``."""
+    """Every model under ``roots`` (one level deep, or ``org/name`` two levels), the upscaler weight
+    files in their ``upscale_models`` folders, and the models in ``hub_cache``."""
+    from .upscalers import find_upscalers
+
     found: list[ModelEntry] = []
+    roots = [Path(root) for root in roots]
     for root in roots:
-        found += sorted(_scan_root(Path(root)), key=lambda m: m.name.lower())
+        found += sorted(_scan_root(root), key=lambda m: m.name.lower())
+    found += find_upscalers(roots)
     if hub_cache is not None:
         found += sorted(_scan_hub_cache(Path(hub_cache)), key=lambda m: m.name.lower())
     return found

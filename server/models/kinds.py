@@ -1,7 +1,8 @@
 """What a model can do, read from its class name before any weights are loaded.
 
 A *kind* is a task (``text2image``, ``image2image``, ``text2video``, ``image2video``,
-``text2audio``, ``speech``, ``embedding``); a *family* groups the pipelines that share weights, so that a
+``text2audio``, ``speech``, ``embedding``, ``upscaler``: single-file super-resolution weights,
+see :mod:`.upscalers`); a *family* groups the pipelines that share weights, so that a
 text-to-image Stable Diffusion can serve image-to-image through ``from_pipe`` without
 loading anything twice. The tables cover the families the nodes know; any other diffusers
 pipeline gets its kind from its class name and a generic call.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KINDS = ("text2image", "image2image", "text2video", "image2video", "text2audio", "speech", "embedding")
+KINDS = ("text2image", "image2image", "text2video", "image2video", "text2audio", "speech", "embedding", "upscaler")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Video in and enhancement: load a clip, deflicker, denoise, upscale and grade it."""
