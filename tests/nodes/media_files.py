@@ -51,3 +51,34 @@ def write_aac_m4a(path: Path, samples: np.ndarray, rate: int) -> Path:
         for packet in stream.encode(None):
             container.mux(packet)
     return path
+
+
+def drum_loop(bpm: float, bars: int, rate: int = 22050, beats_per_bar: int = 4, lead: float = 0.0) -> np.ndarray:
+    """Kick on each bar's first beat and on beat 3, a snare-like noise on 2 and 4, hats on every
+    beat, a bass note under each kick: a beat whose true times are known. ``lead`` seconds of
+    silence come first. Mono float32."""
+    rng = np.random.default_rng(7)
+    beat = 60.0 / bpm
+    n = int((lead + bars * beats_per_bar * beat + 1.0) * rate)
+    out = np.zeros(n, np.float32)
+
+    def add(at: float, sound: np.ndarray) -> None:
+        i = round(at * rate)
+        out[i : i + len(sound)] += sound[: max(0, n - i)]
+
+    t = np.arange(int(0.25 * rate)) / rate
+    kick = (np.sin(2 * np.pi * (50 + 80 * np.exp(-t * 30)) * t) * np.exp(-t * 12)).astype(np.float32)
+    snare = (rng.standard_normal(len(t)) * np.exp(-t * 25) * 0.4).astype(np.float32)
+    hat = (rng.standard_normal(int(0.04 * rate)) * np.exp(-np.arange(int(0.04 * rate)) / rate * 90) * 0.15).astype(
+        np.float32
+    )
+    for k in range(bars * beats_per_bar):
+        at = lead + k * beat
+        add(at, hat)
+        if k % beats_per_bar == 0:
+            add(at, 1.2 * kick)
+        elif k % beats_per_bar == beats_per_bar // 2:
+            add(at, 0.6 * kick)
+        else:
+            add(at, snare)
+    return (0.7 * out / np.abs(out).max()).astype(np.float32)
