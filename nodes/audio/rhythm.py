@@ -3,8 +3,9 @@ and speech, with librosa (no hand-written beat tracker).
 
 - beats: librosa's dynamic-programming tracker (Ellis 2007) over the onset-strength envelope;
 - downbeats: librosa has none, so the bar phase is chosen among the ``beats_per_bar``
-  possibilities as the one whose beats carry the most low-frequency onset energy (kick drums
-  and bass notes mark the "one" in most popular music);
+  possibilities as the one whose beats carry the most bass energy (kick drums and bass notes
+  mark the "one" in most popular music) plus, at half weight, the most harmonic change
+  (chords change on the bar line): both measured per beat, each scaled to its maximum;
 - loudness: RMS in dBFS and a 0..1 level (−60 dB … the file's loudest), sampled at ``rate`` Hz;
 - brightness: the spectral centroid in Hz and a 0..1 level (log scale, 200 Hz … 8 kHz);
 - speech: stretches where the 300–3400 Hz band carries most of the energy, the spectrum is
@@ -50,15 +51,25 @@ def mono(samples: np.ndarray, rate: int) -> np.ndarray:
 
 def downbeat_phase(y: np.ndarray, beat_frames: np.ndarray, beats_per_bar: int) -> int:
     """Which beat of each group of ``beats_per_bar`` is the downbeat: the phase whose beats carry
-    the most low-frequency (< 200 Hz) onset strength."""
+    the most bass energy (< 150 Hz: kick drum, bass note) and, second, the most chord change."""
     import librosa
 
     if len(beat_frames) < beats_per_bar * 2:
         return 0
-    low = librosa.onset.onset_strength(y=y, sr=SR, hop_length=HOP, fmax=200.0, n_mels=32)
-    strength = low[np.minimum(beat_frames, len(low) - 1)]
-    scores = [strength[p::beats_per_bar].mean() for p in range(beats_per_bar)]
-    return int(np.argmax(scores))
+    mel = librosa.feature.melspectrogram(y=y, sr=SR, hop_length=HOP, n_fft=2048, n_mels=64, fmax=SR / 2)
+    bass = mel[librosa.mel_frequencies(n_mels=64, fmax=SR / 2) < 150.0].sum(axis=0)
+    peak = np.maximum.reduce([np.roll(bass, -k) for k in range(4)])  # the hit within 35 ms after the beat
+    kick = peak[np.minimum(beat_frames, len(peak) - 1)]
+    chroma = librosa.feature.chroma_stft(y=y, sr=SR, hop_length=HOP, n_fft=2048)
+    per_beat = librosa.util.sync(chroma, beat_frames, aggregate=np.median)  # column k: from beat k−1 to beat k
+    change = np.linalg.norm(np.diff(per_beat, axis=1), axis=0)  # change[k]: into the span that starts at beat k
+    change = np.concatenate([change, np.zeros(max(0, len(beat_frames) - len(change)))])[: len(beat_frames)]
+
+    def scaled(x: np.ndarray) -> np.ndarray:
+        return x / (float(x.max()) or 1.0)
+
+    score = scaled(kick) + 0.5 * scaled(change)
+    return int(np.argmax([score[p::beats_per_bar].mean() for p in range(beats_per_bar)]))
 
 
 def speech_segments(y: np.ndarray, times: np.ndarray, loud_db: np.ndarray) -> list[tuple[float, float]]:
@@ -70,7 +81,7 @@ def speech_segments(y: np.ndarray, times: np.ndarray, loud_db: np.ndarray) -> li
     band = spec[(freqs >= 300) & (freqs <= 3400)].sum(axis=0) / (spec.sum(axis=0) + 1e-12)
     flatness = librosa.feature.spectral_flatness(S=np.sqrt(spec))[0]
     n = min(len(times), len(band), len(flatness), len(loud_db))
-    voiced = (band[:n] > 0.55) & (flatness[:n] < 0.3) & (loud_db[:n] > loud_db.max() - 35)
+    voiced = (band[:n] > 0.62) & (flatness[:n] < 0.3) & (loud_db[:n] > loud_db.max() - 35)
     segments: list[tuple[float, float]] = []
     start = None
     for i in range(n):
