@@ -48,7 +48,8 @@ def video_outputs(result) -> list[Path]:
 
 
 def test_there_are_shipped_workflows():
-    assert {p.name for p in WORKFLOWS} >= {"tokyo_walk.json", "lion_savanna.json", "city_skyline.json"}
+    assert {p.name for p in WORKFLOWS} >= {"tokyo_walk.json", "lion_savanna.json", "city_skyline.json",
+                                           "image_to_video.json", "music_video.json"}  # fmt: skip
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.stem)
@@ -65,7 +66,7 @@ def test_shipped_workflow_validates(registry, path):
 def test_shipped_workflow_makes_a_video_with_sound(registry, path, tmp_path):
     if shutil.which("ffprobe") is None:
         pytest.skip("ffprobe not installed (Debian package ffmpeg; `make setup` installs it)")
-    engine = Engine(registry, output_dir=tmp_path)
+    engine = Engine(registry, output_dir=tmp_path, input_dirs=[ROOT])  # as `main.py run` from the repository root
     result = engine.run(Workflow.load(path))
     assert result.status == "succeeded", {n: r.error for n, r in result.nodes.items() if r.error}
     [video] = video_outputs(result)

@@ -92,8 +92,9 @@ def parse_camera(words: str, strength: float = 1.0) -> CameraMove:
 
 
 def ease(t: np.ndarray) -> np.ndarray:
-    """Smoothstep: the move starts and ends gently, as a real camera operator would."""
-    return t * t * (3.0 - 2.0 * t)
+    """Part smoothstep, part constant speed: the move eases in and out as an operator's would,
+    but is under way from the first frame (a pure smoothstep looks frozen for a second)."""
+    return 0.4 * t + 0.6 * t * t * (3.0 - 2.0 * t)
 
 
 @dataclass(frozen=True)
