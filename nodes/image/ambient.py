@@ -101,8 +101,8 @@ class Ripple:
 @dataclass
 class Clouds:
     rows: slice
-    texture: np.ndarray  # (rows, 2w) float32, tileable across its width
-    weight: np.ndarray  # (rows, w) float32
+    texture: np.ndarray  # (rows, 4w) uint8: a period of 2w, repeated so any w-wide window is a plain slice
+    weight: np.ndarray  # (rows, w) uint8: where the sky is, times the strength
     speed: float  # pixels per second
 
     @classmethod
@@ -122,15 +122,19 @@ class Clouds:
         tiled = cv2.resize(np.tile(noise, (1, 3)), (6 * w, bottom), interpolation=cv2.INTER_CUBIC)
         noise = cv2.GaussianBlur(tiled, (0, 0), w / 60)[:, 2 * w : 4 * w]  # the middle period: seamless
         noise = np.clip((noise - noise.mean()) / (noise.std() + 1e-6) * 0.5 + 0.3, 0, 1)
-        return cls(slice(0, bottom), noise.astype(np.float32), (0.22 * sky).astype(np.float32), w / 40)
+        texture = np.tile((noise * 255 + 0.5).astype(np.uint8), (1, 2))
+        weight = (np.clip(0.22 * sky, 0, 1) * 255 + 0.5).astype(np.uint8)
+        return cls(slice(0, bottom), np.ascontiguousarray(texture), weight, w / 40)
 
     def apply(self, out: np.ndarray, seconds: float) -> None:
+        """Lighten the sky toward white by ``weight × texture`` (uint8 OpenCV arithmetic)."""
         w = self.weight.shape[1]
-        shift = int(seconds * self.speed) % self.texture.shape[1]
-        tex = np.roll(self.texture, shift, axis=1)[:, :w]
-        region = out[self.rows].astype(np.float32)
-        lift = (self.weight * tex)[..., None]
-        out[self.rows] = (region + (255.0 - region) * lift).astype(np.uint8)
+        period = self.texture.shape[1] // 2
+        shift = period - int(seconds * self.speed) % period
+        lift = cv2.multiply(self.weight, self.texture[:, shift : shift + w], scale=1.0 / 255.0)
+        region = out[self.rows]
+        room = cv2.multiply(cv2.bitwise_not(region), cv2.merge((lift, lift, lift)), scale=1.0 / 255.0)
+        cv2.add(region, room, dst=region)
 
 
 @dataclass
@@ -162,9 +166,7 @@ class Rain:
         starts = np.stack([x, y], 1)
         ends = starts + np.stack([-self.slant * self.length, self.length], 1)
         lines = np.stack([starts, ends], 1).round().astype(np.int32)
-        overlay = out.copy()
-        cv2.polylines(overlay, list(lines), False, (205, 210, 220), 1, cv2.LINE_AA)
-        cv2.addWeighted(overlay, 0.55, out, 0.45, 0, dst=out)
+        cv2.polylines(out, list(lines), False, (190, 196, 206), 1, cv2.LINE_AA)  # thin and anti-aliased: translucent
 
 
 class Ambient:
