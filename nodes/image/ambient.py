@@ -93,7 +93,7 @@ class Ripple:
         k = np.arange(n, dtype=np.float32)
         sway_y = self.amplitude * np.sin(k * 0.35 + seconds * 3.1).astype(np.float32)
         sway_x = 0.6 * self.amplitude * np.sin(k * 0.11 - seconds * 1.7).astype(np.float32)
-        map_y = np.clip(self.grid_y + self.weight * sway_y[:, None], 0, source.shape[0] - 1)
+        map_y = self.grid_y + self.weight * sway_y[:, None]  # the border mode keeps it inside the frame
         map_x = self.grid_x + self.weight * sway_x[:, None]
         out[self.rows] = cv2.remap(source, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
 
