@@ -85,12 +85,14 @@ class Ripple:
         if smooth.mean() < 0.05:
             return None
         weight = np.clip(smooth * 1.4, 0, 1) * np.linspace(0.4, 1.0, h - top, dtype=np.float32)[:, None]
-        gy, gx = np.mgrid[top:h, 0:w].astype(np.float32)
-        return cls(slice(top, h), weight.astype(np.float32), gx, gy, max(1.0, h / 240))
+        rows = np.flatnonzero(weight.max(axis=1) > 0.02)  # only the rows that hold water are remapped
+        first, last = top + int(rows[0]), top + int(rows[-1]) + 1
+        weight = weight[first - top : last - top]
+        gy, gx = np.mgrid[first:last, 0:w].astype(np.float32)
+        return cls(slice(first, last), np.ascontiguousarray(weight, dtype=np.float32), gx, gy, max(1.0, h / 240))
 
     def apply(self, out: np.ndarray, source: np.ndarray, seconds: float) -> None:
-        n = self.weight.shape[0]
-        k = np.arange(n, dtype=np.float32)
+        k = np.arange(self.rows.start, self.rows.stop, dtype=np.float32)  # phase by frame row: crops agree
         sway_y = self.amplitude * np.sin(k * 0.35 + seconds * 3.1).astype(np.float32)
         sway_x = 0.6 * self.amplitude * np.sin(k * 0.11 - seconds * 1.7).astype(np.float32)
         map_y = self.grid_y + self.weight * sway_y[:, None]  # the border mode keeps it inside the frame
