@@ -115,7 +115,7 @@ def pose(move: CameraMove, t: float, depth: float, width: int, height: int) -> L
     """The layer's transform at clip time ``t`` (0…1)."""
     e = float(ease(np.float64(min(1.0, max(0.0, t)))))
     p = parallax(depth)
-    scale = (1.0 + move.dolly * e) ** (0.55 + 0.9 * depth) if move.dolly > -1 else 1.0
+    scale = max(0.05, 1.0 + move.dolly * e) ** (0.55 + 0.9 * depth)
     pan = 0.85 + 0.3 * depth  # turning the camera: nearly no parallax
     dx = -(move.pan_x * pan + move.truck_x * p) * e * width
     dy = -(move.pan_y * pan + move.truck_y * p) * e * height
@@ -154,6 +154,3 @@ def affine(p: LayerPose, zoom: float, canvas: tuple[int, int], out: tuple[int, i
 def describe(move: CameraMove) -> str:
     parts = [f"{k} {v:+.3f}" for k, v in vars(move).items() if v]
     return ", ".join(parts) or "static"
-
-
-__all__ = ["ALLOWED", "CameraMove", "LayerPose", "affine", "cover_zoom", "describe", "parse_camera", "pose"]
