@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 INPAINT_WIDTH = 480  # inpainting runs this small; what it fills is soft background anyway
+SMOOTH_FEATHER = 12.0  # how much wider layer edges are feathered where the picture is smooth
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,21 @@ def cover_fit(image: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, tup
 
 
 def thresholds(depth: np.ndarray, count: int) -> np.ndarray:
-    """Band edges that give each layer an equal share of the picture."""
-    return np.quantile(depth, np.linspace(0.0, 1.0, count + 1)[1:-1]).astype(np.float32)
+    """Band edges between the depth's natural groups (1-D k-means, seeded at the quantiles), so
+    that an edge falls in a gap of the depth histogram, e.g. between sky and hills, rather than
+    through a smooth sky, where the layers' different motion would show as a seam."""
+    start = np.quantile(depth, (np.arange(count) + 0.5) / count).astype(np.float32)
+    values = cv2.resize(depth, (min(256, depth.shape[1]), min(144, depth.shape[0])), interpolation=cv2.INTER_AREA)
+    values = values.reshape(-1)
+    centres = start.copy()
+    for _ in range(20):  # Lloyd's iterations from the quantiles: deterministic, no random restarts
+        label = np.argmin(np.abs(values[:, None] - centres[None, :]), axis=1)
+        moved = np.array([values[label == k].mean() if (label == k).any() else centres[k] for k in range(count)])
+        if np.allclose(moved, centres, atol=1e-4):
+            break
+        centres = moved.astype(np.float32)
+    centres = np.sort(centres)
+    return ((centres[:-1] + centres[1:]) / 2).astype(np.float32)
 
 
 def inpaint_behind(image: np.ndarray, hidden: np.ndarray) -> np.ndarray:
@@ -59,6 +73,20 @@ def inpaint_behind(image: np.ndarray, hidden: np.ndarray) -> np.ndarray:
     return out
 
 
+def smoothness(image: np.ndarray) -> np.ndarray:
+    """1 where the picture is smooth (sky, haze, a plain wall), 0 where it has detail.
+
+    Why: a layer boundary through a smooth gradient shows as a seam once the layers slide
+    apart; feathered wide there, the two gradients blend and the seam disappears, while
+    edges on objects stay crisp."""
+    h, w = image.shape[:2]
+    sw = min(320, w)
+    small = cv2.resize(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), (sw, max(2, round(h * sw / w))))
+    detail = cv2.GaussianBlur(np.abs(cv2.Laplacian(small.astype(np.float32), cv2.CV_32F)), (0, 0), 2.0)
+    smooth = np.clip(1.0 - detail / 4.0, 0.0, 1.0)
+    return cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
 def _box(alpha: np.ndarray) -> tuple[int, int, int, int]:
     ys, xs = np.nonzero(alpha.max(axis=1)), np.nonzero(alpha.max(axis=0))
     if not ys[0].size:
@@ -72,6 +100,8 @@ def build_layers(canvas: np.ndarray, depth: np.ndarray, count: int, reach: int, 
     neighbours. ``feather`` softens layer edges (a Gaussian sigma in pixels)."""
     edges = thresholds(depth, count)
     band = np.digitize(depth, edges).astype(np.int32)  # 0 far … count-1 near
+    # wide seams only in smooth, far parts (sky, haze): a flat-coloured near object keeps crisp edges
+    smooth = smoothness(canvas) * np.clip((0.7 - depth) / 0.4, 0.0, 1.0)
     layers: list[Layer] = []
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)) if reach > 0 else None
     for k in range(count):
@@ -87,7 +117,9 @@ def build_layers(canvas: np.ndarray, depth: np.ndarray, count: int, reach: int, 
             keep |= cv2.dilate(keep, kernel) & nearer.astype(np.uint8)
         alpha = keep.astype(np.float32)
         if feather > 0:
-            alpha = cv2.GaussianBlur(alpha, (0, 0), feather)
+            sharp = cv2.GaussianBlur(alpha, (0, 0), feather)
+            soft = cv2.GaussianBlur(alpha, (0, 0), feather * SMOOTH_FEATHER)
+            alpha = sharp + (soft - sharp) * smooth  # wide seams where the picture is smooth
         alpha8 = np.clip(alpha * 255.0 + 0.5, 0, 255).astype(np.uint8)
         x0, y0, x1, y1 = _box(alpha8)
         if x1 <= x0 or y1 <= y0:
