@@ -11,6 +11,7 @@ from nodes.datatypes import Audio
 from server.engine.context import NodeContext
 from server.engine.contract import Output, Param, node
 from server.engine.errors import NodeInputError
+from server.engine.paths import file_fingerprint
 
 from .common import MAX_SECONDS
 from .decode import read_audio
@@ -44,7 +45,7 @@ class AudioLoadParams(BaseModel):
     category="audio",
     outputs={"audio": Output("AUDIO", "The sound, float32, in the chosen window, rate and channels.")},
     params=AudioLoadParams,
-    deterministic=False,  # the file may change under the same name: never serve stale sound
+    fingerprint=lambda params, folders: file_fingerprint(folders, params.file.strip()),  # a replaced file is re-read
 )
 def load_audio(ctx: NodeContext, params: AudioLoadParams) -> dict:
     """Read a sound file (libsndfile, or FFmpeg for compressed and video containers) from the

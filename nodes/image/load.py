@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict
 from server.engine.context import NodeContext
 from server.engine.contract import Output, Param, node
 from server.engine.errors import NodeInputError
+from server.engine.paths import file_fingerprint
 
 from .picture import parse_colour, read_picture
 
@@ -32,7 +33,7 @@ class ImageLoadParams(BaseModel):
     category="image",
     outputs={"image": Output("IMAGE", "The picture, upright (EXIF orientation applied), RGB.")},
     params=ImageLoadParams,
-    deterministic=False,  # the file may change under the same name: never serve a stale picture
+    fingerprint=lambda params, folders: file_fingerprint(folders, params.file.strip()),  # a replaced file is re-read
 )
 def load_image(ctx: NodeContext, params: ImageLoadParams) -> dict:
     """Read a picture (PNG, JPEG, WebP, GIF's first frame, TIFF, BMP, …) from the input folders.

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -36,6 +37,8 @@ SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 Migration = Callable[[dict], dict]
+# (validated params, the run's input folders) -> what the node would read, e.g. "path:size:mtime"
+Fingerprint = Callable[[BaseModel, tuple[Path, ...]], str]
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class NodeDef:
     persist: bool = False
     constant: bool = False
     migrations: Mapping[int, Migration] = field(default_factory=dict)
+    fingerprint: Fingerprint | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> dict:
         return self.fn(*args, **kwargs)
@@ -198,6 +202,7 @@ def node(
     persist: bool = False,
     constant: bool = False,
     migrations: Mapping[int, Migration] | None = None,
+    fingerprint: Fingerprint | None = None,
 ) -> Callable[[Callable[..., dict]], NodeDef]:
     """Declare a node. See the module docstring for the shape of the function.
 
@@ -205,7 +210,10 @@ def node(
     the engine stores them in its disk cache when it has one. ``constant=True`` promises that
     the outputs are a cheap, pure function of the parameters alone (no inputs, and the function
     is called with ``ctx=None``), so validation may compute them to check the parameters they
-    are linked into (a duration of 1e6 wired from a number node is refused before anything runs)."""
+    are linked into (a duration of 1e6 wired from a number node is refused before anything runs).
+    ``fingerprint(params, input_dirs)``, for nodes that read a file the user names, returns a
+    short string that changes when that file does (its size and modification time); it joins
+    the cache key, so a replaced file is read again while an unchanged one stays cached."""
 
     def declare(fn: Callable[..., dict]) -> NodeDef:
         definition = NodeDef(
@@ -224,6 +232,7 @@ def node(
             persist=persist,
             constant=constant,
             migrations=dict(migrations or {}),
+            fingerprint=fingerprint,
         )
         check_contract(definition)
         return definition

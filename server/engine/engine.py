@@ -255,6 +255,11 @@ class _Run:
         d = planned.definition
         inputs = {name: f"{self.keys[src]}:{out}" for name, (src, out) in planned.inputs.items()}
         material = [d.id, d.version, params.model_dump(mode="json"), inputs]
+        if d.fingerprint is not None:  # a node that reads a user's file: the file's identity too
+            try:
+                material.append(d.fingerprint(params, self.engine.input_dirs))
+            except Exception as exc:  # noqa: BLE001 - the node itself will report what is wrong
+                material.append(f"unreadable: {exc}")
         return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
 
     def call(

@@ -121,3 +121,26 @@ def test_a_bad_background_colour_is_refused(ctx, inbox) -> None:
     with pytest.raises(NodeInputError, match="#rrggbb") as err:
         load(ctx, "p.png", background="blue")
     assert err.value.name == "background"
+
+
+def test_the_engine_caches_a_picture_until_the_file_changes(tmp_path) -> None:
+    import os
+
+    from server.engine import Engine, Registry, Workflow
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Image.fromarray(gradient_picture()).save(folder / "p.png")
+    engine = Engine(Registry.discover(), output_dir=tmp_path / "out", input_dirs=[folder])
+    doc = {"format": "reelgraph.workflow", "version": 1, "links": [],
+           "nodes": {"pic": {"type": "image.load", "params": {"file": "p.png"}}}}  # fmt: skip
+    first = engine.run(Workflow.from_json(doc), targets=["pic"])
+    again = engine.run(Workflow.from_json(doc), targets=["pic"])
+    assert first.status == again.status == "succeeded"
+    assert not first.nodes["pic"].cached and again.nodes["pic"].cached
+    Image.fromarray(255 - gradient_picture()).save(folder / "p.png")  # replaced under the same name
+    stat = (folder / "p.png").stat()
+    os.utime(folder / "p.png", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    changed = engine.run(Workflow.from_json(doc), targets=["pic"])
+    assert not changed.nodes["pic"].cached
+    assert changed.values["pic"]["image"][0, 0].tolist() == (255 - gradient_picture())[0, 0].tolist()
