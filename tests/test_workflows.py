@@ -48,7 +48,8 @@ def video_outputs(result) -> list[Path]:
 
 
 def test_there_are_shipped_workflows():
-    assert {p.name for p in WORKFLOWS} >= {"tokyo_walk.json", "lion_savanna.json", "city_skyline.json"}
+    assert {p.name for p in WORKFLOWS} >= {"tokyo_walk.json", "lion_savanna.json", "city_skyline.json",
+                                           "image_to_video.json", "music_video.json"}  # fmt: skip
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.stem)

@@ -43,8 +43,14 @@ def library() -> tuple[str, str | None, str] | None:
     return (system, None, "system libespeak-ng") if system else None
 
 
-def via_library(lib: str, data: str | None, text: str, voice: str, rate: int, pitch: int) -> tuple[np.ndarray, int]:
-    """(int16 samples, rate) from libespeak-ng at ``lib`` (voice data at ``data``), in a fresh worker process."""
+Phonemes = list[tuple[int, str]]  # (sample index, eSpeak phoneme mnemonic)
+
+
+def via_library(
+    lib: str, data: str | None, text: str, voice: str, rate: int, pitch: int
+) -> tuple[np.ndarray, int, Phonemes]:
+    """(int16 samples, rate, phoneme events) from libespeak-ng at ``lib`` (voice data at ``data``),
+    in a fresh worker process."""
     request = json.dumps({"library": lib, "data": data, "text": text, "voice": voice, "rate": rate, "pitch": pitch})
     done = subprocess.run(
         [sys.executable, "-S", str(WORKER)], input=request.encode(), capture_output=True, timeout=TIMEOUT_S, check=False
@@ -52,10 +58,12 @@ def via_library(lib: str, data: str | None, text: str, voice: str, rate: int, pi
     message = done.stderr.decode(errors="replace").strip()
     if done.returncode == 4:
         raise UnknownVoice(message)
-    if done.returncode != 0 or len(done.stdout) < 4:
+    if done.returncode != 0 or len(done.stdout) < 8:
         raise EspeakError(f"eSpeak NG failed (exit {done.returncode}): {message[-500:]}")
     sr = int.from_bytes(done.stdout[:4], "little")
-    return np.frombuffer(done.stdout[4:], dtype=np.int16), sr
+    size = int.from_bytes(done.stdout[4:8], "little")
+    phonemes = [(int(at), str(name)) for at, name in json.loads(done.stdout[8 : 8 + size])]
+    return np.frombuffer(done.stdout[8 + size :], dtype=np.int16), sr, phonemes
 
 
 def via_cli(text: str, voice: str, rate: int, pitch: int) -> tuple[np.ndarray, int]:
@@ -83,10 +91,20 @@ def synthesize(text: str, voice: str = "en-us", rate: int = 165, pitch: int = 50
     """Speak ``text``: (float32 mono samples in [-1, 1], sample rate, which eSpeak NG was used).
 
     Raises :class:`UnknownVoice` for a voice eSpeak does not have, :class:`EspeakError` otherwise."""
+    samples, sr, source, _ = synthesize_with_phonemes(text, voice, rate, pitch)
+    return samples, sr, source
+
+
+def synthesize_with_phonemes(
+    text: str, voice: str = "en-us", rate: int = 165, pitch: int = 50
+) -> tuple[np.ndarray, int, str, Phonemes]:
+    """As :func:`synthesize`, plus eSpeak's phoneme events (empty from the command line, which
+    does not report them)."""
     found = library()
+    phonemes: Phonemes = []
     if found is not None:
         lib, data, source = found
-        pcm, sr = via_library(lib, data, text, voice, rate, pitch)
+        pcm, sr, phonemes = via_library(lib, data, text, voice, rate, pitch)
     else:
         (pcm, sr), source = via_cli(text, voice, rate, pitch), "espeak-ng command line"
-    return pcm.astype(np.float32) / np.float32(32768.0), sr, source
+    return pcm.astype(np.float32) / np.float32(32768.0), sr, source, phonemes

@@ -5,7 +5,9 @@ same text spoken twice in one process comes out different. A fresh process per r
 what makes speech byte-identical from run to run. Standard library only, so it starts fast.
 
 Request (JSON on stdin): ``{"library", "data" (or null), "text", "voice", "rate", "pitch"}``.
-Reply on stdout: the sample rate as 4 little-endian bytes, then native 16-bit mono samples.
+Reply on stdout: the sample rate as 4 little-endian bytes, the length of a JSON list of phoneme
+events ``[[sample, "phoneme"], ...]`` as 4 little-endian bytes, that JSON, then native 16-bit
+mono samples. The phonemes time a speaking figure's mouth.
 Exit codes: 3 the library would not initialise, 4 unknown voice, 5 synthesis failed.
 """
 
@@ -16,8 +18,26 @@ import json
 import sys
 
 AUDIO_OUTPUT_SYNCHRONOUS, POS_CHARACTER, CHARS_UTF8 = 2, 1, 1
+INITIALIZE_PHONEME_EVENTS, EVENT_LIST_TERMINATED, EVENT_PHONEME = 1, 0, 7
 RATE, PITCH = 1, 3
-Callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+
+class Event(ctypes.Structure):
+    """``espeak_EVENT`` from speak_lib.h; ``id`` is the union, read as its 8-character string."""
+
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("unique_identifier", ctypes.c_uint),
+        ("text_position", ctypes.c_int),
+        ("length", ctypes.c_int),
+        ("audio_position", ctypes.c_int),
+        ("sample", ctypes.c_int),
+        ("user_data", ctypes.c_void_p),
+        ("id", ctypes.c_char * 8),
+    ]
+
+
+Callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(Event))
 
 
 def declare(lib: ctypes.CDLL) -> None:
@@ -35,16 +55,23 @@ def main() -> int:
     req = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     lib = ctypes.CDLL(req["library"])
     declare(lib)
-    rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, req["data"].encode() if req["data"] else None, 0)
+    data = req["data"].encode() if req["data"] else None
+    rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data, INITIALIZE_PHONEME_EVENTS)
     if rate <= 0:
         print(f"libespeak-ng at {req['library']} would not initialise (data {req['data']})", file=sys.stderr)
         return 3
     chunks: list[bytes] = []
+    phonemes: list[list] = []
 
     @Callback
     def collect(wav, count, events):
         if count > 0 and wav:
             chunks.append(ctypes.string_at(wav, count * 2))
+        i = 0
+        while events and events[i].type != EVENT_LIST_TERMINATED:
+            if events[i].type == EVENT_PHONEME:
+                phonemes.append([int(events[i].sample), events[i].id.decode("ascii", "replace")])
+            i += 1
         return 0
 
     lib.espeak_SetSynthCallback(collect)
@@ -59,7 +86,9 @@ def main() -> int:
     if status != 0:
         print(f"espeak_Synth returned error {status}", file=sys.stderr)
         return 5
-    sys.stdout.buffer.write(int(rate).to_bytes(4, "little") + b"".join(chunks))
+    events = json.dumps(phonemes).encode()
+    sys.stdout.buffer.write(int(rate).to_bytes(4, "little") + len(events).to_bytes(4, "little") + events)
+    sys.stdout.buffer.write(b"".join(chunks))
     return 0
 
 

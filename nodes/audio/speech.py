@@ -7,13 +7,14 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from nodes.datatypes import Audio
+from nodes.datatypes import Audio, Timeline
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
 
 from .common import MAX_SEED
 from .dsp import normalise_peak, resample
+from .visemes import from_envelope, from_phonemes
 
 MAX_TEXT = 20_000
 DEFAULT_RATE = 165
@@ -38,18 +39,19 @@ class SpeechParams(BaseModel):
     sample_rate: Literal[16000, 22050, 24000, 44100, 48000] = Param(48000, description="Output samples per second.")
 
 
-def speak(ctx: NodeContext, params: SpeechParams, text: str) -> tuple[np.ndarray, int]:
-    """Mono samples and their rate from the chosen backend; backend errors become NodeInputErrors."""
+def speak(ctx: NodeContext, params: SpeechParams, text: str) -> tuple[np.ndarray, int, list | None]:
+    """Mono samples, their rate and eSpeak's phoneme events (None from VITS) from the chosen
+    backend; backend errors become NodeInputErrors."""
     if params.backend == "espeak":
-        from .espeak import EspeakError, UnknownVoice, synthesize
+        from .espeak import EspeakError, UnknownVoice, synthesize_with_phonemes
 
         try:
-            samples, sr, _ = synthesize(text, params.voice, params.rate, params.pitch)
+            samples, sr, _, phonemes = synthesize_with_phonemes(text, params.voice, params.rate, params.pitch)
         except UnknownVoice as exc:
             raise NodeInputError("voice", f"eSpeak NG has no voice {params.voice!r} ({exc}); try en-us, en-gb, de, fr")
         except EspeakError as exc:
             raise NodeInputError("backend", str(exc)) from exc
-        return samples, sr
+        return samples, sr, phonemes or None
     if not params.model_path.strip():
         raise NodeInputError("model_path", "backend 'vits' needs model_path: a VITS/MMS-TTS folder or cached hub id")
     from server.models import DeviceUnavailable, ModelError, OutOfMemory, manager_for
@@ -59,9 +61,10 @@ def speak(ctx: NodeContext, params: SpeechParams, text: str) -> tuple[np.ndarray
 
     rate = params.rate / DEFAULT_RATE
     try:
-        return vits_synthesize(
+        samples, sr = vits_synthesize(
             text, params.model_path.strip(), params.seed, rate, params.device, manager_for(ctx.models)
         )
+        return samples, sr, None
     except DeviceUnavailable as exc:
         raise NodeInputError("device", str(exc)) from exc
     except OutOfMemory:
@@ -76,7 +79,14 @@ def speak(ctx: NodeContext, params: SpeechParams, text: str) -> tuple[np.ndarray
     title="Speech",
     category="audio",
     inputs={"text": Input("TEXT", "What to say.")},
-    outputs={"audio": Output("AUDIO", "Mono speech, peak -3 dBFS, after `start` seconds of silence.")},
+    outputs={
+        "audio": Output("AUDIO", "Mono speech, peak -3 dBFS, after `start` seconds of silence."),
+        "timeline": Output(
+            "TIMELINE",
+            "'viseme' events (data.open 0..1, data.phoneme from eSpeak) that move a speaking figure's mouth "
+            "in render.animatic: eSpeak's own phoneme timing, or VITS audio's loudness.",
+        ),
+    },
     params=SpeechParams,
 )
 def speech(ctx: NodeContext, params: SpeechParams, *, text: str) -> dict:
@@ -87,10 +97,13 @@ def speech(ctx: NodeContext, params: SpeechParams, *, text: str) -> dict:
     if len(text) > MAX_TEXT:
         raise NodeInputError("text", f"the text is {len(text):,} characters; speak at most {MAX_TEXT:,} at a time")
     ctx.progress(0, 2)
-    samples, sr = speak(ctx, params, text.strip())
+    samples, sr, phonemes = speak(ctx, params, text.strip())
     if samples.size == 0 or not np.isfinite(samples).all():
         raise NodeInputError("text", f"the {params.backend} backend produced no usable audio for this text")
     out = resample(normalise_peak(samples.astype(np.float32), -3.0)[:, None], sr, params.sample_rate)
     lead = np.zeros((round(params.start * params.sample_rate), 1), np.float32)
+    audio = Audio(np.concatenate([lead, out]).astype(np.float32), params.sample_rate)
+    offset = lead.shape[0] / params.sample_rate
+    events = from_phonemes(phonemes, sr, offset) if phonemes else from_envelope(out, params.sample_rate, offset)
     ctx.progress(2, 2)
-    return {"audio": Audio(np.concatenate([lead, out]).astype(np.float32), params.sample_rate)}
+    return {"audio": audio, "timeline": Timeline(round(audio.duration, 6), tuple(events))}

@@ -324,6 +324,9 @@ def dress(img: np.ndarray, lens: Lens, w: np.ndarray, fwd: np.ndarray, right: np
         cv2.polylines(img, [draw.fixed(pts)], True, c["dress_rim"], 1, draw.AA, draw.SHIFT)
 
 
+MOUTH = (52, 18, 24)  # the inside of an open mouth
+
+
 def head(
     img: np.ndarray, lens: Lens, w: np.ndarray, fwd: np.ndarray, right: np.ndarray, scale: float, c: dict, look: dict
 ) -> None:
@@ -357,6 +360,11 @@ def head(
         spot = centre + fwd * 0.095 - UP * 0.055
         if float((spot - centre) @ to_cam) > 0:
             draw.ellipse(img, lens.project(spot)[0], (r * 0.2, r * 0.09), 0.0, c["lips"])
+    if "mouth" in c:  # a talking figure: the mouth opens with the viseme (see nodes/audio/visemes.py)
+        spot = centre + fwd * 0.095 - UP * 0.055
+        if float((spot - centre) @ to_cam) > 0:
+            opening = float(np.clip(c["mouth"], 0.0, 1.0))
+            draw.ellipse(img, lens.project(spot)[0], (r * 0.16, r * (0.025 + 0.16 * opening)), 0.0, MOUTH)
 
 
 _DOME = np.concatenate(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from nodes.datatypes import Frames
+from nodes.datatypes import Frames, Timeline
 from nodes.scene.model import Scene
 from nodes.scene.shots import ShotPlan
 from server.engine.context import NodeContext
@@ -60,6 +60,18 @@ class AnimaticParams(BaseModel):
         "scene": Input("SCENE", "The scene graph: setting, entities with attributes and motions."),
         "shots": Input("SHOTS", "The shot plan: timing and camera move per shot; sets the duration."),
         "style": Input("STYLE", "Palette and style axes that tint and grade the whole frame.", optional=True),
+        "music": Input(
+            "TIMELINE",
+            "Optional: audio.analyze's timeline of a song; the camera pulses and the light flashes on its beats, "
+            "the camera's energy follows its loudness.",
+            optional=True,
+        ),
+        "voice": Input(
+            "TIMELINE",
+            "Optional: audio.speech's timeline (or audio.analyze's of a voice file); the main person's mouth "
+            "moves with its visemes (eSpeak's phoneme timing) or its loudness.",
+            optional=True,
+        ),
     },
     outputs={
         "frames": Output("FRAMES", "The rendered frames, produced lazily in chunks, with shot cuts."),
@@ -70,7 +82,14 @@ class AnimaticParams(BaseModel):
     deterministic=True,
 )
 def animatic(
-    ctx: NodeContext, params: AnimaticParams, *, scene: Scene, shots: ShotPlan, style: object | None = None
+    ctx: NodeContext,
+    params: AnimaticParams,
+    *,
+    scene: Scene,
+    shots: ShotPlan,
+    style: object | None = None,
+    music: Timeline | None = None,
+    voice: Timeline | None = None,
 ) -> dict:
     """Draw the scene procedurally: backgrounds by setting, palette by time of day and style, weather,
     people, animals and vehicles moving by their verbs, and the shot plan's camera. Needs no model
@@ -101,8 +120,51 @@ def animatic(
     timeline = build_timeline(plan)
     ctx.progress(2, 3)
     renderer = AnimaticRenderer(plan)
-    frames = Frames(
-        renderer.produce, count=plan.count, width=plan.width, height=plan.height, fps=plan.fps, cuts=plan.cuts
-    )
+    if voice is not None:
+        renderer.speaker, renderer.mouth = talking(plan, voice)
+        ctx.log.info("%s: %s talks", ctx.node_id, renderer.speaker or "nobody")
+    produce = renderer.produce
+    if music is not None:
+        produce = music_pulse(plan, music, params.seed).wrap(produce)
+    frames = Frames(produce, count=plan.count, width=plan.width, height=plan.height, fps=plan.fps, cuts=plan.cuts)
     ctx.progress(3, 3, frames.read(0, 1)[0])
     return {"frames": frames, "layout": layout, "timeline": timeline}
+
+
+def music_pulse(plan: RenderPlan, music: Timeline, seed: int):
+    """The beat pulse for this render (see :mod:`.music`); refuses a timeline without beats."""
+    import numpy as np
+
+    from .music import Pulse
+
+    if not isinstance(music, Timeline):
+        raise NodeInputError("music", f"expected a TIMELINE, got {type(music).__name__}")
+    if not music.of_kind("beat"):
+        raise NodeInputError("music", "the timeline has no beats; connect audio.analyze's timeline of a song")
+    times = np.array([plan.time_of(i) for i in range(plan.count)])
+    return Pulse(music, times, (plan.width, plan.height), seed)
+
+
+def talking(plan: RenderPlan, voice: Timeline):
+    """(the speaking entity, its mouth openness as a function of time): the most salient person,
+    moved by the timeline's visemes, or by its loudness inside speech stretches (a voice file
+    through audio.analyze)."""
+    import numpy as np
+
+    from nodes.audio.visemes import mouth_track
+    from nodes.datatypes import TimelineEvent
+
+    if not isinstance(voice, Timeline):
+        raise NodeInputError("voice", f"expected a TIMELINE, got {type(voice).__name__}")
+    events = list(voice.of_kind("viseme"))
+    if not events:
+        spans = [(e.time, e.time + float(e.data.get("duration", 0.0))) for e in voice.of_kind("speech")]
+        for e in voice.of_kind("loudness"):
+            inside = any(a <= e.time < b for a, b in spans)
+            events.append(
+                TimelineEvent(e.time, "viseme", None, {"open": float(e.data.get("level", 0.0)) if inside else 0.0})
+            )
+    if not events:
+        raise NodeInputError("voice", "the timeline has no visemes or speech; connect audio.speech's timeline")
+    speaker = next((a.entity for a in plan.actors if a.kind == "person"), None)
+    return speaker, lambda t: float(mouth_track(events, np.array([t]))[0])

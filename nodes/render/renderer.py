@@ -51,6 +51,9 @@ class AnimaticRenderer:
         self._lock = threading.Lock()
         self._colours: dict[str, dict] = {}
         self._batches: dict[int, RouteBatch] = {}
+        # a talking figure: the entity whose mouth moves, and its openness (0..1) at a time
+        self.speaker: str | None = None
+        self.mouth: Callable[[float], float] | None = None
         self._drawers: dict[str, Callable] = {
             "quadruped": animals.draw_quadruped,
             "bird": animals.draw_bird,
@@ -128,6 +131,8 @@ class AnimaticRenderer:
                 if actor.kind == "light" and self.plan.signs:
                     continue  # a city's light entities are its neon signs, already on the stage
                 colours = self.colours(placed[i], mirror)
+                if self.mouth is not None and actor.entity == self.speaker and not mirror:
+                    colours = {**colours, "mouth": self.mouth(t)}
                 if actor.kind == "person":
                     figures.draw_person(img, lens, poses, slot[i], colours, mirror)
                 else:

@@ -11,6 +11,7 @@ from nodes.datatypes import Audio, Frames
 from server.engine.context import NodeContext
 from server.engine.contract import Output, Param, node
 from server.engine.errors import NodeInputError
+from server.engine.paths import file_fingerprint
 
 from .decode import DecodeError, Probe, Selection, VideoReader, probe, read_audio
 
@@ -52,8 +53,8 @@ class LoadParams(BaseModel):
         "fps": Output("FLOAT", "The frame rate of the frames."),
     },
     params=LoadParams,
-    # The file may change under the same name: a fresh key each run, so nothing downstream is stale.
-    deterministic=False,
+    # A replaced file is read again; an unchanged one stays cached (with all the work after it).
+    fingerprint=lambda params, folders: file_fingerprint(folders, params.file.strip()),
 )
 def load_video(ctx: NodeContext, params: LoadParams) -> dict:
     """Read a video file for enhancement or editing, without holding it in memory.

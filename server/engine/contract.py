@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -36,6 +37,8 @@ SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 Migration = Callable[[dict], dict]
+# (validated params, the run's input folders) -> what the node would read, e.g. "path:size:mtime"
+Fingerprint = Callable[[BaseModel, tuple[Path, ...]], str]
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class NodeDef:
     migrations: Mapping[int, Migration] = field(default_factory=dict)
     # Ids this node had before (a rename): workflows saved with them load as this node.
     former_ids: tuple[str, ...] = ()
+    fingerprint: Fingerprint | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> dict:
         return self.fn(*args, **kwargs)
@@ -233,6 +237,7 @@ def node(
     constant: bool = False,
     migrations: Mapping[int, Migration] | None = None,
     former_ids: tuple[str, ...] = (),
+    fingerprint: Fingerprint | None = None,
 ) -> Callable[[Callable[..., dict]], NodeDef]:
     """Declare a node. See the module docstring for the shape of the function.
 
@@ -241,7 +246,10 @@ def node(
     the outputs are a cheap, pure function of the parameters alone (no inputs, and the function
     is called with ``ctx=None``), so validation may compute them to check the parameters they
     are linked into (a duration of 1e6 wired from a number node is refused before anything runs).
-    ``former_ids`` lists ids the node was renamed from: saved workflows using them keep loading."""
+    ``former_ids`` lists ids the node was renamed from: saved workflows using them keep loading.
+    ``fingerprint(params, input_dirs)``, for nodes that read a file the user names, returns a
+    short string that changes when that file does (its size and modification time); it joins
+    the cache key, so a replaced file is read again while an unchanged one stays cached."""
 
     def declare(fn: Callable[..., dict]) -> NodeDef:
         definition = NodeDef(
@@ -261,6 +269,7 @@ def node(
             constant=constant,
             migrations=dict(migrations or {}),
             former_ids=tuple(former_ids),
+            fingerprint=fingerprint,
         )
         check_contract(definition)
         return definition

@@ -322,10 +322,15 @@ class _Run:
         whatever the workflow or node id. Linked parameter values are already in ``params``."""
         d = planned.definition
         inputs = {name: f"{self.keys[src]}:{out}" for name, (src, out) in planned.inputs.items()}
-        memo = planned.key_memo if not planned.param_links else None
+        memo = planned.key_memo if not planned.param_links and d.fingerprint is None else None
         if memo is not None and (known := memo.get(tuple(inputs.values()))) is not None:
             return known
         material = [d.id, d.version, params.model_dump(mode="json"), inputs]
+        if d.fingerprint is not None:  # a user's file: its identity too (never memoised: it may change)
+            try:
+                material.append(d.fingerprint(params, self.engine.input_dirs))
+            except Exception as exc:  # noqa: BLE001 - the node itself will report what is wrong
+                material.append(f"unreadable: {exc}")
         key = hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
         if memo is not None:
             if len(memo) >= KEYS_KEPT:

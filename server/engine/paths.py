@@ -58,3 +58,14 @@ def resolve_input(folders: Sequence[Path], name: str, param: str) -> Path:
         if path is not None and path.is_file():
             return path
     raise NodeInputError(param, f"no file {name!r} in the input folders ({where}); upload it or copy it there")
+
+
+def file_fingerprint(folders: Sequence[Path], name: str) -> str:
+    """Which file ``name`` is and which version of it: path, size and modification time (or why
+    there is none), for the cache key of a node that reads it (see ``node(fingerprint=...)``)."""
+    try:
+        path = resolve_input(folders, name, "file")
+        stat = path.stat()
+    except (NodeInputError, OSError) as exc:
+        return f"missing: {exc}"
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"

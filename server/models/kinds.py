@@ -2,7 +2,7 @@
 
 A *kind* is a task (``text2image``, ``image2image``, ``text2video``, ``image2video``,
 ``text2audio``, ``speech``, ``embedding``, ``upscaler``: single-file super-resolution weights,
-see :mod:`.upscalers`); a *family* groups the pipelines that share weights, so that a
+see :mod:`.upscalers`, ``depth``: monocular depth estimators); a *family* groups the pipelines that share weights, so that a
 text-to-image Stable Diffusion can serve image-to-image through ``from_pipe`` without
 loading anything twice. The tables cover the families the nodes know; any other diffusers
 pipeline gets its kind from its class name and a generic call.
@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KINDS = ("text2image", "image2image", "text2video", "image2video", "text2audio", "speech", "embedding", "upscaler")
+KINDS = (
+    "text2image",
+    "image2image",
+    "text2video",
+    "image2video",
+    "text2audio",
+    "speech",
+    "embedding",
+    "upscaler",
+    "depth",
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,11 @@ PIPELINES: dict[str, ModelKind] = {
 
 TRANSFORMERS: dict[str, ModelKind] = {
     "VitsModel": ModelKind("vits", "speech"),
+    # monocular depth for image.animate's parallax layers
+    **{
+        name: ModelKind("depth", "depth")
+        for name in ("DPTForDepthEstimation", "DepthAnythingForDepthEstimation", "GLPNForDepthEstimation")
+    },
     # text encoders for style.embed (CLIP, and the models sentence-transformers wraps)
     **{name: ModelKind("clip", "embedding") for name in ("CLIPModel", "CLIPTextModel", "CLIPTextModelWithProjection")},
     **{

@@ -13,15 +13,16 @@ TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.json", "spi
 
 @dataclass
 class TransformersBundle:
-    """A transformers model and its tokenizer; ``components`` mirrors a diffusers pipeline so
-    that memory accounting and unloading treat both alike."""
+    """A transformers model with its tokenizer or image processor; ``components`` mirrors a
+    diffusers pipeline so that memory accounting and unloading treat both alike."""
 
     model: Any
     tokenizer: Any | None
+    processor: Any | None = None  # e.g. a depth model's resize and normalisation
 
     @property
     def components(self) -> dict[str, Any]:
-        return {"model": self.model, "tokenizer": self.tokenizer}
+        return {"model": self.model, "tokenizer": self.tokenizer, "processor": self.processor}
 
 
 def load_transformers(files: ModelFiles, device: str, torch_dtype: Any) -> TransformersBundle:
@@ -35,7 +36,10 @@ def load_transformers(files: ModelFiles, device: str, torch_dtype: Any) -> Trans
     tokenizer = None
     if any((files.path / name).exists() for name in TOKENIZER_FILES):
         tokenizer = transformers.AutoTokenizer.from_pretrained(files.path, local_files_only=True)
-    return TransformersBundle(model, tokenizer)
+    processor = None
+    if (files.path / "preprocessor_config.json").exists():
+        processor = transformers.AutoImageProcessor.from_pretrained(files.path, local_files_only=True)
+    return TransformersBundle(model, tokenizer, processor)
 
 
 def load_pipeline(files: ModelFiles, device: str, dtype: str, offload: str = "off") -> Any:

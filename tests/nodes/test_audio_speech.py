@@ -135,7 +135,8 @@ def test_vits_loads_by_hub_id_from_the_cache_and_stays_resident(ctx, tiny_vits, 
 
 @pytest.mark.skipif(not ctypes.util.find_library("espeak-ng"), reason="no system libespeak-ng")
 def test_the_system_library_is_a_working_fallback() -> None:
-    pcm, sr = via_library(ctypes.util.find_library("espeak-ng"), None, SENTENCE, "en-us", 165, 50)
+    pcm, sr, phonemes = via_library(ctypes.util.find_library("espeak-ng"), None, SENTENCE, "en-us", 165, 50)
+    assert phonemes and all(0 <= at <= len(pcm) for at, _ in phonemes)
     samples = (pcm.astype(np.float32) / 32768)[:, None]
     assert sr == 22050 and voiced_fraction(samples, sr) > 0.5
 

@@ -29,7 +29,8 @@ def test_contract():
     assert animatic.id == "render.animatic"
     assert animatic.category == "render"
     assert animatic.deterministic and animatic.has_seed
-    assert set(animatic.inputs) == {"scene", "shots", "style"} and animatic.inputs["style"].optional
+    assert set(animatic.inputs) == {"scene", "shots", "style", "music", "voice"}
+    assert all(animatic.inputs[name].optional for name in ("style", "music", "voice"))
     assert {n: o.type for n, o in animatic.outputs.items()} == {
         "frames": "FRAMES",
         "layout": "LAYOUT",

@@ -12,6 +12,7 @@ import { Surface } from "./canvas.js";
 import { Catalog, DRAG_MIME, openPalette } from "./catalog.js";
 import { askName, chooseFile, chooseFromList, confirmDialog, promptText, showShortcuts, showTooltip, toast } from "./dialogs.js";
 import { workflowFromFile } from "./embedded.js";
+import { LOAD_NODES, embeddedWorkflow, mediaKind, uploadedName } from "./media_drop.js";
 import { galleryElement, loadExamples } from "./gallery.js";
 import { History } from "./history.js";
 import { Inspector } from "./inspector.js";
@@ -472,9 +473,27 @@ class Editor {
       const file = e.dataTransfer.files[0];
       if (file) {
         e.preventDefault();
-        this.importFile(file);
+        this.dropFile(file, this.surface.graphPosAt(e.clientX, e.clientY));
       }
     });
+  }
+
+  /** A dropped file: a workflow opens; a picture, video or sound becomes a load node. */
+  async dropFile(file, pos) {
+    const kind = mediaKind(file);
+    if (!kind || (await embeddedWorkflow(file))) return this.importFile(file);
+    const type = LOAD_NODES[kind];
+    if (!this.surface.contracts.has(type)) return toast(`This server has no ${type} node for ${file.name}.`, "error");
+    let uploaded;
+    try {
+      uploaded = await this.api.upload(file);
+    } catch (e) {
+      return toast(`Could not upload ${file.name}: ${e.message}`, "error");
+    }
+    const name = uploadedName(uploaded);
+    const id = this.surface.addNode(type, { pos: [pos[0] - 20, pos[1] - 10], params: { file: name } });
+    this.surface.select([id]);
+    toast(`Uploaded ${name}: added a ${type} node.`);
   }
 
   onKey(e) {
