@@ -79,7 +79,8 @@ def default_size(pipe: Any) -> tuple[int, int]:
 
 
 def size_multiple(pipe: Any) -> int:
-    """Width and height must be multiples of this: the VAE's downscale times the patch size."""
+    """Width and height must be multiples of this: the VAE's downscale times the patch size, or
+    what the pipeline's image processor rounds to (FLUX and Qwen-Image pack 2x2 latents into a token)."""
     scale = (
         getattr(pipe, "vae_scale_factor_spatial", None)
         or getattr(pipe, "vae_spatial_compression_ratio", None)
@@ -89,7 +90,9 @@ def size_multiple(pipe: Any) -> int:
     model = getattr(pipe, "transformer", None)
     patch = getattr(getattr(model, "config", None), "patch_size", None) or 1
     patch = patch[-1] if isinstance(patch, list | tuple) else patch
-    return int(scale) * int(patch)
+    processor = getattr(pipe, "image_processor", None) or getattr(pipe, "video_processor", None)
+    rounding = getattr(getattr(processor, "config", None), "vae_scale_factor", None) or 1
+    return max(int(scale) * int(patch), int(rounding))
 
 
 def frame_size(pipe: Any, width: int, height: int) -> tuple[int, int]:

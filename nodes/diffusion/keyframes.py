@@ -1,4 +1,5 @@
-"""keyframes.diffuse: one picture per shot from a text-to-image model (Stable Diffusion, SDXL).
+"""keyframes.diffuse: one picture per shot from a text-to-image model (Stable Diffusion, SDXL,
+SD 3.5, FLUX.1, FLUX.2, Qwen-Image).
 
 Consistency between shots comes from img2img chaining: each keyframe after the first starts
 from the previous one. Layout comes from the animatic: when its frames are connected, each
@@ -20,6 +21,7 @@ from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
 
 from .common import compose_prompt, frame_size, generator, require, running, to_pil, to_uint8
+from .families import fit_call, shifted
 from .progress import StepReporter
 from .schedulers import scheduler
 from .timing import first_frame
@@ -38,6 +40,15 @@ class KeyframeParams(BaseModel):
         7.0, description="Classifier-free guidance: how literally to follow the prompt.", ge=0.0, le=30.0, step=0.5
     )
     negative_prompt: str = Param("blurry, low quality, watermark, text", description="What to avoid.", multiline=True)
+    shift: float = Param(
+        0.0,
+        description="Flow-matching models (SD 3.5, FLUX.1-schnell, Qwen-Image): timestep shift of the noise "
+        "schedule; 0 = the model's own.",
+        ge=0.0,
+        le=30.0,
+        step=0.5,
+        advanced=True,
+    )
     scheduler: SchedulerName = Param("default", description="Sampler; default = the one the model ships with.")
     width: int = Param(0, description="Width in pixels; 0 = the model's native size.", ge=0, le=4096, step=8)
     height: int = Param(0, description="Height in pixels; 0 = the model's native size.", ge=0, le=4096, step=8)
@@ -64,7 +75,7 @@ class KeyframeParams(BaseModel):
     title="Diffuse keyframes",
     category="diffusion",
     inputs={
-        "pipeline": Input("PIPELINE", "A text-to-image model (Stable Diffusion, SDXL)."),
+        "pipeline": Input("PIPELINE", "A text-to-image model: SD 1.5, SDXL, SD 3.5, FLUX.1, FLUX.2, Qwen-Image."),
         "shots": Input("SHOTS", "The shot plan: one keyframe per shot, from its prompt."),
         "frames": Input("FRAMES", "Animatic frames: the layout each keyframe starts from.", optional=True),
         "style": Input("STYLE", "Style tags appended to every prompt.", optional=True),
@@ -149,8 +160,9 @@ def _diffuse(
     else:
         # img2img runs int(steps * strength) steps; make that at least one
         call.update(image=to_pil(init, width, height), strength=max(strength, 1.0 / params.steps))
+        call.update(width=width, height=height)  # transformer img2img pipelines default to their native size
     reporter.start_call()
-    with running(handle, kind) as pipe, scheduler(pipe, params.scheduler):
-        images = pipe(**call).images
+    with running(handle, kind) as pipe, scheduler(pipe, params.scheduler), shifted(pipe, params.shift):
+        images = pipe(**fit_call(handle.family, pipe, call)).images
     reporter.end_call()
     return to_uint8(images)[0]

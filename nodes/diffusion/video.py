@@ -6,6 +6,10 @@ the animatic) each clip is conditioned the way its family allows:
 - Wan image-to-video: from the shot's first frame, and its last frame for the FLF2V model;
 - LTX-Video: keyframes at frame indices (the shot's first, ..., last frame);
 - CogVideoX image-to-video: from the shot's first frame.
+- Wan 2.2 TI2V-5B: the same weights do text-to-video and, with frames, image-to-video;
+- SkyReels-V2 image-to-video, HunyuanVideo 1.5 image-to-video, LTX-2: from the first frame;
+- Stable Video Diffusion: animates the shot's first frame (it takes no prompt).
+Family differences in guidance and shift are :mod:`.families`' job.
 """
 
 from __future__ import annotations
@@ -33,10 +37,12 @@ from .common import (
     to_pil,
     to_uint8,
 )
+from .families import fit_call, shifted
 from .progress import StepReporter
 from .timing import is_strip, shot_frames, shot_span
 
 MAX_SEED = 2**32 - 1
+FIRST_LAST = ("wan", "wan22", "skyreels_v2")  # families whose FLF2V models also take the last frame
 
 
 class VideoParams(BaseModel):
@@ -44,6 +50,23 @@ class VideoParams(BaseModel):
     seed: int = Param(0, description="Seed of the first clip; clip i uses seed + i.", ge=0, le=MAX_SEED, widget="seed")
     steps: int = Param(30, description="Denoising steps per clip.", ge=1, le=150)
     guidance: float = Param(5.0, description="Classifier-free guidance.", ge=0.0, le=30.0, step=0.5)
+    guidance_2: float = Param(
+        0.0,
+        description="Wan 2.2 A14B: guidance of the second (low-noise) expert; 0 = the same as guidance.",
+        ge=0.0,
+        le=30.0,
+        step=0.5,
+        advanced=True,
+    )
+    shift: float = Param(
+        0.0,
+        description="Flow-matching models (Wan, SkyReels, LTX, HunyuanVideo): timestep shift of the noise "
+        "schedule; higher spends more steps on composition. 0 = the model's own.",
+        ge=0.0,
+        le=30.0,
+        step=0.5,
+        advanced=True,
+    )
     negative_prompt: str = Param("blurry, low quality, distorted, static", description="What to avoid.", multiline=True)
     clip_frames: int = Param(
         0,
@@ -83,7 +106,11 @@ class Clip:
     title="Diffuse video",
     category="diffusion",
     inputs={
-        "pipeline": Input("PIPELINE", "A video model: AnimateDiff, Wan, LTX-Video, CogVideoX."),
+        "pipeline": Input(
+            "PIPELINE",
+            "A video model: Wan 2.1/2.2, SkyReels-V2, HunyuanVideo 1.5, LTX-Video, LTX-2, CogVideoX, "
+            "AnimateDiff, Stable Video Diffusion.",
+        ),
         "shots": Input("SHOTS", "One clip per shot, from its prompt and duration.", optional=True),
         "text": Input("TEXT", "One clip from this prompt (when no shots are connected).", optional=True),
         "frames": Input("FRAMES", "Keyframes or animatic frames to start each clip from.", optional=True),
@@ -117,8 +144,10 @@ def video_diffuse(
             call = _base_call(pipe, handle, params, reporter, clip, width, height, ctx.seed + i)
             if conditioned:
                 call.update(_conditioning(handle.family, pipe, frames, i, clip.shot, len(clips), call, params))
+            call = fit_call(handle.family, pipe, call, guidance_2=params.guidance_2)
             reporter.start_call(_packed_grid(pipe, width, height))
-            videos.append(to_uint8(pipe(**call).frames)[0])
+            with shifted(pipe, params.shift):
+                videos.append(to_uint8(pipe(**call).frames)[0])
         reporter.end_call()
         ctx.log.info("clip %d/%d: %d frames, %s", i + 1, len(clips), len(videos[-1]), clip.prompt[:80])
     cuts = tuple(np.cumsum([len(v) for v in videos[:-1]]).tolist())
@@ -163,6 +192,8 @@ def _base_call(
         call["num_frames"] = _frame_count(pipe, params, clip.shot)
     if accepts(pipe, "frame_rate"):
         call["frame_rate"] = round(params.fps)
+    if accepts(pipe, "fps"):  # Stable Video Diffusion is conditioned on the frame rate
+        call["fps"] = round(params.fps)
     text_tokens = (
         getattr(getattr(pipe.transformer, "config", None), "max_text_seq_length", None)
         if hasattr(pipe, "transformer")
@@ -193,7 +224,7 @@ def _conditioning(
     first, last = shot_span(frames, index, shot, shots)
     out: dict[str, Any] = {"image": to_pil(frames.read(first, first + 1)[0], width, height)}
     transformer_config = getattr(getattr(pipe, "transformer", None), "config", None)
-    if family == "wan" and getattr(transformer_config, "pos_embed_seq_len", None):  # FLF2V: first and last frame
+    if family in FIRST_LAST and getattr(transformer_config, "pos_embed_seq_len", None):  # FLF2V: first and last
         out["last_image"] = to_pil(frames.read(last, last + 1)[0], width, height)
     return out
 

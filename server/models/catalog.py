@@ -155,7 +155,7 @@ def describe(folder: Path, value: str, name: str, source: str) -> ModelEntry | N
     if class_name is None:
         log.debug("skipping %s: %s names no model class we know", folder, config_file.name)
         return None
-    model = classify(class_name, library)
+    model = classify(class_name, library, config)
     size, pickled = scan_files(folder)
     loadable, reason = True, ""
     try:

@@ -80,7 +80,7 @@ class ModelManager:
         ``offload``: "off", "model" (weights in RAM, each model on the device only while it runs),
         or "auto" (offload only when the model does not fit the device's budget)."""
         files = resolve(source, allow_downloads=self.allow_downloads, cache_dir=self.cache_dir)
-        model = classify(files.class_name, files.library)
+        model = classify(files.class_name, files.library, files.config)
         wanted = kind or model.kind
         if wanted not in KINDS and wanted != model.kind:
             raise ValueError(f"unknown kind {wanted!r}; known: {', '.join(KINDS)}")
@@ -122,7 +122,7 @@ class ModelManager:
         """Register a pipeline built in memory (a benchmark, a notebook) as if it had been loaded.
         It cannot be reloaded: once unloaded, its handles fail with :class:`ModelNotFound`."""
         class_name = type(pipeline).__name__
-        model = classify(class_name)
+        model = classify(class_name, config=dict(getattr(pipeline, "config", {}) or {}))
         dtype = str(getattr(pipeline, "dtype", "torch.float32")).removeprefix("torch.")
         spec = LoadSpec(source, IN_MEMORY + source, model.kind, str(getattr(pipeline, "device", "cpu")), dtype)
         self._in_memory[spec.path] = class_name
@@ -142,7 +142,7 @@ class ModelManager:
             if spec.path.startswith(IN_MEMORY):
                 return self._derive_from_memory(spec)
             files = files or resolve(spec.path)
-            model = classify(files.class_name, files.library)
+            model = classify(files.class_name, files.library, files.config)
             derived = serving_class(model, spec.kind)
             if derived is None:
                 return self._load_entry(spec, files, model)
@@ -194,7 +194,8 @@ class ModelManager:
 
         pipeline = getattr(diffusers, class_name).from_pipe(base.pipeline, dtype=getattr(torch, spec.dtype))
         pipeline.set_progress_bar_config(disable=True)
-        entry = Entry(spec, pipeline, class_name, classify(class_name), module_bytes(pipeline), parent=base.spec.id)
+        model = ModelKind(base.model.family, spec.kind)  # a derived pipeline keeps its weights' family (Wan 2.2)
+        entry = Entry(spec, pipeline, class_name, model, module_bytes(pipeline), parent=base.spec.id)
         self._add(entry)
         return entry
 

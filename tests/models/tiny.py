@@ -216,7 +216,9 @@ def wan_vae():
     )
 
 
-def wan_transformer(in_channels: int = 16, image_dim: int | None = None, image_tokens: int | None = None):
+def wan_transformer(
+    in_channels: int = 16, image_dim: int | None = None, image_tokens: int | None = None, out_channels: int = 16
+):
     from diffusers import WanTransformer3DModel
 
     torch.manual_seed(0)
@@ -225,7 +227,7 @@ def wan_transformer(in_channels: int = 16, image_dim: int | None = None, image_t
         num_attention_heads=2,
         attention_head_dim=12,
         in_channels=in_channels,
-        out_channels=16,
+        out_channels=out_channels,
         text_dim=TEXT_DIM,
         freq_dim=256,
         ffn_dim=32,
@@ -440,6 +442,256 @@ def stable_audio():
     )
 
 
+# -- newer families (diffusers 0.42) -------------------------------------------------------
+def wan22_ti2v():
+    """Wan 2.2 TI2V-5B: one model for text and image, a 48-channel VAE that also patchifies
+    (16x spatial), and per-token timesteps (``expand_timesteps``)."""
+    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanPipeline
+
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(
+        base_dim=3,
+        z_dim=48,
+        in_channels=12,
+        out_channels=12,
+        is_residual=True,
+        patch_size=2,
+        latents_mean=[0.0] * 48,
+        latents_std=[1.0] * 48,
+        dim_mult=[1, 1, 1, 1],
+        num_res_blocks=1,
+        scale_factor_spatial=16,
+        scale_factor_temporal=4,
+        temperal_downsample=[False, True, True],
+    )
+    return WanPipeline(
+        transformer=wan_transformer(in_channels=48, out_channels=48),
+        vae=vae,
+        scheduler=UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=5.0),
+        text_encoder=t5_text_encoder(umt5=True),
+        tokenizer=t5_tokenizer(),
+        transformer_2=None,
+        boundary_ratio=None,
+        expand_timesteps=True,
+    )
+
+
+def wan22_a14b():
+    """Wan 2.2 A14B: two experts, the first for the noisy steps above ``boundary_ratio``."""
+    from diffusers import UniPCMultistepScheduler, WanPipeline
+
+    second = wan_transformer()
+    torch.manual_seed(1)  # a different second expert, so that switching experts shows
+    for p in second.parameters():
+        p.data.add_(torch.randn_like(p) * 0.02)
+    return WanPipeline(
+        transformer=wan_transformer(),
+        transformer_2=second,
+        boundary_ratio=0.875,
+        vae=wan_vae(),
+        scheduler=UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=12.0),
+        text_encoder=t5_text_encoder(umt5=True),
+        tokenizer=t5_tokenizer(),
+    )
+
+
+def skyreels_v2():
+    from diffusers import SkyReelsV2Pipeline, SkyReelsV2Transformer3DModel, UniPCMultistepScheduler
+
+    torch.manual_seed(0)
+    transformer = SkyReelsV2Transformer3DModel(
+        patch_size=(1, 2, 2),
+        num_attention_heads=2,
+        attention_head_dim=12,
+        in_channels=16,
+        out_channels=16,
+        text_dim=TEXT_DIM,
+        freq_dim=256,
+        ffn_dim=32,
+        num_layers=2,
+        cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32,
+    )
+    return SkyReelsV2Pipeline(
+        transformer=transformer,
+        vae=wan_vae(),
+        scheduler=UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=8.0),
+        text_encoder=t5_text_encoder(umt5=True),
+        tokenizer=t5_tokenizer(),
+    )
+
+
+def flux_vae():
+    """FLUX's VAE shape: 8x downscale (as the real one, so size rules match), one latent channel."""
+    from diffusers import AutoencoderKL
+
+    torch.manual_seed(0)
+    return AutoencoderKL(
+        sample_size=32,
+        in_channels=3,
+        out_channels=3,
+        block_out_channels=(4, 4, 4, 4),
+        down_block_types=("DownEncoderBlock2D",) * 4,
+        up_block_types=("UpDecoderBlock2D",) * 4,
+        layers_per_block=1,
+        latent_channels=1,
+        norm_num_groups=1,
+        use_quant_conv=False,
+        use_post_quant_conv=False,
+        shift_factor=0.0609,
+        scaling_factor=1.5035,
+    )
+
+
+def flux():
+    """FLUX.1 (dev-like: guidance embedded in the transformer)."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, FluxPipeline, FluxTransformer2DModel
+
+    torch.manual_seed(0)
+    transformer = FluxTransformer2DModel(
+        patch_size=1,
+        in_channels=4,
+        num_layers=1,
+        num_single_layers=1,
+        attention_head_dim=16,
+        num_attention_heads=2,
+        joint_attention_dim=TEXT_DIM,
+        pooled_projection_dim=TEXT_DIM,
+        guidance_embeds=True,
+        axes_dims_rope=[4, 4, 8],
+    )
+    return FluxPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=flux_vae(),
+        text_encoder=clip_text_encoder(),
+        tokenizer=clip_tokenizer(),
+        text_encoder_2=t5_text_encoder(),
+        tokenizer_2=t5_tokenizer(),
+        transformer=transformer,
+        image_encoder=None,
+        feature_extractor=None,
+    )
+
+
+def sd3():
+    """Stable Diffusion 3.5 (MMDiT): two CLIP encoders and a T5."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, SD3Transformer2DModel, StableDiffusion3Pipeline
+
+    torch.manual_seed(0)
+    transformer = SD3Transformer2DModel(
+        sample_size=32,
+        patch_size=1,
+        in_channels=4,
+        num_layers=1,
+        attention_head_dim=8,
+        num_attention_heads=4,
+        caption_projection_dim=TEXT_DIM,
+        joint_attention_dim=TEXT_DIM,
+        pooled_projection_dim=2 * TEXT_DIM,
+        out_channels=4,
+        qk_norm="rms_norm",
+    )
+    return StableDiffusion3Pipeline(
+        transformer=transformer,
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
+        vae=_sd3_vae(),
+        text_encoder=clip_text_encoder(projection=True),
+        tokenizer=clip_tokenizer(),
+        text_encoder_2=clip_text_encoder(projection=True),
+        tokenizer_2=clip_tokenizer(),
+        text_encoder_3=t5_text_encoder(),
+        tokenizer_3=t5_tokenizer(),
+        image_encoder=None,
+        feature_extractor=None,
+    )
+
+
+def _sd3_vae():
+    from diffusers import AutoencoderKL
+
+    torch.manual_seed(0)
+    return AutoencoderKL(
+        sample_size=32,
+        in_channels=3,
+        out_channels=3,
+        block_out_channels=(4,),
+        layers_per_block=1,
+        latent_channels=4,
+        norm_num_groups=1,
+        use_quant_conv=False,
+        use_post_quant_conv=False,
+        shift_factor=0.0609,
+        scaling_factor=1.5035,
+    )
+
+
+def svd():
+    """Stable Video Diffusion: animates one picture (no prompt), a CLIP image encoder steers it."""
+    from diffusers import (
+        AutoencoderKLTemporalDecoder,
+        EulerDiscreteScheduler,
+        StableVideoDiffusionPipeline,
+        UNetSpatioTemporalConditionModel,
+    )
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    torch.manual_seed(0)
+    unet = UNetSpatioTemporalConditionModel(
+        block_out_channels=(32, 64),  # its GroupNorms have 32 groups
+        layers_per_block=1,
+        sample_size=16,
+        in_channels=8,
+        out_channels=4,
+        down_block_types=("CrossAttnDownBlockSpatioTemporal", "DownBlockSpatioTemporal"),
+        up_block_types=("UpBlockSpatioTemporal", "CrossAttnUpBlockSpatioTemporal"),
+        cross_attention_dim=TEXT_DIM,
+        num_attention_heads=2,
+        projection_class_embeddings_input_dim=3 * 8,
+        addition_time_embed_dim=8,
+    )
+    scheduler = EulerDiscreteScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        interpolation_type="linear",
+        prediction_type="v_prediction",
+        sigma_max=700.0,
+        sigma_min=0.002,
+        steps_offset=1,
+        timestep_spacing="leading",
+        timestep_type="continuous",
+        use_karras_sigmas=True,
+    )
+    torch.manual_seed(0)
+    vae = AutoencoderKLTemporalDecoder(
+        block_out_channels=[32, 64],
+        in_channels=3,
+        out_channels=3,
+        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
+        latent_channels=4,
+    )
+    torch.manual_seed(0)
+    image_encoder = CLIPVisionModelWithProjection(
+        CLIPVisionConfig(
+            hidden_size=TEXT_DIM,
+            projection_dim=TEXT_DIM,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            image_size=224,  # the pipeline resizes to CLIP's 224 px whatever the encoder
+            intermediate_size=37,
+            patch_size=32,
+        )
+    )
+    return StableVideoDiffusionPipeline(
+        unet=unet,
+        image_encoder=image_encoder,
+        scheduler=scheduler,
+        vae=vae,
+        feature_extractor=CLIPImageProcessor(crop_size=32, size=32),
+    )
+
+
 class _Speech:
     """A transformers model and its tokenizer, saved side by side like an MMS-TTS checkpoint."""
 
@@ -507,6 +759,12 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "cogvideox_i2v": cogvideox_i2v,
     "stable_audio": stable_audio,
     "vits": vits,
+    "wan22_ti2v": wan22_ti2v,
+    "wan22_a14b": wan22_a14b,
+    "skyreels_v2": skyreels_v2,
+    "flux": flux,
+    "sd3": sd3,
+    "svd": svd,
 }
 
 
