@@ -35,13 +35,21 @@ def require(pipeline: Any, kinds: tuple[str, ...], name: str = "pipeline") -> Mo
 
 
 @contextmanager
-def running(handle: ModelHandle, kind: str | None = None, name: str = "pipeline") -> Iterator[Any]:
-    """``with running(handle, kind) as pipe:`` the resident pipeline with its speed options in
-    force, OOM-guarded by the manager. Configuration errors become input errors on ``name``."""
+def running(
+    handle: ModelHandle, kind: str | None = None, name: str = "pipeline", *, loras: bool = True
+) -> Iterator[Any]:
+    """``with running(handle, kind) as pipe:`` the resident pipeline with its speed options and
+    LoRAs in force (``loras=False``: only to read its configuration), OOM-guarded by the manager.
+    Configuration errors become input errors on ``name``."""
+    from server.models.lora import applied_loras
     from server.models.speed import applied
 
     try:
-        with handle.use(kind) as pipe, applied(pipe, handle.options, handle.spec.device):
+        with (
+            handle.use(kind) as pipe,
+            applied(pipe, handle.options, handle.spec.device),
+            applied_loras(pipe, handle.loras if loras else ()),
+        ):
             yield pipe
     except UnsupportedOption as exc:
         raise NodeInputError(name, f"speed option {exc.option}: {exc}") from exc

@@ -101,7 +101,7 @@ def keyframes_diffuse(
     if not shots.shots:
         raise NodeInputError("shots", "the shot plan has no shots")
     reporter = StepReporter(ctx, len(shots.shots), params.steps, handle.family)
-    with running(handle, "text2image") as pipe:
+    with running(handle, "text2image", loras=False) as pipe:
         width, height = frame_size(pipe, params.width, params.height)
     pictures: list[np.ndarray] = []
     for i, shot in enumerate(shots.shots):

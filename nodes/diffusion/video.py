@@ -136,7 +136,7 @@ def video_diffuse(
     handle = require(pipeline, (kind,))
     clips = _clips(shots, text)
     reporter = StepReporter(ctx, len(clips), params.steps, handle.family)
-    with running(handle, kind) as pipe:
+    with running(handle, kind, loras=False) as pipe:
         width, height = frame_size(pipe, params.width, params.height)
     videos = []
     for i, clip in enumerate(clips):

@@ -23,8 +23,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import UnsafeWeights
+from .errors import ModelNotFound, UnsafeWeights
 from .kinds import TRANSFORMERS, classify
+from .lora import LORA_FOLDER, family_of, header
 from .resolve import PICKLE_SUFFIXES, check_safetensors
 
 log = logging.getLogger("reelgraph.models")
@@ -84,6 +85,7 @@ def find_models(roots: Iterable[Path], hub_cache: Path | None) -> list[ModelEntr
     found: list[ModelEntry] = []
     for root in roots:
         found += sorted(_scan_root(Path(root)), key=lambda m: m.name.lower())
+        found += _scan_loras(Path(root))
     if hub_cache is not None:
         found += sorted(_scan_hub_cache(Path(hub_cache)), key=lambda m: m.name.lower())
     return found
@@ -102,9 +104,42 @@ def _scan_root(root: Path) -> list[ModelEntry]:
     return [entry for entry in found if entry is not None]
 
 
+def _scan_loras(root: Path) -> list[ModelEntry]:
+    """LoRA files under ``root/loras`` (and one level of subfolders), listed as kind "lora" with
+    the base family their layer names say; a file whose header cannot be read is skipped."""
+    folder = root / LORA_FOLDER
+    try:
+        files = sorted([*folder.glob("*.safetensors"), *folder.glob("*/*.safetensors")])
+    except OSError:
+        return []
+    found = []
+    for path in files:
+        try:
+            family, size = family_of(header(path)), path.stat().st_size
+        except (ModelNotFound, OSError) as exc:
+            log.warning("skipping LoRA %s: %s", path, exc)
+            continue
+        found.append(
+            ModelEntry(
+                value=os.path.abspath(path),
+                name=str(path.relative_to(folder)),
+                class_name="LoRA",
+                library="safetensors",
+                family=family,
+                kind="lora",
+                source="folder",
+                path=str(path),
+                size_bytes=size,
+            )
+        )
+    return found
+
+
 def _candidates(root: Path) -> Iterator[tuple[Path, str]]:
     """``root/name`` when it holds a config, else each ``root/org/name`` (the hub's layout)."""
     for child in _subfolders(root):
+        if child.name == LORA_FOLDER:
+            continue  # listed by _scan_loras
         if _has_config(child):
             yield child, child.name
         else:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .kinds import ModelKind, can_serve
+from .lora import Lora
 from .speed import SpeedOptions
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ class ModelHandle:
     bytes: int
     manager: ModelManager = field(repr=False, compare=False)
     options: SpeedOptions = field(default_factory=SpeedOptions)
+    loras: tuple[Lora, ...] = ()  # applied for each call, unloaded after it (diffusion.lora)
     nbytes: int = 0
 
     @property
@@ -101,6 +103,10 @@ class ModelHandle:
     def with_options(self, options: SpeedOptions) -> ModelHandle:
         return replace(self, options=options)
 
+    def with_lora(self, lora: Lora) -> ModelHandle:
+        """This handle with one more LoRA on its stack (the weights stay shared and untouched)."""
+        return replace(self, loras=(*self.loras, lora))
+
     def summary(self) -> dict[str, Any]:
         return {
             "type": "PIPELINE",
@@ -113,6 +119,7 @@ class ModelHandle:
             "offload": self.spec.offload,
             "bytes": self.bytes,
             "options": self.options.to_json(),
+            "loras": [lora.to_json() for lora in self.loras],
         }
 
 
