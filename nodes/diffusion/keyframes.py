@@ -5,6 +5,8 @@ Consistency between shots comes from img2img chaining: each keyframe after the f
 from the previous one. Layout comes from the animatic: when its frames are connected, each
 keyframe starts from the animatic frame at the shot's start (blended with the previous
 keyframe when chaining), so the model repaints the procedural layout instead of inventing one.
+With control maps (render.controls) and a ControlNet attached to the model (diffusion.controlnet),
+each keyframe also follows the map at its shot's start: the exact depth, poses or segments.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
 
 from .common import compose_prompt, frame_size, generator, require, running, to_pil, to_uint8
+from .control import check_control, controlled
 from .families import fit_call, shifted
 from .progress import StepReporter
 from .schedulers import scheduler
@@ -79,6 +82,11 @@ class KeyframeParams(BaseModel):
         "shots": Input("SHOTS", "The shot plan: one keyframe per shot, from its prompt."),
         "frames": Input("FRAMES", "Animatic frames: the layout each keyframe starts from.", optional=True),
         "style": Input("STYLE", "Style tags appended to every prompt.", optional=True),
+        "control": Input(
+            "FRAMES",
+            "Control maps (render.controls) each keyframe follows through the ControlNet attached to the model.",
+            optional=True,
+        ),
     },
     outputs={"frames": Output("FRAMES", "One keyframe per shot, a cut between each.")},
     params=KeyframeParams,
@@ -94,6 +102,7 @@ def keyframes_diffuse(
     shots: ShotPlan,
     frames: Frames | None = None,
     style: Any = None,
+    control: Frames | None = None,
 ) -> dict:
     """A keyframe per shot with Stable Diffusion or SDXL, chained by img2img for consistency and
     optionally laid out by the animatic."""
@@ -103,11 +112,13 @@ def keyframes_diffuse(
     reporter = StepReporter(ctx, len(shots.shots), params.steps, handle.family)
     with running(handle, "text2image", loras=False) as pipe:
         width, height = frame_size(pipe, params.width, params.height)
+    check_control(handle, control, shots, width, height)
     pictures: list[np.ndarray] = []
     for i, shot in enumerate(shots.shots):
         init, strength = _init_image(params, frames, i, shot, len(shots.shots), pictures[-1] if pictures else None)
         prompt = compose_prompt(shot.prompt, style)
-        pictures.append(_diffuse(handle, params, reporter, prompt, init, strength, width, height, ctx.seed + i))
+        steer = first_frame(control, i, shot, len(shots.shots)) if control is not None else None
+        pictures.append(_diffuse(handle, params, reporter, prompt, init, strength, width, height, ctx.seed + i, steer))
         ctx.log.info("keyframe %d/%d: %s", i + 1, len(shots.shots), prompt[:80])
     fps = len(pictures) / shots.duration if shots.duration > 0 else 1.0
     strip = np.stack(pictures)
@@ -143,6 +154,7 @@ def _diffuse(
     width: int,
     height: int,
     seed: int,
+    control: np.ndarray | None = None,
 ) -> np.ndarray:
     kind = "text2image" if init is None else "image2image"
     call: dict[str, Any] = {
@@ -163,6 +175,8 @@ def _diffuse(
         call.update(width=width, height=height)  # transformer img2img pipelines default to their native size
     reporter.start_call()
     with running(handle, kind) as pipe, scheduler(pipe, params.scheduler), shifted(pipe, params.shift):
+        if control is not None:
+            pipe = controlled(handle, pipe, kind, call, to_pil(control, width, height))
         images = pipe(**fit_call(handle.family, pipe, call)).images
     reporter.end_call()
     return to_uint8(images)[0]

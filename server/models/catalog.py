@@ -23,8 +23,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .controlnet import CONTROLNETS
 from .errors import ModelNotFound, UnsafeWeights
-from .kinds import TRANSFORMERS, classify
+from .kinds import TRANSFORMERS, ModelKind, classify
 from .lora import LORA_FOLDER, family_of, header
 from .resolve import PICKLE_SUFFIXES, check_safetensors
 
@@ -190,7 +191,7 @@ def describe(folder: Path, value: str, name: str, source: str) -> ModelEntry | N
     if class_name is None:
         log.debug("skipping %s: %s names no model class we know", folder, config_file.name)
         return None
-    model = classify(class_name, library, config)
+    model = controlnet_kind(class_name, config) or classify(class_name, library, config)
     size, pickled = scan_files(folder)
     loadable, reason = True, ""
     try:
@@ -227,6 +228,8 @@ def _read_config(folder: Path) -> tuple[Path, str, str | None, dict]:
         return index, "diffusers", class_name, config
     config_file = folder / "config.json"
     config = _json_object(config_file)
+    if config.get("_class_name") in CONTROLNETS:
+        return config_file, "diffusers", config["_class_name"], config
     architectures = config.get("architectures") or []
     known = (
         [a for a in architectures if isinstance(a, str) and a in TRANSFORMERS]
@@ -234,6 +237,17 @@ def _read_config(folder: Path) -> tuple[Path, str, str | None, dict]:
         else []
     )
     return config_file, "transformers", (known[0] if known else None), config
+
+
+def controlnet_kind(class_name: str, config: dict) -> ModelKind | None:
+    """A ControlNet is listed as kind "controlnet" under the family it steers (SD 1.5 or SDXL by
+    its cross-attention width, when the class serves both)."""
+    families = CONTROLNETS.get(class_name)
+    if not families:
+        return None
+    if len(families) > 1:
+        return ModelKind("sdxl" if config.get("cross_attention_dim") == 2048 else "sd", "controlnet")
+    return ModelKind(families[0], "controlnet")
 
 
 def _json_object(path: Path) -> dict:

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from .controlnet import ControlSpec
 from .kinds import ModelKind, can_serve
 from .lora import Lora
 from .speed import SpeedOptions
@@ -87,6 +88,7 @@ class ModelHandle:
     manager: ModelManager = field(repr=False, compare=False)
     options: SpeedOptions = field(default_factory=SpeedOptions)
     loras: tuple[Lora, ...] = ()  # applied for each call, unloaded after it (diffusion.lora)
+    control: ControlSpec | None = None  # the ControlNet control maps go through (diffusion.controlnet)
     nbytes: int = 0
 
     @property
@@ -102,6 +104,9 @@ class ModelHandle:
 
     def with_options(self, options: SpeedOptions) -> ModelHandle:
         return replace(self, options=options)
+
+    def with_control(self, control: ControlSpec) -> ModelHandle:
+        return replace(self, control=control)
 
     def with_lora(self, lora: Lora) -> ModelHandle:
         """This handle with one more LoRA on its stack (the weights stay shared and untouched)."""
@@ -120,6 +125,7 @@ class ModelHandle:
             "bytes": self.bytes,
             "options": self.options.to_json(),
             "loras": [lora.to_json() for lora in self.loras],
+            "control": self.control.to_json() if self.control else None,
         }
 
 

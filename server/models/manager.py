@@ -63,6 +63,7 @@ class ModelManager:
         self._entries: dict[str, Entry] = {}
         self._in_memory: dict[str, str] = {}  # path of an adopted pipeline -> its class name
         self._hooked: dict[str, str] = {}  # offloaded root entry -> the pipeline whose hooks are on its modules
+        self._controlnets: dict[tuple[str, str, str], Any] = {}  # (folder, device, dtype) -> ControlNet
         self._state = threading.Lock()  # guards _entries; held only briefly
         self._loading = threading.RLock()  # one load at a time
 
@@ -117,6 +118,21 @@ class ModelManager:
             with self._state:
                 entry.in_use -= 1
                 entry.last_used = time.time()
+
+    def controlnet(self, handle: ModelHandle) -> Any:
+        """The handle's ControlNet, loaded once per folder, device and dtype and kept with the models
+        (dropped with them by :meth:`unload_all` and out-of-memory recovery)."""
+        from .controlnet import load_controlnet
+
+        control = handle.control
+        if control is None:
+            raise ValueError("this PIPELINE has no ControlNet attached")
+        key = (control.path, handle.spec.device, handle.spec.dtype)  # offloaded models: it stays on the device
+        with self._loading:
+            if key not in self._controlnets:
+                with self.guard(f"loading the ControlNet {control.path}"):
+                    self._controlnets[key] = load_controlnet(Path(control.path), control.class_name, *key[1:])
+            return self._controlnets[key]
 
     def adopt(self, pipeline: Any, source: str) -> ModelHandle:
         """Register a pipeline built in memory (a benchmark, a notebook) as if it had been loaded.
@@ -256,6 +272,7 @@ class ModelManager:
             entries = list(self._entries.values())
             self._entries.clear()
             self._hooked.clear()
+            self._controlnets.clear()
         freed = unique_bytes(entries)
         del entries
         gc.collect()
@@ -285,6 +302,7 @@ class ModelManager:
             entries = list(self._entries.values())
             self._entries.clear()
             self._hooked.clear()
+            self._controlnets.clear()
         freed = unique_bytes(entries)
         for entry in entries:  # a node may still hold the pipeline: free its device memory anyway
             to_meta(entry.pipeline)

@@ -692,6 +692,24 @@ def svd():
     )
 
 
+def sd_controlnet():
+    """A ControlNet for the tiny Stable Diffusion (copied from its UNet, as training starts), its
+    conditioning downscaling matched to the tiny VAE's 2x, and its zero convolutions made non-zero
+    (a trained ControlNet's are) so that the control image changes the picture."""
+    from diffusers import ControlNetModel
+
+    unet = stable_diffusion().unet
+    torch.manual_seed(2)
+    net = ControlNetModel.from_unet(unet, conditioning_embedding_out_channels=(8, 16))
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            if name.startswith(
+                ("controlnet_down_blocks", "controlnet_mid_block", "controlnet_cond_embedding.conv_out")
+            ):
+                p.copy_(torch.randn_like(p) * 0.3)
+    return net
+
+
 class _Speech:
     """A transformers model and its tokenizer, saved side by side like an MMS-TTS checkpoint."""
 
@@ -765,6 +783,7 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "flux": flux,
     "sd3": sd3,
     "svd": svd,
+    "sd_controlnet": sd_controlnet,
 }
 
 

@@ -1,0 +1,91 @@
+"""Keyframes that follow the animatic's control maps through a tiny random ControlNet: the map
+changes the picture, the family's ControlNet pipeline runs over the resident model's modules,
+and a ControlNet for another model, maps of the wrong shape or length, or maps without a
+ControlNet are refused on the widget at fault."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nodes.datatypes import Frames
+from nodes.diffusion.controlnet import ControlNetParams, controlnet
+from nodes.diffusion.keyframes import KeyframeParams, keyframes_diffuse
+from server.engine.context import NodeContext
+from server.engine.errors import NodeInputError
+from server.models import ModelManager
+from tests.models.helpers import animatic, load_tiny, shot_plan
+from tests.models.tiny import block_network, tiny_model
+
+PLAN = shot_plan("a woman walks down a street", "a red car at night")
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    block_network(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def manager() -> ModelManager:
+    return ModelManager()
+
+
+def attach(ctx: NodeContext, manager: ModelManager, model: str = "sd", **params):
+    base = load_tiny(ctx, manager, model)
+    return controlnet(ctx, ControlNetParams(controlnet=str(tiny_model("sd_controlnet")), **params), pipeline=base)[
+        "pipeline"
+    ]
+
+
+def keyframes(ctx: NodeContext, pipeline, control: Frames | None, **kwargs) -> np.ndarray:
+    params = KeyframeParams(**{"steps": 2, "width": 32, "height": 32, **kwargs})
+    return keyframes_diffuse(ctx, params, pipeline=pipeline, shots=PLAN, control=control)["frames"].to_array()
+
+
+def test_keyframes_follow_the_control_maps(ctx: NodeContext, manager: ModelManager) -> None:
+    pipeline = attach(ctx, manager)
+    maps = animatic(count=16, size=32)  # a timed sequence, like render.controls' output
+    mirrored = Frames.from_array(np.ascontiguousarray(maps.to_array()[:, :, ::-1]), fps=maps.fps)
+    a = keyframes(ctx, pipeline, maps, chain=False)
+    b = keyframes(ctx, pipeline, mirrored, chain=False)
+    assert a.shape == (2, 32, 32, 3) and not np.array_equal(a, b)
+    chained = keyframes(ctx, pipeline, maps, chain=True)  # image-to-image with control
+    assert chained.shape == (2, 32, 32, 3)
+    classes = {r["class"] for r in manager.loaded()}
+    assert "StableDiffusionPipeline" in classes  # the ControlNet pipelines share the resident modules
+    weaker = keyframes(ctx, attach(ctx, manager, scale=0.0), maps, chain=False)
+    plain = keyframes(ctx, load_tiny(ctx, manager, "sd"), None, chain=False)
+    assert np.abs(weaker.astype(int) - plain).max() <= 1, "scale 0 is the model without control"
+
+
+def test_a_controlnet_for_another_model_is_refused(ctx: NodeContext, manager: ModelManager) -> None:
+    with pytest.raises(NodeInputError, match="cross_attention_dim") as err:
+        attach(ctx, manager, "sdxl")
+    assert err.value.name == "controlnet"
+    with pytest.raises(NodeInputError, match="steers sd or sdxl") as err:
+        attach(ctx, manager, "flux")
+    assert err.value.name == "controlnet"
+
+
+def test_maps_of_the_wrong_shape_or_length_or_without_controlnet_are_refused(
+    ctx: NodeContext, manager: ModelManager
+) -> None:
+    pipeline = attach(ctx, manager)
+    with pytest.raises(NodeInputError, match="aspect ratio") as err:
+        keyframes(ctx, pipeline, Frames.from_array(np.zeros((16, 16, 32, 3), np.uint8), fps=16))
+    assert err.value.name == "control"
+    with pytest.raises(NodeInputError, match="last 0.19 s"):
+        keyframes(ctx, pipeline, animatic(count=3, size=32))
+    with pytest.raises(NodeInputError, match="need a ControlNet") as err:
+        keyframes(ctx, load_tiny(ctx, manager, "sd"), animatic(count=16, size=32))
+    assert err.value.name == "control"
+    with pytest.raises(NodeInputError, match="connect control maps"):
+        keyframes(ctx, pipeline, None)
+
+
+def test_the_picker_lists_controlnets_under_the_family_they_steer(tmp_path) -> None:
+    from server.models.catalog import find_models
+
+    (tmp_path / "depth-sd").symlink_to(tiny_model("sd_controlnet"), target_is_directory=True)
+    [entry] = [m for m in find_models([tmp_path], None) if m.kind == "controlnet"]
+    assert (entry.name, entry.class_name, entry.family) == ("depth-sd", "ControlNetModel", "sd")
