@@ -30,19 +30,26 @@ def check_control(handle: ModelHandle, control: Frames | None, shots: ShotPlan, 
             "control maps need a ControlNet: put a ControlNet node (diffusion.controlnet) between Load model and "
             "this node, with a ControlNet trained for the map (depth, OpenPose, segmentation or canny edges)",
         )
+    check_maps(control, shots, width, height)
+
+
+def check_maps(control: Frames, shots: ShotPlan | None, width: int, height: int) -> None:
+    """The maps have the picture's aspect ratio and last as long as the shots (or are one per shot)."""
     if abs(control.width / control.height - width / height) > ASPECT_TOLERANCE * width / height:
         raise NodeInputError(
             "control",
-            f"the control maps are {control.width}x{control.height} and the keyframes {width}x{height}: give the maps "
-            "the keyframes' aspect ratio (render.controls width/height) or set width/height here to match them",
+            f"the control maps are {control.width}x{control.height} and the pictures {width}x{height}: give the maps "
+            "the pictures' aspect ratio (render.controls width/height) or set width/height here to match them",
         )
+    if shots is None:
+        return
     count = len(shots.shots)
     needed = shots.duration * control.fps
     if not is_strip(control, count) and control.count + 1 < needed:
         raise NodeInputError(
             "control",
             f"the control maps last {control.count / control.fps:.2f} s ({control.count} frames) and the shots "
-            f"{shots.duration:.2f} s: render the maps from the same shot plan as these keyframes",
+            f"{shots.duration:.2f} s: render the maps from the same shot plan",
         )
 
 

@@ -8,7 +8,9 @@ the animatic) each clip is conditioned the way its family allows:
 - CogVideoX image-to-video: from the shot's first frame.
 - Wan 2.2 TI2V-5B: the same weights do text-to-video and, with frames, image-to-video;
 - SkyReels-V2 image-to-video, HunyuanVideo 1.5 image-to-video, LTX-2: from the first frame;
-- Stable Video Diffusion: animates the shot's first frame (it takes no prompt).
+- Stable Video Diffusion: animates the shot's first frame (it takes no prompt);
+- Wan VACE: follows control maps (render.controls: depth, poses, edges...) frame by frame, with
+  the shot's first keyframe as its reference picture.
 Family differences in guidance and shift are :mod:`.families`' job.
 """
 
@@ -37,6 +39,7 @@ from .common import (
     to_pil,
     to_uint8,
 )
+from .control import check_maps
 from .families import fit_call, shifted
 from .progress import StepReporter
 from .timing import is_strip, shot_frames, shot_span
@@ -114,6 +117,9 @@ class Clip:
         "shots": Input("SHOTS", "One clip per shot, from its prompt and duration.", optional=True),
         "text": Input("TEXT", "One clip from this prompt (when no shots are connected).", optional=True),
         "frames": Input("FRAMES", "Keyframes or animatic frames to start each clip from.", optional=True),
+        "control": Input(
+            "FRAMES", "Control maps (render.controls) each clip follows frame by frame: Wan VACE models.", optional=True
+        ),
     },
     outputs={"frames": Output("FRAMES", "The clips back to back, a cut between each.")},
     params=VideoParams,
@@ -129,21 +135,35 @@ def video_diffuse(
     shots: ShotPlan | None = None,
     text: str | None = None,
     frames: Frames | None = None,
+    control: Frames | None = None,
 ) -> dict:
     """Video clips from text (text-to-video) or from keyframes / the animatic (image-to-video)."""
     conditioned = frames is not None and frames.count > 0
-    kind = "image2video" if conditioned else "text2video"
+    vace = getattr(pipeline, "family", None) == "wan_vace"
+    kind = "image2video" if conditioned and not vace else "text2video"  # VACE takes pictures as references
     handle = require(pipeline, (kind,))
+    if control is not None and not vace:
+        raise NodeInputError(
+            "control",
+            f"{handle.class_name} does not follow control maps: load a Wan VACE model "
+            "(e.g. Wan-AI/Wan2.1-VACE-1.3B-diffusers), or steer the keyframes with a ControlNet instead",
+        )
     clips = _clips(shots, text)
     reporter = StepReporter(ctx, len(clips), params.steps, handle.family)
     with running(handle, kind, loras=False) as pipe:
         width, height = frame_size(pipe, params.width, params.height)
+    if control is not None:
+        check_maps(control, shots, width, height)
     videos = []
     for i, clip in enumerate(clips):
         with running(handle, kind) as pipe:
             call = _base_call(pipe, handle, params, reporter, clip, width, height, ctx.seed + i)
             if conditioned:
                 call.update(_conditioning(handle.family, pipe, frames, i, clip.shot, len(clips), call, params))
+            if control is not None:
+                count = call.get("num_frames") or _frame_count(pipe, params, clip.shot)
+                maps = shot_frames(control, i, clip.shot, len(clips), count)
+                call["video"] = [to_pil(m, width, height) for m in maps]
             call = fit_call(handle.family, pipe, call, guidance_2=params.guidance_2)
             reporter.start_call(_packed_grid(pipe, width, height))
             with shifted(pipe, params.shift):
@@ -222,6 +242,8 @@ def _conditioning(
     if family == "ltx":
         return {"conditions": _ltx_conditions(pipe, frames, index, shot, shots, call, params)}
     first, last = shot_span(frames, index, shot, shots)
+    if family == "wan_vace":  # the keyframe is the clip's reference picture
+        return {"reference_images": [to_pil(frames.read(first, first + 1)[0], width, height)]}
     out: dict[str, Any] = {"image": to_pil(frames.read(first, first + 1)[0], width, height)}
     transformer_config = getattr(getattr(pipe, "transformer", None), "config", None)
     if family in FIRST_LAST and getattr(transformer_config, "pos_embed_seq_len", None):  # FLF2V: first and last

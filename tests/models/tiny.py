@@ -692,6 +692,37 @@ def svd():
     )
 
 
+def wan_vace():
+    """Wan VACE: a Wan transformer with a control branch at layer 0 that reads the control video
+    (16 latent channels, twice: kept and replaced parts) and its 8x8-packed mask (64 channels)."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, WanVACEPipeline, WanVACETransformer3DModel
+
+    torch.manual_seed(0)
+    transformer = WanVACETransformer3DModel(
+        patch_size=(1, 2, 2),
+        num_attention_heads=2,
+        attention_head_dim=12,
+        in_channels=16,
+        out_channels=16,
+        text_dim=TEXT_DIM,
+        freq_dim=256,
+        ffn_dim=32,
+        num_layers=2,
+        cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32,
+        vace_layers=[0],
+        vace_in_channels=96,
+    )
+    return WanVACEPipeline(
+        transformer=transformer,
+        vae=wan_vae(),
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
+        text_encoder=t5_text_encoder(umt5=True),
+        tokenizer=t5_tokenizer(),
+    )
+
+
 def sd_controlnet():
     """A ControlNet for the tiny Stable Diffusion (copied from its UNet, as training starts), its
     conditioning downscaling matched to the tiny VAE's 2x, and its zero convolutions made non-zero
@@ -784,6 +815,7 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "sd3": sd3,
     "svd": svd,
     "sd_controlnet": sd_controlnet,
+    "wan_vace": wan_vace,
 }
 
 

@@ -5,6 +5,8 @@ ControlNet are refused on the widget at fault."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,49 @@ def test_the_picker_lists_controlnets_under_the_family_they_steer(tmp_path) -> N
     (tmp_path / "depth-sd").symlink_to(tiny_model("sd_controlnet"), target_is_directory=True)
     [entry] = [m for m in find_models([tmp_path], None) if m.kind == "controlnet"]
     assert (entry.name, entry.class_name, entry.family) == ("depth-sd", "ControlNetModel", "sd")
+
+
+def vace_clips(ctx: NodeContext, manager: ModelManager, model: str = "wan_vace", **inputs) -> Frames:
+    from nodes.diffusion.video import VideoParams, video_diffuse
+
+    params = VideoParams(steps=2, width=16, height=16, clip_frames=5)
+    return video_diffuse(ctx, params, pipeline=load_tiny(ctx, manager, model), shots=PLAN, **inputs)["frames"]
+
+
+def test_wan_vace_clips_follow_the_control_maps_frame_by_frame(
+    ctx: NodeContext, manager: ModelManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diffusers import WanVACEPipeline
+
+    from nodes.diffusion import video as video_module
+
+    seen: list[dict] = []
+    real = WanVACEPipeline.__call__
+
+    @functools.wraps(real)  # keeps the signature the node reads
+    def spy(self, *args, **kwargs):
+        seen.append(kwargs)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(WanVACEPipeline, "__call__", spy)
+    floats: list[np.ndarray] = []  # compared before 8-bit rounding, which may hide a tiny model's change
+    to_uint8 = video_module.to_uint8
+    monkeypatch.setattr(video_module, "to_uint8", lambda x: floats.append(np.asarray(x, np.float64)) or to_uint8(x))
+    maps = animatic(count=16, size=32)
+    keys = Frames.from_array(animatic(count=2, size=32).to_array(), fps=1)
+    a = vace_clips(ctx, manager, control=maps, frames=keys)
+    assert a.to_array().shape == (10, 16, 16, 3) and a.cuts == (5,)
+    assert [len(call["video"]) for call in seen] == [5, 5] and all(len(c["reference_images"]) == 1 for c in seen)
+    first_shot = np.stack([np.asarray(im) for im in seen[0]["video"]])
+    assert first_shot.shape == (5, 16, 16, 3) and not np.array_equal(first_shot[0], first_shot[-1])  # it moves
+    vace_clips(ctx, manager, control=Frames.from_array(np.zeros((16, 32, 32, 3), np.uint8), fps=16), frames=keys)
+    assert len(floats) == 4 and all(np.abs(x - y).max() > 0 for x, y in zip(floats[:2], floats[2:], strict=True))
+
+
+def test_control_maps_need_a_vace_model_and_the_pictures_shape(ctx: NodeContext, manager: ModelManager) -> None:
+    with pytest.raises(NodeInputError, match="Wan VACE") as err:
+        vace_clips(ctx, manager, "wan", control=animatic(count=16, size=32))
+    assert err.value.name == "control"
+    with pytest.raises(NodeInputError, match="aspect ratio") as err:
+        vace_clips(ctx, manager, control=Frames.from_array(np.zeros((16, 16, 32, 3), np.uint8), fps=16))
+    assert err.value.name == "control"
