@@ -60,6 +60,15 @@ def test_depth_is_each_actors_distance_and_the_ground_nears_downward(tokyo: Cont
     assert (frame.segmentation[frame.ids >= 0] == ADE["person"]).all(axis=-1).mean() > 0.5
 
 
+def test_tokyo_contact_sheet(tokyo: ControlRenderer, test_out: Path) -> None:
+    picks = np.linspace(0, tokyo.plan.count - 1, 4).round().astype(int)
+    frames = [tokyo.frame(int(i)) for i in picks]
+    pictures = np.stack([tokyo.animatic.produce(int(i), int(i) + 1)[0] for i in picks])
+    sheet = contact_sheet({n: np.stack([getattr(f, n) for f in frames]) for n in MAPS}, pictures)
+    Image.fromarray(sheet).save(test_out / "render_controls_tokyo_sheet.png")  # for eyes
+    assert sheet.shape == (4 * (180 + 14), 5 * 320, 3)
+
+
 def test_poses_use_openpose_colours_and_edges_follow_the_picture(tokyo: ControlRenderer) -> None:
     frame = tokyo.frame(0)
     colours = {tuple(c) for c in frame.pose.reshape(-1, 3)}
@@ -67,7 +76,7 @@ def test_poses_use_openpose_colours_and_edges_follow_the_picture(tokyo: ControlR
     assert frame.edges.max() == 255 and 0.01 < (frame.edges[:, :, 0] > 0).mean() < 0.5
 
 
-def test_node_makes_lazy_maps_aligned_with_the_animatic(ctx: NodeContext, tmp_path: Path) -> None:
+def test_node_makes_lazy_maps_aligned_with_the_animatic(ctx: NodeContext, test_out: Path) -> None:
     scene, shots, style = lion_scene(), lion_shots(), lion_style()
     params = dict(SIZE, seed=1)
     made = animatic(ctx, AnimaticParams(**params), scene=scene, shots=shots, style=style)
@@ -89,7 +98,7 @@ def test_node_makes_lazy_maps_aligned_with_the_animatic(ctx: NodeContext, tmp_pa
         {n: np.stack([out[n].read(i, i + 1)[0] for i in picks]) for n in MAPS},
         np.stack([made["frames"].read(i, i + 1)[0] for i in picks]),
     )
-    Image.fromarray(sheet).save(tmp_path / "controls.png")
+    Image.fromarray(sheet).save(test_out / "render_controls_lion_sheet.png")  # for eyes
     assert sheet.shape[1] == 5 * 320
 
 
