@@ -51,6 +51,17 @@ def audio_diffuse(
 ) -> dict:
     """Ambience and effects for the scene with StableAudio: rain, footsteps, crowd, traffic..."""
     handle = require(pipeline, ("text2audio",))
+    if handle.family != "stable_audio":
+        raise NodeInputError(
+            "pipeline",
+            f"{handle.class_name} is a text-to-audio model audio.diffuse does not drive yet (it drives Stable Audio, "
+            "e.g. stabilityai/stable-audio-open-1.0)"
+            + (
+                "; AudioLDM 2 also fails inside diffusers 0.42 with transformers 5 (huggingface/diffusers#12630)"
+                if handle.family == "audioldm2"
+                else ""
+            ),
+        )
     prompt = text.strip() if text and text.strip() else scene_prompt(scene)
     reporter = StepReporter(ctx, 1, params.steps, handle.family)
     with running(handle, "text2audio") as pipe:
