@@ -80,6 +80,7 @@ def manager_pipe(ctx: NodeContext, manager: ModelManager, model: str):
     return load_tiny(ctx, manager, model).use()
 
 
+@pytest.mark.slow  # ~25 s on a loaded 2-core machine: SVD's UNet needs 32-group widths even when tiny
 def test_stable_video_diffusion_animates_each_shots_first_frame(ctx: NodeContext, manager: ModelManager) -> None:
     strip = Frames.from_array(animatic(count=2, size=32).to_array(), fps=1)
     out = video(ctx, manager, "svd", 32, 3, frames=strip, guidance=2.5)

@@ -53,6 +53,23 @@ def sd_lora(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "pytorch_lora_weights.safetensors"
 
 
+@pytest.fixture(scope="module")
+def flux_lora(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A LoRA on the tiny FLUX transformer's attention, in diffusers' transformer key layout."""
+    from diffusers import FluxPipeline
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    pipe = FluxPipeline.from_pretrained(tiny_model("flux"))
+    torch.manual_seed(0)
+    pipe.transformer.add_adapter(
+        LoraConfig(r=4, lora_alpha=4, target_modules=["to_q", "to_k", "to_v"], init_lora_weights=False)
+    )
+    folder = tmp_path_factory.mktemp("flux-loras")
+    FluxPipeline.save_lora_weights(folder, transformer_lora_layers=get_peft_model_state_dict(pipe.transformer))
+    return folder / "pytorch_lora_weights.safetensors"
+
+
 def picture(ctx: NodeContext, pipeline) -> np.ndarray:
     params = KeyframeParams(steps=2, width=32, height=32, chain=False)
     return keyframes_diffuse(ctx, params, pipeline=pipeline, shots=PLAN)["frames"].to_array()[0]
@@ -89,6 +106,18 @@ def test_a_lora_for_another_family_is_refused(ctx: NodeContext, manager: ModelMa
     wan = load_tiny(ctx, manager, "wan")
     with pytest.raises(NodeInputError, match="made for sd; this pipeline is WanPipeline") as err:
         with_lora(ctx, wan, sd_lora, 1.0)
+    assert err.value.name == "lora"
+
+
+def test_a_transformer_lora_works_on_flux_and_is_refused_on_sd(
+    ctx: NodeContext, manager: ModelManager, flux_lora: Path
+) -> None:
+    flux = load_tiny(ctx, manager, "flux")
+    base = picture(ctx, flux)
+    assert np.array_equal(picture(ctx, with_lora(ctx, flux, flux_lora, 0.0)), base)
+    assert not np.array_equal(picture(ctx, with_lora(ctx, flux, flux_lora, 2.0)), base)
+    with pytest.raises(NodeInputError, match="this pipeline is StableDiffusionPipeline") as err:
+        with_lora(ctx, load_tiny(ctx, manager, "sd"), flux_lora, 1.0)
     assert err.value.name == "lora"
 
 
