@@ -105,3 +105,29 @@ def test_flux_sizes_round_to_its_packed_latents(ctx: NodeContext, manager: Model
     params = KeyframeParams(steps=1, width=40, height=24, chain=False)
     out = keyframes_diffuse(ctx, params, pipeline=pipeline, shots=shot_plan("a lantern"))["frames"]
     assert out.to_array().shape == (1, 16, 32, 3)  # multiples of 16: 8x VAE, 2x2 packing
+
+
+def test_qwen_image_guides_with_true_cfg(
+    ctx: NodeContext, manager: ModelManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Qwen-Image's classifier-free guidance is ``true_cfg_scale`` (its ``guidance_scale`` is for
+    guidance-distilled variants): the node's guidance must arrive there, with the negative prompt."""
+    import functools
+
+    from diffusers import QwenImagePipeline
+
+    calls: list[dict] = []
+    real = QwenImagePipeline.__call__
+
+    @functools.wraps(real)
+    def spy(self, *args, **kwargs):
+        calls.append(kwargs)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(QwenImagePipeline, "__call__", spy)
+    pipeline = load_tiny(ctx, manager, "qwen_image")
+    params = KeyframeParams(steps=2, width=32, height=32, guidance=4.0, chain=False)
+    out = keyframes_diffuse(ctx, params, pipeline=pipeline, shots=shot_plan("a lantern"))["frames"]
+    assert out.to_array().shape == (1, 32, 32, 3)
+    [call] = calls
+    assert call["true_cfg_scale"] == 4.0 and "guidance_scale" not in call and call["negative_prompt"]
