@@ -103,3 +103,18 @@ def shifted(pipe: Any, shift: float) -> Iterator[None]:
         yield
     finally:
         pipe.scheduler = original
+
+
+@contextmanager
+def guided(pipe: Any, family: str, guidance: float) -> Iterator[None]:
+    """For families whose ``guider`` component holds the guidance (HunyuanVideo 1.5): a guider
+    with the node's guidance for one call, the model's own restored afterwards."""
+    original = getattr(pipe, "guider", None)
+    if family not in OWN_GUIDER or original is None or not hasattr(original, "new"):
+        yield
+        return
+    pipe.guider = original.new(guidance_scale=float(guidance))
+    try:
+        yield
+    finally:
+        pipe.guider = original

@@ -40,7 +40,7 @@ from .common import (
     to_uint8,
 )
 from .control import check_maps
-from .families import fit_call, shifted
+from .families import fit_call, guided, shifted
 from .progress import StepReporter
 from .timing import is_strip, shot_frames, shot_span
 
@@ -166,7 +166,7 @@ def video_diffuse(
                 call["video"] = [to_pil(m, width, height) for m in maps]
             call = fit_call(handle.family, pipe, call, guidance_2=params.guidance_2)
             reporter.start_call(_packed_grid(pipe, width, height))
-            with shifted(pipe, params.shift):
+            with shifted(pipe, params.shift), guided(pipe, handle.family, params.guidance):
                 videos.append(to_uint8(pipe(**call).frames)[0])
         reporter.end_call()
         ctx.log.info("clip %d/%d: %d frames, %s", i + 1, len(clips), len(videos[-1]), clip.prompt[:80])

@@ -131,3 +131,19 @@ def test_qwen_image_guides_with_true_cfg(
     assert out.to_array().shape == (1, 32, 32, 3)
     [call] = calls
     assert call["true_cfg_scale"] == 4.0 and "guidance_scale" not in call and call["negative_prompt"]
+
+
+def test_hunyuan_video15_takes_the_guidance_through_its_guider(
+    ctx: NodeContext, manager: ModelManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nodes.diffusion import video as video_module
+
+    floats: list[np.ndarray] = []
+    to_uint8 = video_module.to_uint8
+    monkeypatch.setattr(video_module, "to_uint8", lambda x: floats.append(np.asarray(x, np.float64)) or to_uint8(x))
+    plain = video(ctx, manager, "hunyuan_video15", 16, 5, text="rain", guidance=1.0)
+    video(ctx, manager, "hunyuan_video15", 16, 5, text="rain", guidance=6.0)
+    assert plain.to_array().shape == (5, 16, 16, 3)
+    assert np.abs(floats[0] - floats[1]).max() > 0, "guidance 1 (no CFG) and 6 differ"
+    with load_tiny(ctx, manager, "hunyuan_video15").use() as pipe:
+        assert pipe.guider.guidance_scale == 6.0, "the shared pipeline keeps its own guider"
