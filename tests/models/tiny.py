@@ -1026,3 +1026,22 @@ def hunyuan_video15():
 
 
 BUILDERS["hunyuan_video15"] = hunyuan_video15
+
+
+def flux_controlnet():
+    """A FLUX.1 ControlNet copied from the tiny FLUX transformer (one block of each kind), its
+    zero-initialised projections made non-zero as a trained one's are."""
+    from diffusers import FluxControlNetModel
+
+    torch.manual_seed(2)
+    net = FluxControlNetModel.from_transformer(
+        flux().transformer, num_layers=1, num_single_layers=1, attention_head_dim=16, num_attention_heads=2
+    )
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            if name.startswith(("controlnet_blocks", "controlnet_single_blocks", "controlnet_x_embedder")):
+                p.copy_(torch.randn_like(p) * 0.3)
+    return net
+
+
+BUILDERS["flux_controlnet"] = flux_controlnet
