@@ -9,6 +9,7 @@ the animatic) each clip is conditioned the way its family allows:
 - Wan 2.2 TI2V-5B: the same weights do text-to-video and, with frames, image-to-video;
 - SkyReels-V2 image-to-video, HunyuanVideo 1.5 image-to-video, LTX-2: from the first frame;
 - Stable Video Diffusion: animates the shot's first frame (it takes no prompt);
+- LTX-2: makes each clip's sound with its picture (the ``audio`` output);
 - Wan VACE: follows control maps (render.controls: depth, poses, edges...) frame by frame, with
   the shot's first keyframe as its reference picture.
 Family differences in guidance and shift are :mod:`.families`' job.
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from nodes.datatypes import Frames
+from nodes.datatypes import Audio, Frames
 from nodes.scene.shots import Shot, ShotPlan
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
@@ -45,6 +46,7 @@ from .progress import StepReporter
 from .timing import is_strip, shot_frames, shot_span
 
 MAX_SEED = 2**32 - 1
+SILENT_RATE = 48_000
 FIRST_LAST = ("wan", "wan22", "skyreels_v2")  # families whose FLF2V models also take the last frame
 
 
@@ -121,7 +123,12 @@ class Clip:
             "FRAMES", "Control maps (render.controls) each clip follows frame by frame: Wan VACE models.", optional=True
         ),
     },
-    outputs={"frames": Output("FRAMES", "The clips back to back, a cut between each.")},
+    outputs={
+        "frames": Output("FRAMES", "The clips back to back, a cut between each."),
+        "audio": Output(
+            "AUDIO", "The clips' own soundtrack (LTX-2 makes sound with its video), in sync; silence for other models."
+        ),
+    },
     params=VideoParams,
     resource="gpu",
     persist=True,
@@ -154,7 +161,7 @@ def video_diffuse(
         width, height = frame_size(pipe, params.width, params.height)
     if control is not None:
         check_maps(control, shots, width, height)
-    videos = []
+    videos, sounds = [], []
     for i, clip in enumerate(clips):
         with running(handle, kind) as pipe:
             call = _base_call(pipe, handle, params, reporter, clip, width, height, ctx.seed + i)
@@ -167,11 +174,45 @@ def video_diffuse(
             call = fit_call(handle.family, pipe, call, guidance_2=params.guidance_2)
             reporter.start_call(_packed_grid(pipe, width, height))
             with shifted(pipe, params.shift), guided(pipe, handle.family, params.guidance):
-                videos.append(to_uint8(pipe(**call).frames)[0])
+                out = pipe(**call)
+                videos.append(to_uint8(out.frames)[0])
+                sounds.append(soundtrack(pipe, out))
         reporter.end_call()
         ctx.log.info("clip %d/%d: %d frames, %s", i + 1, len(clips), len(videos[-1]), clip.prompt[:80])
     cuts = tuple(np.cumsum([len(v) for v in videos[:-1]]).tolist())
-    return {"frames": Frames.from_array(np.concatenate(videos), fps=params.fps, cuts=cuts)}
+    audio = join_sounds(sounds, [len(v) for v in videos], params.fps)
+    if not any(s is not None for s in sounds):
+        ctx.log.info("%s makes no sound: the audio output is silence", handle.class_name)
+    return {"frames": Frames.from_array(np.concatenate(videos), fps=params.fps, cuts=cuts), "audio": audio}
+
+
+def soundtrack(pipe: Any, out: Any) -> tuple[np.ndarray, int] | None:
+    """The clip's own sound (LTX-2 denoises audio with the video): (samples (n, channels), rate)."""
+    audio = getattr(out, "audio", None)
+    vocoder = getattr(pipe, "vocoder", None)
+    if audio is None or vocoder is None:
+        return None
+    samples = audio.detach().float().cpu().numpy() if hasattr(audio, "detach") else np.asarray(audio, np.float32)
+    samples = np.ascontiguousarray(np.clip(samples[0].T, -1.0, 1.0), dtype=np.float32)  # (channels, n) -> (n, ch)
+    rate = getattr(vocoder.config, "output_sampling_rate", None) or getattr(vocoder.config, "sampling_rate", 16000)
+    return samples, int(rate)
+
+
+def join_sounds(sounds: list[tuple[np.ndarray, int] | None], lengths: list[int], fps: float) -> Audio:
+    """The clips' sounds back to back, each cut or padded with silence to its clip's duration so
+    that sound and picture stay in sync across the cuts; silence for clips without sound."""
+    made = [s for s in sounds if s is not None]
+    rate = made[0][1] if made else SILENT_RATE
+    channels = max((s[0].shape[1] for s in made), default=2)
+    parts = []
+    for sound, frames in zip(sounds, lengths, strict=True):
+        n = round(frames / fps * rate)
+        part = np.zeros((n, channels), np.float32)
+        if sound is not None:
+            samples = sound[0][:n]
+            part[: len(samples), : samples.shape[1]] = samples
+        parts.append(part)
+    return Audio(np.concatenate(parts), rate)
 
 
 def _clips(shots: ShotPlan | None, text: str | None) -> list[Clip]:

@@ -147,3 +147,16 @@ def test_hunyuan_video15_takes_the_guidance_through_its_guider(
     assert np.abs(floats[0] - floats[1]).max() > 0, "guidance 1 (no CFG) and 6 differ"
     with load_tiny(ctx, manager, "hunyuan_video15").use() as pipe:
         assert pipe.guider.guidance_scale == 6.0, "the shared pipeline keeps its own guider"
+
+
+def test_ltx2_makes_each_clips_sound_in_sync_and_other_models_silence(ctx: NodeContext, manager: ModelManager) -> None:
+    params = VideoParams(steps=2, width=32, height=32, clip_frames=9, fps=25)
+    out = video_diffuse(ctx, params, pipeline=load_tiny(ctx, manager, "ltx2"), shots=PLAN)
+    frames, audio = out["frames"], out["audio"]
+    assert frames.to_array().shape == (18, 32, 32, 3) and frames.cuts == (9,)
+    assert audio.sample_rate == 16000 and audio.samples.shape == (round(18 / 25 * 16000), 2)
+    assert np.abs(audio.samples[:100]).max() > 0, "the first clip has its own sound"
+    silent = video_diffuse(
+        ctx, VideoParams(steps=2, width=16, height=16, clip_frames=5), pipeline=load_tiny(ctx, manager, "wan"), text="x"
+    )["audio"]
+    assert silent.samples.shape == (round(5 / 16 * 48000), 2) and not silent.samples.any()
