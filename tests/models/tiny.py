@@ -1204,3 +1204,77 @@ def ltx2():
 
 
 BUILDERS["ltx2"] = ltx2
+
+
+def ace_step():
+    """ACE-Step (text to music, with lyrics): a Qwen3 text encoder, a lyric/timbre condition
+    encoder, a 1-D flow transformer over Oobleck audio latents."""
+    from diffusers import AutoencoderOobleck, FlowMatchEulerDiscreteScheduler
+    from diffusers.models.transformers.ace_step_transformer import AceStepTransformer1DModel
+    from diffusers.pipelines.ace_step import AceStepConditionEncoder, AceStepPipeline
+    from transformers import Qwen3Config, Qwen3Model
+
+    torch.manual_seed(0)
+    transformer = AceStepTransformer1DModel(
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        head_dim=8,
+        in_channels=24,
+        audio_acoustic_hidden_dim=8,
+        patch_size=2,
+        rope_theta=10000.0,
+        sliding_window=16,
+    )
+    torch.manual_seed(0)
+    text_encoder = Qwen3Model(
+        Qwen3Config(
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            head_dim=8,
+            vocab_size=300,
+            max_position_embeddings=256,
+            bos_token_id=256,
+            eos_token_id=256,
+        )
+    )
+    torch.manual_seed(0)
+    condition_encoder = AceStepConditionEncoder(
+        hidden_size=32,
+        intermediate_size=64,
+        text_hidden_dim=32,
+        timbre_hidden_dim=8,
+        num_lyric_encoder_hidden_layers=2,
+        num_timbre_encoder_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        head_dim=8,
+        rope_theta=10000.0,
+        sliding_window=16,
+    )
+    torch.manual_seed(0)
+    vae = AutoencoderOobleck(
+        encoder_hidden_size=6,
+        downsampling_ratios=[1, 2],
+        decoder_channels=3,
+        decoder_input_channels=8,
+        audio_channels=2,
+        channel_multiples=[2, 4],
+        sampling_rate=50,  # 2x downsampling: the pipeline's 25 latents a second
+    )
+    return AceStepPipeline(
+        transformer=transformer,
+        condition_encoder=condition_encoder,
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=qwen_tokenizer(),
+        scheduler=FlowMatchEulerDiscreteScheduler(num_train_timesteps=1, shift=1.0),
+    )
+
+
+BUILDERS["ace_step"] = ace_step
