@@ -42,6 +42,7 @@ def keyframes(ctx: NodeContext, pipeline, control: Frames | None, **kwargs) -> n
     return keyframes_diffuse(ctx, params, pipeline=pipeline, shots=PLAN, control=control)["frames"].to_array()
 
 
+@pytest.mark.slow  # six keyframe runs of two shots: ~20-45 s on a loaded 2-core machine
 def test_keyframes_follow_the_control_maps(ctx: NodeContext, manager: ModelManager) -> None:
     pipeline = attach(ctx, manager)
     maps = animatic(count=16, size=32)  # a timed sequence, like render.controls' output
