@@ -40,6 +40,7 @@ EXPECTED = {
     "vits": ("VitsModel", "vits", "speech"),
     "wan22_ti2v": ("WanPipeline", "wan_ti2v", "text2video"),
     "wan22_a14b": ("WanPipeline", "wan22", "text2video"),
+    "wan22_i2v_a14b": ("WanImageToVideoPipeline", "wan22", "image2video"),
     "skyreels_v2": ("SkyReelsV2Pipeline", "skyreels_v2", "text2video"),
     "flux": ("FluxPipeline", "flux", "text2image"),
     "sd3": ("StableDiffusion3Pipeline", "sd3", "text2image"),

@@ -1278,3 +1278,28 @@ def ace_step():
 
 
 BUILDERS["ace_step"] = ace_step
+
+
+def wan22_i2v_a14b():
+    """Wan 2.2 I2V-A14B: two experts that take the first frame's latents as extra channels
+    (16 noise + 4 mask + 16 image = 36), no CLIP image encoder (unlike Wan 2.1 I2V)."""
+    from diffusers import UniPCMultistepScheduler, WanImageToVideoPipeline
+
+    second = wan_transformer(in_channels=36)
+    torch.manual_seed(1)
+    for p in second.parameters():
+        p.data.add_(torch.randn_like(p) * 0.02)
+    return WanImageToVideoPipeline(
+        transformer=wan_transformer(in_channels=36),
+        transformer_2=second,
+        boundary_ratio=0.9,
+        vae=wan_vae(),
+        scheduler=UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=5.0),
+        text_encoder=t5_text_encoder(umt5=True),
+        tokenizer=t5_tokenizer(),
+        image_encoder=None,
+        image_processor=None,
+    )
+
+
+BUILDERS["wan22_i2v_a14b"] = wan22_i2v_a14b

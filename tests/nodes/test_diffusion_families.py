@@ -161,3 +161,14 @@ def test_ltx2_makes_each_clips_sound_in_sync_and_other_models_silence(ctx: NodeC
         ctx, VideoParams(steps=2, width=16, height=16, clip_frames=5), pipeline=load_tiny(ctx, manager, "wan"), text="x"
     )["audio"]
     assert silent.samples.shape == (round(5 / 16 * 48000), 2) and not silent.samples.any()
+
+
+def test_wan22_i2v_a14b_animates_each_keyframe_with_both_experts(ctx: NodeContext, manager: ModelManager) -> None:
+    strip = Frames.from_array(animatic(count=2, size=32).to_array(), fps=1)
+    out = video(ctx, manager, "wan22_i2v_a14b", 16, 5, frames=strip, guidance_2=3.0)
+    assert out.to_array().shape == (10, 16, 16, 3) and out.cuts == (5,)
+    [entry] = [r for r in manager.loaded() if r["class"] == "WanImageToVideoPipeline" and r["family"] == "wan22"]
+    assert entry["kind"] == "image2video"
+    with pytest.raises(NodeInputError, match="Wan2.2-T2V-A14B") as err:
+        video(ctx, manager, "wan22_i2v_a14b", 16, 5, text="no picture")
+    assert err.value.name == "pipeline"
