@@ -120,14 +120,14 @@ def build(case: Case, device: str, dtype: Any, smoke: bool) -> Any:
     import torch
 
     if smoke:
-        from tests.models import tiny
+        from tests.models import tiny, tiny_families
 
         builder = {
             "sd15": tiny.stable_diffusion,
             "animatediff": tiny.animatediff,
             "wan13b": tiny.wan,
-            "wan22_5b": tiny.wan22_ti2v,
-            "flux": tiny.flux,
+            "wan22_5b": tiny_families.wan22_ti2v,
+            "flux": tiny_families.flux,
         }[case.name]
         return builder().to(device)
     builders = {
