@@ -118,3 +118,14 @@ def guided(pipe: Any, family: str, guidance: float) -> Iterator[None]:
         yield
     finally:
         pipe.guider = original
+
+
+def flow_strength(strength: float, steps: int) -> float:
+    """An image-to-image strength a flow-matching pipeline turns into the same number of steps as
+    Stable Diffusion does (``int(steps * strength)``, at least one): FLUX, SD 3.5 and Qwen-Image
+    round the *skipped* steps down instead, so at a few steps (FLUX.1-schnell) a chained keyframe
+    would start from pure noise and ignore the picture it was meant to start from."""
+    if strength >= 1.0:
+        return strength
+    runs = min(steps - 1, max(1, int(steps * strength)))
+    return (runs - 1e-6) / steps  # just under: their int(steps - steps * strength) keeps steps - runs

@@ -24,7 +24,7 @@ from server.engine.errors import NodeInputError
 
 from .common import compose_prompt, frame_size, generator, require, running, to_pil, to_uint8
 from .control import check_control, controlled
-from .families import fit_call, shifted
+from .families import fit_call, flow_shift_name, flow_strength, shifted
 from .progress import StepReporter
 from .schedulers import scheduler
 from .timing import first_frame
@@ -175,6 +175,8 @@ def _diffuse(
         call.update(width=width, height=height)  # transformer img2img pipelines default to their native size
     reporter.start_call()
     with running(handle, kind) as pipe, scheduler(pipe, params.scheduler), shifted(pipe, params.shift):
+        if init is not None and flow_shift_name(pipe.scheduler) is not None:
+            call["strength"] = flow_strength(call["strength"], params.steps)
         if control is not None:
             pipe = controlled(handle, pipe, kind, call, to_pil(control, width, height))
         images = pipe(**fit_call(handle.family, pipe, call)).images

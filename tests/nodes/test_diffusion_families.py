@@ -172,3 +172,19 @@ def test_wan22_i2v_a14b_animates_each_keyframe_with_both_experts(ctx: NodeContex
     with pytest.raises(NodeInputError, match="Wan2.2-T2V-A14B") as err:
         video(ctx, manager, "wan22_i2v_a14b", 16, 5, text="no picture")
     assert err.value.name == "pipeline"
+
+
+@pytest.mark.parametrize("steps", [2, 3, 4, 25])
+def test_flow_matching_img2img_runs_as_many_steps_as_sd_would(
+    ctx: NodeContext, manager: ModelManager, steps: int
+) -> None:
+    """FLUX's img2img rounds the skipped steps down (at 2 steps, strength 0.65 skips none: pure
+    noise, the previous keyframe ignored); the node's strength makes it run int(steps * strength)
+    steps from the picture, as Stable Diffusion does."""
+    from nodes.diffusion.families import flow_strength
+
+    with load_tiny(ctx, manager, "flux").use("image2image") as pipe:
+        pipe.scheduler.set_timesteps(steps)
+        timesteps, runs = pipe.get_timesteps(steps, flow_strength(0.65, steps), "cpu")
+    assert runs == max(1, int(steps * 0.65)) == len(timesteps)
+    assert timesteps[0] < pipe.scheduler.timesteps[0], "it starts below pure noise, from the picture"
