@@ -766,3 +766,23 @@ BUILDERS: dict[str, Callable[[], object]] = {
     "sd_controlnet": sd_controlnet,
     "flux_controlnet": flux_controlnet,
 }
+
+
+def sdxl_controlnet():
+    """A ControlNet for the tiny SDXL (its text-time embedding included), zero convolutions made non-zero."""
+    from diffusers import ControlNetModel
+
+    from .tiny import stable_diffusion_xl
+
+    torch.manual_seed(2)
+    net = ControlNetModel.from_unet(stable_diffusion_xl().unet, conditioning_embedding_out_channels=(8, 16))
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            if name.startswith(
+                ("controlnet_down_blocks", "controlnet_mid_block", "controlnet_cond_embedding.conv_out")
+            ):
+                p.copy_(torch.randn_like(p) * 0.3)
+    return net
+
+
+BUILDERS["sdxl_controlnet"] = sdxl_controlnet
