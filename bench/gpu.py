@@ -1,8 +1,8 @@
 """GPU benchmark: our diffusion nodes against calling the diffusers pipeline directly.
 
-For SD1.5 (keyframes), AnimateDiff on SD1.5 and Wan 2.1 T2V 1.3B (video), each built from
-its real config with random weights (weights do not change speed), it times on the same
-inputs and the same pipeline object:
+For SD1.5 and FLUX.1-dev (keyframes), AnimateDiff on SD1.5, Wan 2.1 T2V 1.3B and Wan 2.2
+TI2V-5B (video), each built from its real config with random weights (weights do not change
+speed), it times on the same inputs and the same pipeline object:
   direct   the diffusers pipeline called by hand (the baseline, diffusers defaults);
   ours     our node (keyframes.diffuse / video.diffuse) with default options;
   fast     our node with the speed options (regional compile, First Block Cache where the
@@ -12,7 +12,7 @@ seconds, frames/s, peak GPU memory, our overhead (ours/direct - 1, target ≤ 2%
 options' speed-up (direct/fast, target ≥ 1.5×). Without CUDA it prints "no CUDA device:
 skipped" and exits 0; ``--smoke`` runs the same code on the CPU with tiny models.
 
-    .venv/bin/python bench/gpu.py [--only sd15,animatediff,wan13b] [--steps N] [--repeats N] [--smoke]
+    .venv/bin/python bench/gpu.py [--only sd15,animatediff,wan13b,wan22_5b,flux] [--steps N] [--repeats N] [--smoke]
 
 Caveat: First Block Cache skips steps by how little the first block's output changes; with
 random weights that rate is not the rate of trained weights, so the ``fast`` figure of a
@@ -52,7 +52,14 @@ CASES = {
     "sd15": Case("sd15", "keyframes", 512, 512, 1, 30, 7.5, {"compile": "regional"}),
     "animatediff": Case("animatediff", "video", 512, 512, 16, 25, 7.5, {"compile": "regional"}),
     "wan13b": Case("wan13b", "video", 832, 480, 81, 20, 5.0, {"compile": "regional", "step_cache": "first_block"}),
+    # Wan 2.2 TI2V-5B at its native 1280x704, 121 frames (5 s at 24 fps)
+    "wan22_5b": Case(
+        "wan22_5b", "video", 1280, 704, 121, 20, 5.0, {"compile": "regional", "step_cache": "first_block"}
+    ),
+    # FLUX.1-dev at 1024x1024, its default 28 steps, guidance embedded (one transformer pass per step)
+    "flux": Case("flux", "keyframes", 1024, 1024, 1, 28, 3.5, {"compile": "regional", "step_cache": "first_block"}),
 }
+SMOKE_SIDE = {"wan13b": 16, "wan22_5b": 32}  # the smallest size each tiny video model takes
 PROMPT = "a woman in a black leather jacket walks down a neon-lit Tokyo street at night, rain, reflections"
 NEGATIVE = "blurry, low quality"
 
@@ -102,11 +109,10 @@ def parse_args() -> argparse.Namespace:
 
 
 def smoke_case(case: Case) -> Case:
-    side = 16 if case.name == "wan13b" else 32
+    side = SMOKE_SIDE.get(case.name, 32)
     fast = {k: v for k, v in case.fast.items() if k != "compile"}  # compiling on CPU needs a toolchain and time
-    return Case(
-        case.name, case.node, side, side, 5 if case.name == "wan13b" else min(case.frames, 4), 2, case.guidance, fast
-    )
+    frames = 5 if case.name.startswith("wan") else min(case.frames, 4)
+    return Case(case.name, case.node, side, side, frames, 2, case.guidance, fast)
 
 
 # -- building pipelines from real configs, random weights ------------------------------------
@@ -114,12 +120,25 @@ def build(case: Case, device: str, dtype: Any, smoke: bool) -> Any:
     import torch
 
     if smoke:
-        from tests.models import tiny
+        from tests.models import tiny, tiny_families
 
-        builder = {"sd15": tiny.stable_diffusion, "animatediff": tiny.animatediff, "wan13b": tiny.wan}[case.name]
+        builder = {
+            "sd15": tiny.stable_diffusion,
+            "animatediff": tiny.animatediff,
+            "wan13b": tiny.wan,
+            "wan22_5b": tiny_families.wan22_ti2v,
+            "flux": tiny_families.flux,
+        }[case.name]
         return builder().to(device)
+    builders = {
+        "sd15": build_sd15,
+        "animatediff": build_animatediff,
+        "wan13b": build_wan13b,
+        "wan22_5b": build_wan22_5b,
+        "flux": build_flux,
+    }
     with torch.device(device):
-        pipe = {"sd15": build_sd15, "animatediff": build_animatediff, "wan13b": build_wan13b}[case.name]()
+        pipe = builders[case.name]()
     return pipe.to(device=device, dtype=dtype)
 
 
@@ -235,6 +254,140 @@ def build_wan13b() -> Any:
         scheduler=scheduler,
         text_encoder=text_encoder,
         tokenizer=t5_tokenizer(max_length=512),
+    )
+
+
+def umt5_xxl() -> Any:
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    return UMT5EncoderModel(
+        UMT5Config(
+            vocab_size=256384,
+            d_model=4096,
+            d_ff=10240,
+            d_kv=64,
+            num_heads=64,
+            num_layers=24,
+            feed_forward_proj="gated-gelu",
+            relative_attention_num_buckets=32,
+            relative_attention_max_distance=128,
+            tie_word_embeddings=False,
+        )
+    )
+
+
+def build_wan22_5b() -> Any:
+    """Wan-AI/Wan2.2-TI2V-5B-Diffusers' configs: a 30-layer 3072-wide transformer over the
+    48-channel, 16x-downscaling VAE, one expert, per-token timesteps."""
+    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanPipeline, WanTransformer3DModel
+
+    from tests.models.tiny import t5_tokenizer
+
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2),
+        num_attention_heads=24,
+        attention_head_dim=128,
+        in_channels=48,
+        out_channels=48,
+        text_dim=4096,
+        freq_dim=256,
+        ffn_dim=14336,
+        num_layers=30,
+        cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads",
+        eps=1e-6,
+        rope_max_seq_len=1024,
+    )
+    vae = AutoencoderKLWan(
+        base_dim=160,
+        decoder_base_dim=256,
+        z_dim=48,
+        dim_mult=[1, 2, 4, 4],
+        num_res_blocks=2,
+        temperal_downsample=[False, True, True],
+        is_residual=True,
+        in_channels=12,
+        out_channels=12,
+        patch_size=2,
+        scale_factor_spatial=16,
+        scale_factor_temporal=4,
+        latents_mean=[0.0] * 48,
+        latents_std=[1.0] * 48,
+    )
+    return WanPipeline(
+        transformer=transformer,
+        vae=vae,
+        scheduler=UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=5.0),
+        text_encoder=umt5_xxl(),
+        tokenizer=t5_tokenizer(max_length=512),
+        expand_timesteps=True,
+    )
+
+
+def build_flux() -> Any:
+    """black-forest-labs/FLUX.1-dev's configs: 19 double and 38 single stream blocks, guidance
+    embedded, a 16-channel VAE, CLIP-L and T5-XXL text encoders."""
+    from diffusers import AutoencoderKL, FlowMatchEulerDiscreteScheduler, FluxPipeline, FluxTransformer2DModel
+    from transformers import T5Config, T5EncoderModel
+
+    from tests.models.tiny import t5_tokenizer
+
+    transformer = FluxTransformer2DModel(
+        patch_size=1,
+        in_channels=64,
+        num_layers=19,
+        num_single_layers=38,
+        attention_head_dim=128,
+        num_attention_heads=24,
+        joint_attention_dim=4096,
+        pooled_projection_dim=768,
+        guidance_embeds=True,
+        axes_dims_rope=(16, 56, 56),
+    )
+    vae = AutoencoderKL(
+        in_channels=3,
+        out_channels=3,
+        down_block_types=("DownEncoderBlock2D",) * 4,
+        up_block_types=("UpDecoderBlock2D",) * 4,
+        block_out_channels=(128, 256, 512, 512),
+        layers_per_block=2,
+        latent_channels=16,
+        sample_size=1024,
+        use_quant_conv=False,
+        use_post_quant_conv=False,
+        shift_factor=0.1159,
+        scaling_factor=0.3611,
+    )
+    t5 = T5EncoderModel(
+        T5Config(
+            vocab_size=32128,
+            d_model=4096,
+            d_ff=10240,
+            d_kv=64,
+            num_heads=64,
+            num_layers=24,
+            feed_forward_proj="gated-gelu",
+            relative_attention_num_buckets=32,
+            tie_word_embeddings=False,
+        )
+    )
+    scheduler = FlowMatchEulerDiscreteScheduler(
+        base_image_seq_len=256,
+        base_shift=0.5,
+        max_image_seq_len=4096,
+        max_shift=1.15,
+        shift=3.0,
+        use_dynamic_shifting=True,
+    )
+    parts = sd15_parts()  # its CLIP-L text encoder and tokenizer are FLUX's first text encoder
+    return FluxPipeline(
+        scheduler=scheduler,
+        vae=vae,
+        text_encoder=parts["text_encoder"],
+        tokenizer=parts["tokenizer"],
+        text_encoder_2=t5,
+        tokenizer_2=t5_tokenizer(max_length=512),
+        transformer=transformer,
     )
 
 

@@ -20,7 +20,15 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_smoke_run_prints_the_table_and_our_nodes_match_diffusers() -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "gpu.py"), "--smoke", "--only", "sd15,wan13b", "--repeats", "1"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "gpu.py"),
+            "--smoke",
+            "--only",
+            "sd15,wan13b,wan22_5b,flux",
+            "--repeats",
+            "1",
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -29,8 +37,10 @@ def test_smoke_run_prints_the_table_and_our_nodes_match_diffusers() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    rows = [line for line in done.stdout.splitlines() if line.startswith(("| sd15", "| wan13b"))]
-    assert len(rows) == 6, done.stdout
+    rows = [
+        line for line in done.stdout.splitlines() if line.startswith(("| sd15", "| wan13b", "| wan22_5b", "| flux"))
+    ]
+    assert len(rows) == 12, done.stdout
     ours = [r for r in rows if "| our node |" in r]
-    assert len(ours) == 2 and all("same output: True (max diff 0)" in r for r in ours), "\n".join(ours)
+    assert len(ours) == 4 and all("same output: True (max diff 0)" in r for r in ours), "\n".join(ours)
     assert "smoke run" in done.stdout

@@ -29,8 +29,12 @@ TINY = {
     "stable-diffusion-v1-5/stable-diffusion-v1-5": ("sd", 32),
     "Lightricks/LTX-Video-0.9.5": ("ltx", 32),
     "stabilityai/stable-audio-open-1.0": ("stable_audio", 0),
+    "Wan-AI/Wan2.2-TI2V-5B-Diffusers": ("wan22_ti2v", 32),
 }
+# ControlNets (diffusion.controlnet) -> their tiny twins
+TINY_CONTROLNETS = {"lllyasviel/control_v11f1p_sd15_depth": "sd_controlnet"}
 MODEL_FED = ("keyframes.diffuse", "video.diffuse", "audio.diffuse")
+ADAPTERS = ("diffusion.controlnet", "diffusion.lora")  # PIPELINE in, the same model out
 
 
 def run_cli(workflow: Path, overrides: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -57,6 +61,12 @@ def tiny_overrides(workflow: Workflow) -> tuple[list[str], int]:
             name, side = TINY[node.params["model"]]
             sets.append(f"{node_id}.model={tiny_model(name)}")
             sides[node_id] = side
+        if node.type == "diffusion.controlnet":
+            sets.append(f"{node_id}.controlnet={tiny_model(TINY_CONTROLNETS[node.params['controlnet']])}")
+    for _ in range(len(workflow.nodes)):  # a model's side passes through ControlNet and LoRA nodes
+        for link in workflow.links:
+            if workflow.nodes[link.to_node].type in ADAPTERS and link.from_node in sides:
+                sides.setdefault(link.to_node, sides[link.from_node])
     for link in workflow.links:
         node = workflow.nodes[link.to_node]
         if node.type in MODEL_FED and link.to_input == "pipeline":
@@ -67,7 +77,7 @@ def tiny_overrides(workflow: Workflow) -> tuple[list[str], int]:
                 if node.type == "video.diffuse":
                     video_side = side
     for node_id, node in workflow.nodes.items():
-        if node.type == "render.animatic":
+        if node.type in ("render.animatic", "render.controls"):
             sets += [f"{node_id}.width=64", f"{node_id}.height=64"]
         if node.type == "encode.video":
             sets.append(f"{node_id}.preset=veryfast")
@@ -78,11 +88,12 @@ def tiny_overrides(workflow: Workflow) -> tuple[list[str], int]:
 def test_every_model_is_named_with_how_to_get_it(path: Path) -> None:
     workflow = Workflow.load(path)
     loads = {nid: n.params["model"] for nid, n in workflow.nodes.items() if n.type == "diffusion.load"}
+    controls = {nid: n.params["controlnet"] for nid, n in workflow.nodes.items() if n.type == "diffusion.controlnet"}
     listed = workflow.meta["models"]
-    assert set(listed) == set(loads)
-    for node_id, model in loads.items():
+    assert set(listed) == set(loads) | set(controls)
+    for node_id, model in {**loads, **controls}.items():
         assert listed[node_id]["model"] == model and model in listed[node_id]["get"]
-        assert model in TINY, f"{path.name}: add a tiny twin for {model} to TINY"
+        assert model in {**TINY, **TINY_CONTROLNETS}, f"{path.name}: add a tiny twin for {model} to TINY"
     assert "duration" in workflow.nodes, "one duration value feeds the shots and every sound"
 
 

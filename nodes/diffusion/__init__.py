@@ -1,3 +1,3 @@
 """Diffusion nodes: load a model (diffusion.load), keyframes per shot (keyframes.diffuse),
-video clips (video.diffuse) and sound (audio.diffuse). torch and diffusers are imported
+video clips (video.diffuse), sound (audio.diffuse) and LoRAs on a model (diffusion.lora). torch and diffusers are imported
 inside the functions, so discovering these nodes stays fast."""

@@ -1,4 +1,5 @@
-"""audio.diffuse: a sound bed from StableAudio, prompted by the scene's audio cues or a text."""
+"""audio.diffuse: a sound bed from Stable Audio, or music (with lyrics) from ACE-Step, prompted by
+the scene's audio cues or a text."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
 
 from .common import generator, require, running
+from .families import fit_call
 from .progress import StepReporter
 
 MAX_SEED = 2**32 - 1
+SECONDS = {"stable_audio": "audio_end_in_s", "ace_step": "audio_duration"}  # each family's length argument
 
 
 class AudioParams(BaseModel):
@@ -27,7 +30,14 @@ class AudioParams(BaseModel):
     )
     steps: int = Param(100, description="Denoising steps.", ge=1, le=500)
     guidance: float = Param(7.0, description="Classifier-free guidance.", ge=0.0, le=30.0, step=0.5)
-    negative_prompt: str = Param("low quality, distorted, music", description="What to avoid.", multiline=True)
+    negative_prompt: str = Param(
+        "low quality, distorted, music", description="What to avoid (Stable Audio).", multiline=True
+    )
+    lyrics: str = Param(
+        "",
+        description="ACE-Step: words to sing, with [verse]/[chorus] tags; empty = instrumental.",
+        multiline=True,
+    )
 
 
 @node(
@@ -36,7 +46,7 @@ class AudioParams(BaseModel):
     title="Diffuse sound",
     category="diffusion",
     inputs={
-        "pipeline": Input("PIPELINE", "A text-to-audio model (StableAudio)."),
+        "pipeline": Input("PIPELINE", "A text-to-audio model: Stable Audio (sound), ACE-Step (music)."),
         "scene": Input("SCENE", "The scene: its audio cues, weather and place make the prompt.", optional=True),
         "text": Input("TEXT", "A sound prompt; used instead of the scene when connected.", optional=True),
     },
@@ -51,6 +61,19 @@ def audio_diffuse(
 ) -> dict:
     """Ambience and effects for the scene with StableAudio: rain, footsteps, crowd, traffic..."""
     handle = require(pipeline, ("text2audio",))
+    if handle.family not in SECONDS:
+        raise NodeInputError(
+            "pipeline",
+            f"{handle.class_name} is a text-to-audio model audio.diffuse does not drive yet (it drives Stable Audio "
+            "and ACE-Step)"
+            + (
+                "; AudioLDM 2 also fails inside diffusers 0.42 with transformers 5 (huggingface/diffusers#12630)"
+                if handle.family == "audioldm2"
+                else ""
+            ),
+        )
+    if params.lyrics.strip() and handle.family != "ace_step":
+        raise NodeInputError("lyrics", f"{handle.class_name} does not sing: lyrics are for ACE-Step; leave them empty")
     prompt = text.strip() if text and text.strip() else scene_prompt(scene)
     reporter = StepReporter(ctx, 1, params.steps, handle.family)
     with running(handle, "text2audio") as pipe:
@@ -58,20 +81,23 @@ def audio_diffuse(
         if limit is not None and params.seconds > limit + 1e-6:
             raise NodeInputError("seconds", f"this model makes at most {limit:.2f} s; ask for that or less")
         reporter.start_call()
-        out = pipe(
-            prompt,
-            negative_prompt=params.negative_prompt or None,
-            audio_end_in_s=params.seconds,
-            num_inference_steps=params.steps,
-            guidance_scale=params.guidance,
-            generator=generator(handle, ctx.seed),
-            output_type="np",
-            callback=partial(reporter.legacy, pipe=pipe),
-            callback_steps=1,
-        )
-        rate = int(pipe.vae.sampling_rate)
+        call = {
+            "prompt": prompt,
+            "negative_prompt": params.negative_prompt or None,
+            "lyrics": params.lyrics,
+            SECONDS[handle.family]: params.seconds,
+            "num_inference_steps": params.steps,
+            "guidance_scale": params.guidance,
+            "generator": generator(handle, ctx.seed),
+            "output_type": "np",
+            "callback": partial(reporter.legacy, pipe=pipe),
+            "callback_steps": 1,
+        }
+        out = pipe(**fit_call(handle.family, pipe, call))
+        rate = int(getattr(pipe, "sample_rate", None) or pipe.vae.sampling_rate)
     reporter.end_call()
-    samples = np.asarray(out.audios[0], dtype=np.float32).T  # (channels, n) -> (n, channels)
+    audios = out.audios.detach().float().cpu().numpy() if hasattr(out.audios, "detach") else out.audios
+    samples = np.asarray(audios[0], dtype=np.float32).T  # (channels, n) -> (n, channels)
     ctx.log.info("sound %.2f s at %d Hz: %s", samples.shape[0] / rate, rate, prompt[:80])
     return {"audio": Audio(np.ascontiguousarray(np.clip(samples, -1.0, 1.0)), rate)}
 

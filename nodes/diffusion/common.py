@@ -35,13 +35,21 @@ def require(pipeline: Any, kinds: tuple[str, ...], name: str = "pipeline") -> Mo
 
 
 @contextmanager
-def running(handle: ModelHandle, kind: str | None = None, name: str = "pipeline") -> Iterator[Any]:
-    """``with running(handle, kind) as pipe:`` the resident pipeline with its speed options in
-    force, OOM-guarded by the manager. Configuration errors become input errors on ``name``."""
+def running(
+    handle: ModelHandle, kind: str | None = None, name: str = "pipeline", *, loras: bool = True
+) -> Iterator[Any]:
+    """``with running(handle, kind) as pipe:`` the resident pipeline with its speed options and
+    LoRAs in force (``loras=False``: only to read its configuration), OOM-guarded by the manager.
+    Configuration errors become input errors on ``name``."""
+    from server.models.lora import applied_loras
     from server.models.speed import applied
 
     try:
-        with handle.use(kind) as pipe, applied(pipe, handle.options, handle.spec.device):
+        with (
+            handle.use(kind) as pipe,
+            applied(pipe, handle.options, handle.spec.device),
+            applied_loras(pipe, handle.loras if loras else ()),
+        ):
             yield pipe
     except UnsupportedOption as exc:
         raise NodeInputError(name, f"speed option {exc.option}: {exc}") from exc
@@ -79,7 +87,8 @@ def default_size(pipe: Any) -> tuple[int, int]:
 
 
 def size_multiple(pipe: Any) -> int:
-    """Width and height must be multiples of this: the VAE's downscale times the patch size."""
+    """Width and height must be multiples of this: the VAE's downscale times the patch size, or
+    what the pipeline's image processor rounds to (FLUX and Qwen-Image pack 2x2 latents into a token)."""
     scale = (
         getattr(pipe, "vae_scale_factor_spatial", None)
         or getattr(pipe, "vae_spatial_compression_ratio", None)
@@ -89,7 +98,9 @@ def size_multiple(pipe: Any) -> int:
     model = getattr(pipe, "transformer", None)
     patch = getattr(getattr(model, "config", None), "patch_size", None) or 1
     patch = patch[-1] if isinstance(patch, list | tuple) else patch
-    return int(scale) * int(patch)
+    processor = getattr(pipe, "image_processor", None) or getattr(pipe, "video_processor", None)
+    rounding = getattr(getattr(processor, "config", None), "vae_scale_factor", None) or 1
+    return max(int(scale) * int(patch), int(rounding))
 
 
 def frame_size(pipe: Any, width: int, height: int) -> tuple[int, int]:

@@ -1,9 +1,12 @@
-"""keyframes.diffuse: one picture per shot from a text-to-image model (Stable Diffusion, SDXL).
+"""keyframes.diffuse: one picture per shot from a text-to-image model (Stable Diffusion, SDXL,
+SD 3.5, FLUX.1, FLUX.2, Qwen-Image).
 
 Consistency between shots comes from img2img chaining: each keyframe after the first starts
 from the previous one. Layout comes from the animatic: when its frames are connected, each
 keyframe starts from the animatic frame at the shot's start (blended with the previous
 keyframe when chaining), so the model repaints the procedural layout instead of inventing one.
+With control maps (render.controls) and a ControlNet attached to the model (diffusion.controlnet),
+each keyframe also follows the map at its shot's start: the exact depth, poses or segments.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
 
 from .common import compose_prompt, frame_size, generator, require, running, to_pil, to_uint8
+from .control import check_control, controlled
+from .families import fit_call, flow_shift_name, flow_strength, shifted
 from .progress import StepReporter
 from .schedulers import scheduler
 from .timing import first_frame
@@ -38,6 +43,15 @@ class KeyframeParams(BaseModel):
         7.0, description="Classifier-free guidance: how literally to follow the prompt.", ge=0.0, le=30.0, step=0.5
     )
     negative_prompt: str = Param("blurry, low quality, watermark, text", description="What to avoid.", multiline=True)
+    shift: float = Param(
+        0.0,
+        description="Flow-matching models (SD 3.5, FLUX.1-schnell, Qwen-Image): timestep shift of the noise "
+        "schedule; 0 = the model's own.",
+        ge=0.0,
+        le=30.0,
+        step=0.5,
+        advanced=True,
+    )
     scheduler: SchedulerName = Param("default", description="Sampler; default = the one the model ships with.")
     width: int = Param(0, description="Width in pixels; 0 = the model's native size.", ge=0, le=4096, step=8)
     height: int = Param(0, description="Height in pixels; 0 = the model's native size.", ge=0, le=4096, step=8)
@@ -64,10 +78,15 @@ class KeyframeParams(BaseModel):
     title="Diffuse keyframes",
     category="diffusion",
     inputs={
-        "pipeline": Input("PIPELINE", "A text-to-image model (Stable Diffusion, SDXL)."),
+        "pipeline": Input("PIPELINE", "A text-to-image model: SD 1.5, SDXL, SD 3.5, FLUX.1, FLUX.2, Qwen-Image."),
         "shots": Input("SHOTS", "The shot plan: one keyframe per shot, from its prompt."),
         "frames": Input("FRAMES", "Animatic frames: the layout each keyframe starts from.", optional=True),
         "style": Input("STYLE", "Style tags appended to every prompt.", optional=True),
+        "control": Input(
+            "FRAMES",
+            "Control maps (render.controls) each keyframe follows through the ControlNet attached to the model.",
+            optional=True,
+        ),
     },
     outputs={"frames": Output("FRAMES", "One keyframe per shot, a cut between each.")},
     params=KeyframeParams,
@@ -83,6 +102,7 @@ def keyframes_diffuse(
     shots: ShotPlan,
     frames: Frames | None = None,
     style: Any = None,
+    control: Frames | None = None,
 ) -> dict:
     """A keyframe per shot with Stable Diffusion or SDXL, chained by img2img for consistency and
     optionally laid out by the animatic."""
@@ -90,13 +110,15 @@ def keyframes_diffuse(
     if not shots.shots:
         raise NodeInputError("shots", "the shot plan has no shots")
     reporter = StepReporter(ctx, len(shots.shots), params.steps, handle.family)
-    with running(handle, "text2image") as pipe:
+    with running(handle, "text2image", loras=False) as pipe:
         width, height = frame_size(pipe, params.width, params.height)
+    check_control(handle, control, shots, width, height)
     pictures: list[np.ndarray] = []
     for i, shot in enumerate(shots.shots):
         init, strength = _init_image(params, frames, i, shot, len(shots.shots), pictures[-1] if pictures else None)
         prompt = compose_prompt(shot.prompt, style)
-        pictures.append(_diffuse(handle, params, reporter, prompt, init, strength, width, height, ctx.seed + i))
+        steer = first_frame(control, i, shot, len(shots.shots)) if control is not None else None
+        pictures.append(_diffuse(handle, params, reporter, prompt, init, strength, width, height, ctx.seed + i, steer))
         ctx.log.info("keyframe %d/%d: %s", i + 1, len(shots.shots), prompt[:80])
     fps = len(pictures) / shots.duration if shots.duration > 0 else 1.0
     strip = np.stack(pictures)
@@ -132,6 +154,7 @@ def _diffuse(
     width: int,
     height: int,
     seed: int,
+    control: np.ndarray | None = None,
 ) -> np.ndarray:
     kind = "text2image" if init is None else "image2image"
     call: dict[str, Any] = {
@@ -149,8 +172,13 @@ def _diffuse(
     else:
         # img2img runs int(steps * strength) steps; make that at least one
         call.update(image=to_pil(init, width, height), strength=max(strength, 1.0 / params.steps))
+        call.update(width=width, height=height)  # transformer img2img pipelines default to their native size
     reporter.start_call()
-    with running(handle, kind) as pipe, scheduler(pipe, params.scheduler):
-        images = pipe(**call).images
+    with running(handle, kind) as pipe, scheduler(pipe, params.scheduler), shifted(pipe, params.shift):
+        if init is not None and flow_shift_name(pipe.scheduler) is not None:
+            call["strength"] = flow_strength(call["strength"], params.steps)
+        if control is not None:
+            pipe = controlled(handle, pipe, kind, call, to_pil(control, width, height))
+        images = pipe(**fit_call(handle.family, pipe, call)).images
     reporter.end_call()
     return to_uint8(images)[0]

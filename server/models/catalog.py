@@ -23,8 +23,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import UnsafeWeights
-from .kinds import TRANSFORMERS, classify
+from .controlnet import CONTROLNETS
+from .errors import ModelNotFound, UnsafeWeights
+from .kinds import TRANSFORMERS, ModelKind, classify
+from .lora import LORA_FOLDER, family_of, header
 from .resolve import PICKLE_SUFFIXES, check_safetensors
 
 log = logging.getLogger("reelgraph.models")
@@ -80,14 +82,16 @@ def hub_cache_dir() -> Path:
 
 # -- listing ------------------------------------------------------------------------------
 def find_models(roots: Iterable[Path], hub_cache: Path | None) -> list[ModelEntry]:
-    """Every model under ``roots`` (one level deep, or ``org/name`` two levels), the upscaler weight
-    files in their ``upscale_models`` folders, and the models in ``hub_cache``."""
+    """Every model under ``roots`` (one level deep, or ``org/name`` two levels), the LoRAs in their
+    ``loras`` folders, the upscaler weight files in their ``upscale_models`` folders, and the
+    models in ``hub_cache``."""
     from .upscalers import find_upscalers
 
     found: list[ModelEntry] = []
     roots = [Path(root) for root in roots]
     for root in roots:
         found += sorted(_scan_root(root), key=lambda m: m.name.lower())
+        found += _scan_loras(root)
     found += find_upscalers(roots)
     if hub_cache is not None:
         found += sorted(_scan_hub_cache(Path(hub_cache)), key=lambda m: m.name.lower())
@@ -107,9 +111,42 @@ def _scan_root(root: Path) -> list[ModelEntry]:
     return [entry for entry in found if entry is not None]
 
 
+def _scan_loras(root: Path) -> list[ModelEntry]:
+    """LoRA files under ``root/loras`` (and one level of subfolders), listed as kind "lora" with
+    the base family their layer names say; a file whose header cannot be read is skipped."""
+    folder = root / LORA_FOLDER
+    try:
+        files = sorted([*folder.glob("*.safetensors"), *folder.glob("*/*.safetensors")])
+    except OSError:
+        return []
+    found = []
+    for path in files:
+        try:
+            family, size = family_of(header(path)), path.stat().st_size
+        except (ModelNotFound, OSError) as exc:
+            log.warning("skipping LoRA %s: %s", path, exc)
+            continue
+        found.append(
+            ModelEntry(
+                value=os.path.abspath(path),
+                name=str(path.relative_to(folder)),
+                class_name="LoRA",
+                library="safetensors",
+                family=family,
+                kind="lora",
+                source="folder",
+                path=str(path),
+                size_bytes=size,
+            )
+        )
+    return found
+
+
 def _candidates(root: Path) -> Iterator[tuple[Path, str]]:
     """``root/name`` when it holds a config, else each ``root/org/name`` (the hub's layout)."""
     for child in _subfolders(root):
+        if child.name == LORA_FOLDER:
+            continue  # listed by _scan_loras
         if _has_config(child):
             yield child, child.name
         else:
@@ -160,7 +197,7 @@ def describe(folder: Path, value: str, name: str, source: str) -> ModelEntry | N
     if class_name is None:
         log.debug("skipping %s: %s names no model class we know", folder, config_file.name)
         return None
-    model = classify(class_name, library)
+    model = controlnet_kind(class_name, config) or classify(class_name, library, config)
     size, pickled = scan_files(folder)
     loadable, reason = True, ""
     try:
@@ -197,6 +234,8 @@ def _read_config(folder: Path) -> tuple[Path, str, str | None, dict]:
         return index, "diffusers", class_name, config
     config_file = folder / "config.json"
     config = _json_object(config_file)
+    if config.get("_class_name") in CONTROLNETS:
+        return config_file, "diffusers", config["_class_name"], config
     architectures = config.get("architectures") or []
     known = (
         [a for a in architectures if isinstance(a, str) and a in TRANSFORMERS]
@@ -204,6 +243,17 @@ def _read_config(folder: Path) -> tuple[Path, str, str | None, dict]:
         else []
     )
     return config_file, "transformers", (known[0] if known else None), config
+
+
+def controlnet_kind(class_name: str, config: dict) -> ModelKind | None:
+    """A ControlNet is listed as kind "controlnet" under the family it steers (SD 1.5 or SDXL by
+    its cross-attention width, when the class serves both)."""
+    families = CONTROLNETS.get(class_name)
+    if not families:
+        return None
+    if len(families) > 1:
+        return ModelKind("sdxl" if config.get("cross_attention_dim") == 2048 else "sd", "controlnet")
+    return ModelKind(families[0], "controlnet")
 
 
 def _json_object(path: Path) -> dict:

@@ -6,7 +6,9 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from .controlnet import ControlSpec
 from .kinds import ModelKind, can_serve
+from .lora import Lora
 from .speed import SpeedOptions
 
 if TYPE_CHECKING:
@@ -85,6 +87,8 @@ class ModelHandle:
     bytes: int
     manager: ModelManager = field(repr=False, compare=False)
     options: SpeedOptions = field(default_factory=SpeedOptions)
+    loras: tuple[Lora, ...] = ()  # applied for each call, unloaded after it (diffusion.lora)
+    control: ControlSpec | None = None  # the ControlNet control maps go through (diffusion.controlnet)
     nbytes: int = 0
 
     @property
@@ -101,6 +105,13 @@ class ModelHandle:
     def with_options(self, options: SpeedOptions) -> ModelHandle:
         return replace(self, options=options)
 
+    def with_control(self, control: ControlSpec) -> ModelHandle:
+        return replace(self, control=control)
+
+    def with_lora(self, lora: Lora) -> ModelHandle:
+        """This handle with one more LoRA on its stack (the weights stay shared and untouched)."""
+        return replace(self, loras=(*self.loras, lora))
+
     def summary(self) -> dict[str, Any]:
         return {
             "type": "PIPELINE",
@@ -113,6 +124,8 @@ class ModelHandle:
             "offload": self.spec.offload,
             "bytes": self.bytes,
             "options": self.options.to_json(),
+            "loras": [lora.to_json() for lora in self.loras],
+            "control": self.control.to_json() if self.control else None,
         }
 
 

@@ -63,6 +63,7 @@ class ModelManager:
         self._entries: dict[str, Entry] = {}
         self._in_memory: dict[str, str] = {}  # path of an adopted pipeline -> its class name
         self._hooked: dict[str, str] = {}  # offloaded root entry -> the pipeline whose hooks are on its modules
+        self._controlnets: dict[tuple[str, str, str], Any] = {}  # (folder, device, dtype) -> ControlNet
         self._state = threading.Lock()  # guards _entries; held only briefly
         self._loading = threading.RLock()  # one load at a time
 
@@ -80,7 +81,7 @@ class ModelManager:
         ``offload``: "off", "model" (weights in RAM, each model on the device only while it runs),
         or "auto" (offload only when the model does not fit the device's budget)."""
         files = resolve(source, allow_downloads=self.allow_downloads, cache_dir=self.cache_dir)
-        model = classify(files.class_name, files.library)
+        model = classify(files.class_name, files.library, files.config)
         wanted = kind or model.kind
         if wanted not in KINDS and wanted != model.kind:
             raise ValueError(f"unknown kind {wanted!r}; known: {', '.join(KINDS)}")
@@ -118,11 +119,26 @@ class ModelManager:
                 entry.in_use -= 1
                 entry.last_used = time.time()
 
+    def controlnet(self, handle: ModelHandle) -> Any:
+        """The handle's ControlNet, loaded once per folder, device and dtype and kept with the models
+        (dropped with them by :meth:`unload_all` and out-of-memory recovery)."""
+        from .controlnet import load_controlnet
+
+        control = handle.control
+        if control is None:
+            raise ValueError("this PIPELINE has no ControlNet attached")
+        key = (control.path, handle.spec.device, handle.spec.dtype)  # offloaded models: it stays on the device
+        with self._loading:
+            if key not in self._controlnets:
+                with self.guard(f"loading the ControlNet {control.path}"):
+                    self._controlnets[key] = load_controlnet(Path(control.path), control.class_name, *key[1:])
+            return self._controlnets[key]
+
     def adopt(self, pipeline: Any, source: str) -> ModelHandle:
         """Register a pipeline built in memory (a benchmark, a notebook) as if it had been loaded.
         It cannot be reloaded: once unloaded, its handles fail with :class:`ModelNotFound`."""
         class_name = type(pipeline).__name__
-        model = classify(class_name)
+        model = classify(class_name, config=dict(getattr(pipeline, "config", {}) or {}))
         dtype = str(getattr(pipeline, "dtype", "torch.float32")).removeprefix("torch.")
         spec = LoadSpec(source, IN_MEMORY + source, model.kind, str(getattr(pipeline, "device", "cpu")), dtype)
         self._in_memory[spec.path] = class_name
@@ -142,7 +158,7 @@ class ModelManager:
             if spec.path.startswith(IN_MEMORY):
                 return self._derive_from_memory(spec)
             files = files or resolve(spec.path)
-            model = classify(files.class_name, files.library)
+            model = classify(files.class_name, files.library, files.config)
             derived = serving_class(model, spec.kind)
             if derived is None:
                 return self._load_entry(spec, files, model)
@@ -194,7 +210,8 @@ class ModelManager:
 
         pipeline = getattr(diffusers, class_name).from_pipe(base.pipeline, dtype=getattr(torch, spec.dtype))
         pipeline.set_progress_bar_config(disable=True)
-        entry = Entry(spec, pipeline, class_name, classify(class_name), module_bytes(pipeline), parent=base.spec.id)
+        model = ModelKind(base.model.family, spec.kind)  # a derived pipeline keeps its weights' family (Wan 2.2)
+        entry = Entry(spec, pipeline, class_name, model, module_bytes(pipeline), parent=base.spec.id)
         self._add(entry)
         return entry
 
@@ -255,6 +272,7 @@ class ModelManager:
             entries = list(self._entries.values())
             self._entries.clear()
             self._hooked.clear()
+            self._controlnets.clear()
         freed = unique_bytes(entries)
         del entries
         gc.collect()
@@ -284,6 +302,7 @@ class ModelManager:
             entries = list(self._entries.values())
             self._entries.clear()
             self._hooked.clear()
+            self._controlnets.clear()
         freed = unique_bytes(entries)
         for entry in entries:  # a node may still hold the pipeline: free its device memory anyway
             to_meta(entry.pipeline)

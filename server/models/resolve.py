@@ -64,6 +64,8 @@ def describe_folder(source: str, folder: Path) -> ModelFiles:
             what = f"'{key}'" if key else "'architectures'"
             raise ModelNotFound(source, f"{config_file} names no model class ({what} is missing)")
         check_safetensors(folder, config if library == "diffusers" else {})
+        if library == "diffusers":
+            check_components(source, folder, config)
         return ModelFiles(source, folder, library, class_name, config)
     raise ModelNotFound(
         source,
@@ -71,6 +73,28 @@ def describe_folder(source: str, folder: Path) -> ModelFiles:
         f"config.json (transformers). "
         + HOW_TO_PROVIDE.format(source=source if HUB_ID.fullmatch(source) else "<org>/<name>"),
     )
+
+
+def check_components(source: str, folder: Path, model_index: dict) -> None:
+    """Refuse a pipeline folder that lacks a component its model_index.json names (an interrupted
+    download, a partial copy) before diffusers fails deep inside ``from_pretrained``."""
+    missing = [
+        name
+        for name, value in model_index.items()
+        if not name.startswith("_")
+        and isinstance(value, list)
+        and len(value) == 2
+        and value[1] is not None
+        and value[0] not in (None, "diffusers.pipelines.pipeline_utils")  # inline configs have no folder
+        and not (folder / name).is_dir()
+    ]
+    if missing:
+        raise ModelNotFound(
+            source,
+            f"{str(folder)!r} lacks the component folder(s) {', '.join(sorted(missing))} that its model_index.json "
+            "names: the download or copy is incomplete. Fetch the whole model again (`hf download "
+            f"{source if HUB_ID.fullmatch(source) else '<org>/<name>'}`) or save it with save_pretrained",
+        )
 
 
 def check_safetensors(folder: Path, model_index: dict) -> None:

@@ -186,3 +186,21 @@ def test_listing_imports_no_torch(places: tuple[Path, Path]) -> None:
         "assert not heavy, f'listing imported {heavy}'\n"
     )
     subprocess.run([sys.executable, "-c", code, str(root), str(cache)], check=True, cwd=Path(__file__).parents[2])
+
+
+def test_newer_families_are_listed_under_their_kind(tmp_path: Path) -> None:
+    root = tmp_path / "models"
+    root.mkdir()
+    for name in ("wan22_ti2v", "wan22_a14b", "flux", "sd3", "svd", "skyreels_v2"):
+        (root / name).symlink_to(tiny_model(name), target_is_directory=True)
+    listed = {m.name: (m.family, m.kind) for m in find_models([root], None)}
+    assert listed == {
+        "wan22_ti2v": ("wan_ti2v", "text2video"),
+        "wan22_a14b": ("wan22", "text2video"),
+        "flux": ("flux", "text2image"),
+        "sd3": ("sd3", "text2image"),
+        "svd": ("svd", "image2video"),
+        "skyreels_v2": ("skyreels_v2", "text2video"),
+    }
+    videos = {m.name for m in filter_models(find_models([root], None), kinds=["image2video"])}
+    assert videos == {"svd"}

@@ -38,6 +38,13 @@ EXPECTED = {
     "cogvideox_i2v": ("CogVideoXImageToVideoPipeline", "cogvideox", "image2video"),
     "stable_audio": ("StableAudioPipeline", "stable_audio", "text2audio"),
     "vits": ("VitsModel", "vits", "speech"),
+    "wan22_ti2v": ("WanPipeline", "wan_ti2v", "text2video"),
+    "wan22_a14b": ("WanPipeline", "wan22", "text2video"),
+    "wan22_i2v_a14b": ("WanImageToVideoPipeline", "wan22", "image2video"),
+    "skyreels_v2": ("SkyReelsV2Pipeline", "skyreels_v2", "text2video"),
+    "flux": ("FluxPipeline", "flux", "text2image"),
+    "sd3": ("StableDiffusion3Pipeline", "sd3", "text2image"),
+    "svd": ("StableVideoDiffusionPipeline", "svd", "image2video"),
 }
 
 
@@ -186,6 +193,23 @@ def test_wrong_kind_is_refused_before_loading(name: str, kind: str, expected: st
         manager.load(str(tiny_model(name)), kind)
     assert err.value.wanted == (kind,)
     assert manager.loaded() == []  # nothing was loaded to find out
+
+
+def test_a_folder_missing_a_component_names_it_and_how_to_fetch_it(tmp_path: Path) -> None:
+    folder = tmp_path / "wan22"
+    shutil.copytree(tiny_model("wan22_a14b"), folder)
+    shutil.rmtree(folder / "transformer_2")
+    with pytest.raises(ModelNotFound) as err:
+        ModelManager().load(str(folder))
+    message = str(err.value)
+    assert "transformer_2" in message and "incomplete" in message and "hf download" in message
+
+
+def test_wan22_experts_load_as_one_pipeline_with_both() -> None:
+    handle = ModelManager().load(str(tiny_model("wan22_a14b")))
+    with handle.use() as pipe:
+        assert pipe.transformer_2 is not None and pipe.config.boundary_ratio == 0.875
+        assert handle.bytes == sum(param_bytes(m) for m in pipe.components.values() if isinstance(m, torch.nn.Module))
 
 
 def test_pickled_weights_are_refused(tmp_path: Path) -> None:

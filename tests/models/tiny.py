@@ -5,7 +5,8 @@ a few channels, one or two layers, random weights. Nothing is downloaded: the CL
 tokenizers are built here from a small byte-level / character vocabulary, which is all a
 random text encoder needs. Each builder returns a pipeline; :data:`tiny_model` writes it
 with ``save_pretrained`` (safetensors) on first use, so that tests load it back through
-the model manager, exactly like a real model folder.
+the model manager, exactly like a real model folder. The families added with diffusers 0.42
+(Wan 2.2, FLUX.1, LTX-2, ...) are built in :mod:`.tiny_families`; :data:`tiny_model` builds both.
 """
 
 from __future__ import annotations
@@ -216,7 +217,9 @@ def wan_vae():
     )
 
 
-def wan_transformer(in_channels: int = 16, image_dim: int | None = None, image_tokens: int | None = None):
+def wan_transformer(
+    in_channels: int = 16, image_dim: int | None = None, image_tokens: int | None = None, out_channels: int = 16
+):
     from diffusers import WanTransformer3DModel
 
     torch.manual_seed(0)
@@ -225,7 +228,7 @@ def wan_transformer(in_channels: int = 16, image_dim: int | None = None, image_t
         num_attention_heads=2,
         attention_head_dim=12,
         in_channels=in_channels,
-        out_channels=16,
+        out_channels=out_channels,
         text_dim=TEXT_DIM,
         freq_dim=256,
         ffn_dim=32,
@@ -512,8 +515,10 @@ BUILDERS: dict[str, Callable[[], object]] = {
 
 def save(name: str, root: Path) -> Path:
     """Build one tiny pipeline and write it as safetensors under ``root/name``."""
+    from .tiny_families import BUILDERS as NEWER  # the families added with diffusers 0.42
+
     folder = root / name
-    BUILDERS[name]().save_pretrained(folder, safe_serialization=True)
+    {**BUILDERS, **NEWER}[name]().save_pretrained(folder, safe_serialization=True)
     return folder
 
 

@@ -82,3 +82,23 @@ def test_no_prompt_at_all_is_refused(ctx: NodeContext, manager: ModelManager) ->
     with pytest.raises(NodeInputError) as err:
         sound(ctx, manager)
     assert err.value.name == "scene"
+
+
+def music(ctx: NodeContext, manager: ModelManager, **kwargs):
+    params = AudioParams(**{"steps": 2, "seconds": 0.5, **kwargs})
+    return audio_diffuse(ctx, params, pipeline=load_tiny(ctx, manager, "ace_step"), text="a slow piano ballad")["audio"]
+
+
+def test_ace_step_makes_music_and_sings_the_lyrics(ctx: NodeContext, manager: ModelManager, progress) -> None:
+    """ACE-Step through the same node: its length argument, its sample rate, and the lyrics reach it."""
+    instrumental = music(ctx, manager)
+    sung = music(ctx, manager, lyrics="[verse]\nrain on the neon street")
+    assert instrumental.sample_rate == 50 and instrumental.samples.shape == (25, 2)  # 0.5 s at the tiny 50 Hz
+    assert not np.array_equal(instrumental.samples, sung.samples)
+    assert progress.calls[-1][:2] == (2, 2)
+
+
+def test_lyrics_for_a_model_that_does_not_sing_are_refused(ctx: NodeContext, manager: ModelManager) -> None:
+    with pytest.raises(NodeInputError, match="does not sing") as err:
+        sound(ctx, manager, lyrics="la la la")
+    assert err.value.name == "lyrics"
