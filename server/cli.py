@@ -442,13 +442,15 @@ def _batch_executor(args: argparse.Namespace, gpu: bool, unreachable: type[Excep
     from server.batch.executors import RayExecutor
 
     try:
-        connect(args.ray_address)
+        connected = connect(args.ray_address)
     except unreachable as exc:
         raise UsageError(str(exc)) from None
+    leave = disconnect if connected else None  # a caller that was connected already stays so
     try:
-        return RayExecutor(gpu=gpu, limit=args.workers), disconnect
+        return RayExecutor(gpu=gpu, limit=args.workers), leave
     except RuntimeError as exc:
-        disconnect()
+        if leave:
+            leave()
         raise UsageError(str(exc)) from None
 
 

@@ -25,7 +25,8 @@ class ClusterUnreachable(ConnectionError):
 
 
 def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int | None = None) -> bool:
-    """Connect this process to Ray; returns True when it started a local cluster it must shut down.
+    """Connect this process to Ray; returns True when this call connected it (and so the caller
+    disconnects), False when it already was connected.
 
     ``address``: None starts a local cluster sized to this machine; ``auto`` finds one started
     with ``ray start`` on this machine; ``HOST:PORT`` is a cluster's GCS and ``ray://HOST:PORT``
@@ -53,7 +54,7 @@ def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int |
         ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
     except (ConnectionError, TimeoutError, RuntimeError) as exc:
         raise ClusterUnreachable(f"no Ray cluster at --ray-address {address}: {exc}") from None
-    return False
+    return True
 
 
 def probe(address: str) -> None:

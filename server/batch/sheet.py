@@ -18,6 +18,7 @@ INDEX = "index.html"
 PLAYABLE = (".mp4", ".webm")
 
 STYLE = """
+[hidden]{display:none!important}
 body{font-family:system-ui,sans-serif;background:#16181d;color:#e6e6e6;margin:24px}
 h1{font-size:20px;margin:0 0 4px} p.sum{color:#9aa0a6;margin:0 0 16px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:16px}
@@ -27,7 +28,7 @@ h1{font-size:20px;margin:0 0 4px} p.sum{color:#9aa0a6;margin:0 0 16px}
 .card h2{font-size:14px;margin:8px 0 4px} .card .st{float:right;font-weight:normal}
 .succeeded .st{color:#6c6} .failed .st,.invalid .st,.cancelled .st{color:#e66}
 table{font-size:12px;border-collapse:collapse;width:100%} td{padding:1px 4px;vertical-align:top}
-td.k{color:#9aa0a6;white-space:nowrap} pre{white-space:pre-wrap;font-size:12px;color:#e99}
+td.k{color:#9aa0a6;white-space:nowrap;width:1%} a{color:#8ab4f8} img.thumb{cursor:pointer} pre{white-space:pre-wrap;font-size:12px;color:#e99}
 """.strip()
 
 
@@ -54,11 +55,16 @@ def _card(record: dict[str, Any]) -> str:
     media = [f for f in record.get("outputs", []) if f.lower().endswith(VIDEO_SUFFIXES + IMAGE_SUFFIXES)]
     videos = [f for f in media if f.lower().endswith(PLAYABLE)]
     parts = [f'<div class="card {html.escape(status)}">']
-    if thumb:
-        parts.append(f'<img class=thumb src="{_url(thumb)}" alt="thumbnail of variant {record.get("variant")}">')
-    if videos:
-        poster = f' poster="{_url(thumb)}"' if thumb else ""
-        parts.append(f'<video controls preload=none{poster} src="{_url(videos[0])}"></video>')
+    if thumb and videos:  # the thumbnail until clicked, then the player in its place
+        parts.append(
+            f'<img class=thumb src="{_url(thumb)}" alt="variant {record.get("variant")}" title="play"'
+            ' onclick="this.hidden=true;this.nextElementSibling.hidden=false;this.nextElementSibling.play()">'
+            f'<video hidden controls preload=none poster="{_url(thumb)}" src="{_url(videos[0])}"></video>'
+        )
+    elif thumb:
+        parts.append(f'<img class=thumb src="{_url(thumb)}" alt="variant {record.get("variant")}">')
+    elif videos:
+        parts.append(f'<video controls preload=metadata src="{_url(videos[0])}"></video>')
     elif media and not thumb:
         parts.append(f'<img src="{_url(media[0])}" alt="">')
     seconds = record.get("seconds")

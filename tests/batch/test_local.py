@@ -1,0 +1,63 @@
+"""``batch --executor local``: a real process pool running stub variants — results, contact
+sheet, resume by content key, retries, and a variant that fails validation while others run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from server.cli import main
+
+from .conftest import gate_workflow, partial_files, read_results, write_workflow
+
+
+def _batch(tmp_path: Path, *extra: str, **params) -> int:
+    (tmp_path / "open").touch()  # the gates let every variant through
+    wf = write_workflow(tmp_path / "gate.json", gate_workflow(tmp_path, **params))
+    return main(["batch", str(wf), "-o", str(tmp_path / "out"), "--workers", "2", "--no-disk-cache", "-q", *extra])
+
+
+def test_runs_resumes_and_writes_the_sheet(tmp_path: Path, extra_nodes: str) -> None:
+    assert _batch(tmp_path, "--seeds", "1-3") == 0
+    out = tmp_path / "out"
+    records = read_results(out)
+    assert [r["variant"] for r in records] == [1, 2, 3]
+    assert {r["status"] for r in records} == {"succeeded"}
+    for r in records:
+        assert (out / r["folder"] / f"gate_{r['params']['seed']}.txt").is_file()
+        assert r["outputs"] == [f"{r['folder']}/gate_{r['params']['seed']}.txt"]
+        assert r["nodes"]["gate"]["status"] == "succeeded"
+        assert r["worker"]["resources"] == {"CPU": 1.0}
+    page = (out / "index.html").read_text()
+    assert page.count('class="card succeeded"') == 3 and "3 succeeded" in page
+    # the same batch again: nothing re-runs (each gate wrote its pid once)
+    assert _batch(tmp_path, "--seeds", "1-3") == 0
+    assert all(len((tmp_path / f"{s}.pid").read_text().split()) == 1 for s in (1, 2, 3))
+    assert read_results(out) == records
+    # one more seed: only the new one runs
+    assert _batch(tmp_path, "--seeds", "1-4") == 0
+    assert [len((tmp_path / f"{s}.pid").read_text().split()) for s in (1, 2, 3, 4)] == [1, 1, 1, 1]
+    assert partial_files(out) == []
+
+
+def test_retries_and_resume_of_failed_variants(tmp_path: Path, extra_nodes: str) -> None:
+    # fails twice; one retry is not enough, so the batch reports it and exits 1
+    assert _batch(tmp_path, "--seeds", "5", "--retries", "1", fail_until=2) == 1
+    [record] = read_results(tmp_path / "out")
+    assert record["status"] == "failed" and record["attempt"] == 2
+    assert "attempt 2 fails on purpose" in record["error"]["message"]
+    assert "attempt 2 fails on purpose" in (tmp_path / "out" / "index.html").read_text()
+    # running the batch again retries the failed variant, which now gets through
+    assert _batch(tmp_path, "--seeds", "5", "--retries", "1", fail_until=2) == 0
+    [record] = read_results(tmp_path / "out")
+    assert record["status"] == "succeeded" and record["attempt"] == 1
+    assert len((tmp_path / "5.pid").read_text().split()) == 3
+
+
+def test_an_invalid_variant_is_reported_and_the_others_run(tmp_path: Path, extra_nodes: str) -> None:
+    assert _batch(tmp_path, "--vary", "gate.seed=1,-4,2") == 1
+    records = read_results(tmp_path / "out")
+    assert [r["status"] for r in records] == ["succeeded", "invalid", "succeeded"]
+    problem = records[1]["problems"][0]
+    assert problem["node"] == "gate" and problem["name"] == "seed" and "≥ 0" in problem["message"]
+    assert not (tmp_path / "out" / records[1]["folder"]).exists()
+    assert 'class="card invalid"' in (tmp_path / "out" / "index.html").read_text()
