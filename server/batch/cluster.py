@@ -34,6 +34,8 @@ def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int |
     """
     import ray
 
+    if address is not None:
+        probe(address)
     if ray.is_initialized():
         return False
     runtime_env = {"env_vars": {"PYTHONPATH": str(REPO)}}
@@ -49,7 +51,6 @@ def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int |
             runtime_env=runtime_env,
         )
         return True
-    probe(address)
     try:
         ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
     except (ConnectionError, TimeoutError, RuntimeError) as exc:

@@ -35,6 +35,7 @@ def _free_port() -> int:
 def ray_address() -> Iterator[str]:
     port = _free_port()
     temp = tempfile.mkdtemp(prefix="rg-ray-")
+    os.environ["RAY_AUTH_MODE"] = "disabled"  # a throwaway loopback cluster; drivers and CLI children inherit it
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "PYTHONPATH": str(REPO)}
     head = subprocess.Popen(
         [
