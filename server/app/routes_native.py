@@ -14,7 +14,7 @@ from server.engine.sockets import SOCKET_TYPES
 from server.models.catalog import ModelEntry, filter_models, find_models, hub_cache_dir, model_roots
 
 from .bodies import MAX_OFFSET, MAX_PAGE, int_query, read_json_object
-from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
+from .keys import CONFIG, ENGINE, REGISTRY, REMOTE, STORE, WORKER
 from .library import Library
 from .runs import (
     announce,
@@ -274,4 +274,6 @@ async def system(request: web.Request) -> web.Response:
         "running": request.app[WORKER].running_id(),
     }
     info["nodes"] = len(request.app[REGISTRY])
+    if (remote := request.app.get(REMOTE)) is not None:  # the Ray cluster's nodes, GPUs and load
+        info["cluster"] = await asyncio.get_running_loop().run_in_executor(None, remote.cluster_info)
     return json_response(info)

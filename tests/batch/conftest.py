@@ -64,7 +64,7 @@ def ray_address() -> Iterator[str]:
             ray.shutdown()
         os.killpg(head.pid, signal.SIGTERM)  # the head and everything it started, nothing else
         try:
-            head.wait(60)
+            head.wait(5)
         except subprocess.TimeoutExpired:
             os.killpg(head.pid, signal.SIGKILL)
             head.wait(10)
