@@ -11,6 +11,12 @@ data files. Each output is one of:
 
 Entries are written to a locked partial folder and renamed into place, so a crash never leaves a
 half entry (and its partial folder is swept when the cache is next opened). The store is bounded in bytes; the least recently used entries go first.
+
+The folder may be shared by many processes and machines (``--cache-dir`` on NFS or a mounted
+bucket, one per Ray worker): an entry appears by one rename and disappears by one rename (into a
+partial folder that is then deleted), so a reader sees a whole entry or none; two writers of one
+key both succeed (same key, same content: the second rename finds the first in place), and an
+entry that vanishes while being read is a miss, not an error.
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ import importlib
 import json
 import logging
 import os
-import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -54,11 +59,13 @@ class DiskCache:
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             outputs = {name: _decode(folder, name, meta) for name, meta in manifest["outputs"].items()}
+            os.utime(manifest_path)  # recency for LRU eviction
+        except FileNotFoundError:
+            return None  # evicted by another process while we read it
         except Exception:
             log.warning("dropping unreadable cache entry %s", folder, exc_info=True)
-            shutil.rmtree(folder, ignore_errors=True)
+            _discard(folder)
             return None
-        os.utime(manifest_path)  # recency for LRU eviction
         return outputs
 
     def put(self, key: str, outputs: dict[str, Any]) -> bool:
@@ -90,14 +97,26 @@ class DiskCache:
             entries = []
             for manifest in self.root.glob("*/*/manifest.json"):
                 folder = manifest.parent
-                size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
-                entries.append((manifest.stat().st_mtime, size, folder))
+                try:
+                    size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+                    entries.append((manifest.stat().st_mtime, size, folder))
+                except OSError:
+                    continue  # another process evicted it meanwhile
             total = sum(size for _, size, _ in entries)
             for _, size, folder in sorted(entries, key=lambda e: e[0]):
                 if total <= self.max_bytes:
                     break
-                shutil.rmtree(folder, ignore_errors=True)
+                _discard(folder)
                 total -= size
+
+
+def _discard(folder: Path) -> None:
+    """Remove an entry in one step for readers: rename it into a partial folder, then delete that."""
+    try:
+        with partial_path(folder.parent, directory=True) as grave:
+            os.replace(folder, grave)
+    except OSError:
+        pass  # already gone
 
 
 def _encode(folder: Path, name: str, value: Any) -> dict[str, Any]:
