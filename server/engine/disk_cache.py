@@ -21,6 +21,7 @@ entry that vanishes while being read is a miss, not an error.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
 import logging
@@ -78,14 +79,11 @@ class DiskCache:
             with partial_path(final.parent, directory=True) as staging:
                 manifest = {"outputs": {name: _encode(staging, name, value) for name, value in outputs.items()}}
                 (staging / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-                os.replace(staging, final)
+                if not _rename_into_place(staging, final):
+                    return True  # another writer's entry was in place: same key, same content
         except Unpersistable as exc:
             log.info("not persisting %s: %s", key[:12], exc)
             return False
-        except OSError:
-            if final.exists():  # another writer won the race: same key, same content
-                return True
-            raise
         self._evict()
         return True
 
@@ -108,6 +106,24 @@ class DiskCache:
                     break
                 _discard(folder)
                 total -= size
+
+
+def _rename_into_place(staging: Path, final: Path, tries: int = 3) -> bool:
+    """Rename the finished entry into place; False when another writer's entry is already there.
+    A rename that races another process renaming the same path (evicting it) is tried again."""
+    for attempt in range(tries):
+        try:
+            os.replace(staging, final)
+            return True
+        except OSError as exc:
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                return False
+            if attempt == tries - 1:
+                raise
+            if not staging.exists():  # (seen under heavy contention; the entry is simply not stored)
+                log.warning("cache entry %s not stored: its staging folder vanished", final.name[:12])
+                return True
+    return False
 
 
 def _discard(folder: Path) -> None:
