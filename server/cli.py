@@ -351,23 +351,33 @@ def add_batch_parser(sub: Any) -> None:
     )
     batch.add_argument("--zip", action="store_true", help="pair the n-th values of each option instead of combining")
     batch.add_argument("--prompts", metavar="FILE", help="a text file of prompts, one per line")
-    batch.add_argument("--prompt-node", metavar="NODE", help="the node whose text --prompts sets (default: the only text.prompt)")
+    batch.add_argument(
+        "--prompt-node", metavar="NODE", help="the node whose text --prompts sets (default: the only text.prompt)"
+    )
     batch.add_argument("--seeds", metavar="SPEC", help="seeds such as 1-8 or 1,5,9, set on every node with a seed")
     batch.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="NODE.PARAM=VALUE", help="as for run"
     )
     batch.add_argument("-o", "--output-dir", default="renders", help="one folder per variant (default: ./renders)")
-    batch.add_argument("--executor", choices=("local", "ray"), default="local", help="where variants run (default: local)")
+    batch.add_argument(
+        "--executor", choices=("local", "ray"), default="local", help="where variants run (default: local)"
+    )
     batch.add_argument(
         "--ray-address",
         default=None,
         metavar="ADDRESS",
         help="an existing Ray cluster: auto, HOST:PORT or ray://HOST:PORT (default: start one on this machine)",
     )
-    batch.add_argument("--workers", type=int, default=None, help="variants at once (default: the cores, or the cluster)")
+    batch.add_argument(
+        "--workers", type=int, default=None, help="variants at once (default: the cores, or the cluster)"
+    )
     batch.add_argument("--retries", type=int, default=0, metavar="N", help="run a failed variant up to N more times")
     batch.add_argument(
-        "--input-dir", dest="input_dirs", action="append", metavar="DIR", help="as for run (default: the current folder)"
+        "--input-dir",
+        dest="input_dirs",
+        action="append",
+        metavar="DIR",
+        help="as for run (default: the current folder)",
     )
     batch.add_argument(
         "--cache-dir",
@@ -423,7 +433,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if started is not None:
             started()
     counts = ", ".join(f"{n} {s}" for s, n in sorted(outcome.counts.items()))
-    print(f"batch {'cancelled' if outcome.cancelled else 'finished'} in {outcome.seconds:.1f}s: {counts}", file=sys.stderr)
+    print(
+        f"batch {'cancelled' if outcome.cancelled else 'finished'} in {outcome.seconds:.1f}s: {counts}", file=sys.stderr
+    )
     print(f"results: {Path(args.output_dir) / 'results.jsonl'}", file=sys.stderr)
     print(f"contact sheet: {outcome.index}", file=sys.stderr)
     statuses = {r["status"] for r in outcome.records}

@@ -166,7 +166,7 @@ class RemoteRunner:
 
         try:
             ray.kill(self.actor, no_restart=True)
-        except Exception:  # noqa: BLE001 - the cluster may be gone already
+        except Exception:  # the cluster may be gone already
             log.warning("could not stop the remote run actor", exc_info=True)
         if self._connected:
             disconnect()

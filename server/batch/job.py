@@ -75,7 +75,9 @@ def _models() -> Any:
     return default_manager()  # process-wide: pipelines stay resident between variants
 
 
-def run_variant(job: VariantJob, cancel: threading.Event | None = None, resources: dict[str, Any] | None = None) -> dict:
+def run_variant(
+    job: VariantJob, cancel: threading.Event | None = None, resources: dict[str, Any] | None = None
+) -> dict:
     """Render ``job`` into its folder and return its results.jsonl record.
 
     The engine runs on a thread and this one waits, so a ``KeyboardInterrupt`` (Ctrl-C in a pool

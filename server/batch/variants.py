@@ -115,7 +115,9 @@ def read_prompts(path: str | Path, workflow: Workflow, registry: Registry, node:
         candidates = [n for n, spec in workflow.nodes.items() if spec.type == "text.prompt"]
         if len(candidates) != 1:
             found = ", ".join(candidates) or "none"
-            raise VariantError(f"--prompts {path}: name the prompt node with --prompt-node (text.prompt nodes: {found})")
+            raise VariantError(
+                f"--prompts {path}: name the prompt node with --prompt-node (text.prompt nodes: {found})"
+            )
         node = candidates[0]
     elif node not in workflow.nodes:
         raise VariantError(f"--prompt-node {node!r}: no node {node!r}; nodes: {', '.join(workflow.nodes)}")
@@ -132,8 +134,10 @@ def expand(workflow: Workflow, registry: Registry, dimensions: list[Dimension], 
         count = len(d.choices) if zipped else count * len(d.choices)
     if count > MAX_VARIANTS:
         raise VariantError(f"{count} variants is more than {MAX_VARIANTS}; split the batch")
-    combos = zip(*(d.choices for d in dimensions), strict=True) if zipped else itertools.product(
-        *(d.choices for d in dimensions)
+    combos = (
+        zip(*(d.choices for d in dimensions), strict=True)
+        if zipped
+        else itertools.product(*(d.choices for d in dimensions))
     )
     variants: list[Variant] = []
     seen: set[str] = set()

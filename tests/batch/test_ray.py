@@ -59,7 +59,7 @@ def test_tokyo_walk_four_seeds(tmp_path: Path, ray_driver: str) -> None:
     page = (out / "index.html").read_text()
     for r in records:
         assert f'src="{r["thumbnail"]}"' in page
-        assert f'src="{[f for f in r["outputs"] if f.endswith(".mp4")][0]}"' in page
+        assert f'src="{next(f for f in r["outputs"] if f.endswith(".mp4"))}"' in page
     assert page.count("<video") == 4 and "4 succeeded" in page
 
 

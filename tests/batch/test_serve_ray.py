@@ -70,7 +70,9 @@ async def _scenario(server: LiveServer, folder: Path) -> None:
         async with s.get(server.url("/api/system")) as resp:
             cluster = (await resp.json())["cluster"]
         assert cluster["alive_nodes"] == 1 and cluster["cpus"] == 2.0 and cluster["gpus"] == 1.0
-        assert cluster["nodes"][0]["alive"] and cluster["nodes"][0]["gpus"] == 1.0 and 0.0 <= cluster["load"]["cpu"] <= 1.0
+        assert (
+            cluster["nodes"][0]["alive"] and cluster["nodes"][0]["gpus"] == 1.0 and 0.0 <= cluster["load"]["cpu"] <= 1.0
+        )
         await ws.close()
 
 

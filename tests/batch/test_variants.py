@@ -26,9 +26,7 @@ def tokyo() -> Workflow:
 def test_product_of_vary_and_seeds(tokyo, registry) -> None:
     dims = [parse_vary("animatic.fps=12,24", tokyo), parse_seeds("1-3", tokyo, registry)]
     variants = expand(tokyo, registry, dims, zipped=False)
-    assert [v.params for v in variants] == [
-        {"animatic.fps": fps, "seed": s} for fps in (12, 24) for s in (1, 2, 3)
-    ]
+    assert [v.params for v in variants] == [{"animatic.fps": fps, "seed": s} for fps in (12, 24) for s in (1, 2, 3)]
     last = variants[-1].workflow
     assert last.nodes["animatic"].params["fps"] == 24
     # the seed goes into every node that has one, and nowhere else
@@ -79,7 +77,12 @@ def test_bad_seeds(tokyo, registry, spec: str, message: str) -> None:
 
 def test_seeds_need_a_seeded_node(registry) -> None:
     wf = Workflow.from_json(
-        {"format": "reelgraph.workflow", "version": 1, "nodes": {"p": {"type": "text.prompt", "params": {}}}, "links": []}
+        {
+            "format": "reelgraph.workflow",
+            "version": 1,
+            "nodes": {"p": {"type": "text.prompt", "params": {}}},
+            "links": [],
+        }
     )
     with pytest.raises(VariantError, match="no node in this workflow has a seed"):
         parse_seeds("1-2", wf, registry)
@@ -90,7 +93,10 @@ def test_prompts_file(tokyo, registry, tmp_path: Path) -> None:
     path.write_text("# a comment\nA red fox in snow\n\n  A boy flies a kite  \n", encoding="utf-8")
     dim = read_prompts(path, tokyo, registry, None)
     assert dim.name == "prompt.text"
-    assert [c[0] for c in dim.choices] == [("prompt", "text", "A red fox in snow"), ("prompt", "text", "A boy flies a kite")]
+    assert [c[0] for c in dim.choices] == [
+        ("prompt", "text", "A red fox in snow"),
+        ("prompt", "text", "A boy flies a kite"),
+    ]
     (tmp_path / "empty.txt").write_text("# nothing\n")
     with pytest.raises(VariantError, match="no prompts in the file"):
         read_prompts(tmp_path / "empty.txt", tokyo, registry, None)
