@@ -427,7 +427,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     progress = BatchProgress(len(variants), enabled=not args.quiet)
     progress.note(f"{len(variants)} variant(s) of {args.workflow} on {where}, {executor.slots} at a time")
     try:
-        with progress:
+        with progress, _TermAsInterrupt():
             outcome = run_batch(spec, executor, registry, progress)
     finally:
         if started is not None:
@@ -442,6 +442,24 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if statuses == {"invalid"}:
         return EXIT_INVALID
     return EXIT_OK if statuses <= {"succeeded"} and not outcome.cancelled else EXIT_FAILED
+
+
+class _TermAsInterrupt:
+    """SIGTERM cancels a batch as Ctrl-C does (the runner cancels its variants and cleans up)."""
+
+    def __enter__(self) -> Self:
+        self._previous = None
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
 
 
 def _batch_executor(args: argparse.Namespace, gpu: bool, unreachable: type[Exception]) -> tuple[Any, Any]:

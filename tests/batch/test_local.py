@@ -3,11 +3,19 @@ sheet, resume by content key, retries, and a variant that fails validation while
 
 from __future__ import annotations
 
+import io
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
+from rich.console import Console
+
+from server.batch.progress import BatchProgress
 from server.cli import main
 
-from .conftest import gate_workflow, partial_files, read_results, write_workflow
+from .conftest import REPO, STUBS, gate_workflow, partial_files, read_results, wait_for, write_workflow
 
 
 def _batch(tmp_path: Path, *extra: str, **params) -> int:
@@ -61,3 +69,40 @@ def test_an_invalid_variant_is_reported_and_the_others_run(tmp_path: Path, extra
     assert problem["node"] == "gate" and problem["name"] == "seed" and "≥ 0" in problem["message"]
     assert not (tmp_path / "out" / records[1]["folder"]).exists()
     assert 'class="card invalid"' in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_sigterm_cancels_pool_variants_and_leaves_no_partials(tmp_path: Path) -> None:
+    wf = write_workflow(tmp_path / "gate.json", gate_workflow(tmp_path))
+    out = tmp_path / "out"
+    env = {**os.environ, "REELGRAPH_EXTRA_NODES": STUBS, "PYTHONPATH": str(REPO)}
+    cmd = [sys.executable, "main.py", "batch", str(wf), "--seeds", "1-3", "--workers", "2", "-o", str(out)]
+    proc = subprocess.Popen([*cmd, "--no-disk-cache"], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: len(partial_files(out)) == 2, what="two variants to be mid-write")
+        proc.send_signal(signal.SIGTERM)  # as Ctrl-C: cancel, clean up, exit 1
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, err
+    records = read_results(out)
+    assert [r["status"] for r in records] == ["cancelled"] * 3
+    assert [r["nodes"]["gate"]["status"] for r in records[:2]] == ["cancelled", "cancelled"]  # stopped in the pool
+    assert partial_files(out) == [] and not (tmp_path / "3.pid").exists()
+
+
+def test_progress_reports_failures_and_counts() -> None:
+    console = Console(file=io.StringIO(), width=120)  # not a terminal: one line per finished variant
+    progress = BatchProgress(3, console=console)
+    with progress:
+        progress.skipped(1)
+        progress.set_running(2)
+        progress.finished({"variant": 2, "folder": "v0002", "status": "succeeded", "seconds": 1.5}, final=True)
+        failed = {"variant": 3, "folder": "v0003", "status": "failed", "error": {"message": "animatic: boom"}}
+        progress.finished(failed, final=False)
+        progress.finished(failed, final=True)
+    text = console.file.getvalue()
+    assert "resuming: 1 variant(s) already finished" in text
+    assert "✓ #2 v0002 1.5s" in text
+    assert "✗ #3 v0003 failed (retrying): animatic: boom" in text and "✗ #3 v0003 failed: animatic: boom" in text
+    assert (progress.done, progress.failed, progress.running) == (2, 1, 2)
