@@ -10,6 +10,7 @@ and see the output folder and ``--cache-dir`` on a shared file system).
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import tempfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 LOCAL_OBJECT_STORE = 200 << 20  # frames never travel through the object store: outputs are files
 PROBE_SECONDS = 3.0
+_local_temp: list[str] = []
 
 
 class ClusterUnreachable(ConnectionError):
@@ -40,12 +42,13 @@ def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int |
         return False
     runtime_env = {"env_vars": {"PYTHONPATH": str(REPO)}}
     if address is None:
+        _local_temp.append(tempfile.mkdtemp(prefix="rg-ray-"))  # short: Ray's socket paths must fit 107 bytes
         ray.init(
             num_cpus=num_cpus or os.cpu_count() or 1,
             num_gpus=num_gpus,
             include_dashboard=False,
             object_store_memory=LOCAL_OBJECT_STORE,
-            _temp_dir=tempfile.mkdtemp(prefix="rg-ray-"),
+            _temp_dir=_local_temp[-1],
             _node_ip_address="127.0.0.1",
             log_to_driver=False,
             runtime_env=runtime_env,
@@ -83,6 +86,8 @@ def disconnect() -> None:
 
     if ray.is_initialized():
         ray.shutdown()
+    while _local_temp:  # the logs and sockets of a local cluster this process started
+        shutil.rmtree(_local_temp.pop(), ignore_errors=True)
 
 
 def slots(resource: str, per_variant: float = 1.0) -> int:

@@ -129,3 +129,18 @@ def test_gpu_workflows_run_on_one_resident_actor_per_gpu(tmp_path: Path, ray_dri
     assert {r["worker"]["resources"].get("GPU") for r in records} == {1.0}
     pids = {(out / r["folder"] / "pid.txt").read_text() for r in records}
     assert len(pids) == 1 and pids != {str(os.getpid())}
+
+
+def test_a_new_user_runs_the_shipped_workflow_on_a_local_ray_cluster(tmp_path: Path) -> None:
+    """As in the README: no address, so the CLI starts (and stops) its own Ray cluster."""
+    out = tmp_path / "renders"
+    small = ["--set", "animatic.width=128", "--set", "animatic.height=72", "--set", "shots.duration=1"]
+    cmd = [sys.executable, "main.py", "batch", "workflows/tokyo_walk.json", "--seeds", "1-4", "--executor", "ray"]
+    env = {k: v for k, v in os.environ.items() if k != "REELGRAPH_EXTRA_NODES"}
+    cmd += ["-o", str(out), "--no-disk-cache", *small]
+    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "4 variant(s) of workflows/tokyo_walk.json on ray (CPU tasks)" in done.stderr
+    assert "batch finished" in done.stderr and "4 succeeded" in done.stderr
+    assert len(list(out.glob("v000*/tokyo_walk_00001.mp4"))) == 4
+    assert len(list(out.glob("v000*/thumb.jpg"))) == 4 and (out / "index.html").is_file()
