@@ -173,11 +173,11 @@ class RayExecutor:
             self.slots = min(self.slots, limit)
         self._refs: dict[Any, tuple[VariantJob, Any]] = {}  # ref → (job, actor or None)
         self._idle: list[Any] = []
+        self._actors: list[Any] = []  # started on demand, never more than the slots
         if gpu:
-            actor = ray.remote(RenderActor).options(
+            self._actor_class = ray.remote(RenderActor).options(
                 num_gpus=1, num_cpus=1, max_restarts=-1, max_task_retries=-1, max_concurrency=2
             )
-            self._idle = [actor.remote() for _ in range(self.slots)]
         else:
             self._task = ray.remote(_ray_task).options(
                 num_cpus=cpus_per_variant, max_retries=self.TASK_RETRIES, retry_exceptions=False
@@ -185,6 +185,9 @@ class RayExecutor:
 
     def submit(self, job: VariantJob) -> None:
         if self.gpu:
+            if not self._idle:
+                self._actors.append(self._actor_class.remote())
+                self._idle.append(self._actors[-1])
             actor = self._idle.pop()
             self._refs[actor.render.remote(job)] = (job, actor)
         else:
@@ -237,9 +240,9 @@ class RayExecutor:
     def close(self) -> None:
         import ray
 
-        for actor in self._idle:
+        for actor in self._actors:
             ray.kill(actor, no_restart=True)
-        self._idle = []
+        self._actors, self._idle = [], []
 
 
 def drain(executor: Executor, deadline_seconds: float) -> list[Finished]:
