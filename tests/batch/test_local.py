@@ -106,3 +106,16 @@ def test_progress_reports_failures_and_counts() -> None:
     assert "✓ #2 v0002 1.5s" in text
     assert "✗ #3 v0003 failed (retrying): animatic: boom" in text and "✗ #3 v0003 failed: animatic: boom" in text
     assert (progress.done, progress.failed, progress.running) == (2, 1, 2)
+
+
+def test_prompts_file_times_vary(tmp_path: Path, extra_nodes: str) -> None:
+    (tmp_path / "open").touch()
+    doc = gate_workflow(tmp_path)
+    doc["nodes"]["prompt"] = {"type": "text.prompt", "params": {"text": "unused"}}
+    wf = write_workflow(tmp_path / "prompted.json", doc)
+    (tmp_path / "prompts.txt").write_text("A red fox in snow\n# skipped\nA boy flies a kite\n")
+    args = ["batch", str(wf), "--prompts", str(tmp_path / "prompts.txt"), "--vary", "gate.seed=1,2"]
+    assert main([*args, "-o", str(tmp_path / "out"), "--no-disk-cache", "-q"]) == 0
+    assert [r["params"] for r in read_results(tmp_path / "out")] == [
+        {"gate.seed": s, "prompt.text": p} for s in (1, 2) for p in ("A red fox in snow", "A boy flies a kite")
+    ]
