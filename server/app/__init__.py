@@ -92,7 +92,7 @@ def _resources(models: object):
             models=models,
             disk_cache=config.results_dir,
         )
-        remote = await _remote_runner(config) if config.ray_address else None
+        remote = await _remote_runner(app) if config.ray_address else None
         hub = Hub(config.limits.ws_queue, config.limits.max_ws_message)
         hub.feature_flags = routes_frontend.feature_flags(config)
         worker = Worker(
@@ -124,9 +124,11 @@ def _resources(models: object):
     return resources
 
 
-async def _remote_runner(config: Config) -> object:
+async def _remote_runner(app: web.Application) -> object:
     """Connect to the Ray cluster (off the event loop: it takes seconds) and start the run actor."""
     from .remote import RemoteRunner
+
+    config = app[CONFIG]
 
     def make() -> RemoteRunner:
         return RemoteRunner(
@@ -136,6 +138,8 @@ async def _remote_runner(config: Config) -> object:
             input_dirs=(config.input_dir, Path(config.output_dir)),
             temp_dir=config.temp_dir / "runs",
             cache_dir=config.results_dir,
+            previews_dir=config.temp_dir / "previews",
+            roots=routes_files.roots(app),
         )
 
     return await asyncio.get_running_loop().run_in_executor(None, make)

@@ -10,8 +10,9 @@ actor, so the call gets through while the run is busy).
 
 Outputs are files written by the actor under the server's output folder, so the cluster's
 workers must see that folder (and ``data/``) on a shared file system. Events carry JSON only:
-in-process values (previews of running nodes, values for thumbnails) stay on the worker, so
-remote runs show progress and results but no live previews.
+the thumbnails of finished FRAMES and IMAGE outputs are drawn by the actor (into the server's
+previews folder) and their URLs added to the live ``node_finished`` messages here; the step
+previews of a running node are not sent (they would cross the network ten times a second).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from typing import Any
 
 from server.engine import Engine, Event, NodeResult, Problem, RunResult, Workflow, WorkflowInvalid
 
+from .messages import file_ref
+
 log = logging.getLogger("reelgraph.server")
 _DONE = object()
 
@@ -33,9 +36,12 @@ class RunActor:
     """Runs workflows on a cluster worker; one run at a time, with room for ``cancel`` calls."""
 
     def __init__(self, extra_nodes: tuple[str, ...], output_dir: str, input_dirs: tuple[str, ...], temp_dir: str,
-                 cache_dir: str | None) -> None:  # fmt: skip
+                 cache_dir: str | None, previews_dir: str) -> None:  # fmt: skip
         from server.batch.job import _models, registry_for
 
+        from .thumbnails import Thumbnails
+
+        self.thumbnails = Thumbnails(Path(previews_dir))
         self.engine = Engine(
             registry_for(extra_nodes),
             output_dir=Path(output_dir),
@@ -60,7 +66,7 @@ class RunActor:
                     Workflow.from_json(workflow),
                     targets=targets,
                     run_id=run_id,
-                    on_event=lambda e: events.put(e.to_json()),
+                    on_event=lambda e: events.put(self._wire(e)),
                     cancel=cancel,
                     embed=embed,
                 )
@@ -86,6 +92,24 @@ class RunActor:
         else:
             yield {"error": box.get("error", "the run ended without a result")}
 
+    def _wire(self, event: Event) -> dict[str, Any]:
+        """The event as JSON, with the thumbnails of a finished node's FRAMES and IMAGE outputs
+        (drawn here, on the engine's scheduling thread, before consumers read the values)."""
+        doc = event.to_json()
+        definition = self.engine.registry.get(event.data.get("type", ""))
+        values = event.data.get("values") if event.type in ("node_finished", "node_cached") else None
+        if definition is None or not values:
+            return doc
+        thumbs = {}
+        for name, value in values.items():
+            output = definition.outputs.get(name)
+            thumb = self.thumbnails.make(output.type, value) if output is not None else None
+            if thumb is not None:
+                thumbs[name] = {"path": str(thumb.path), "size": [thumb.width, thumb.height], "tiles": thumb.tiles}
+        if thumbs:
+            doc["data"]["thumbnails"] = thumbs
+        return doc
+
     def cancel(self, run_id: str) -> None:
         """Also works before the run has started here: it then starts cancelled."""
         self._cancels.setdefault(run_id, threading.Event()).set()
@@ -95,7 +119,7 @@ class RemoteRunner:
     """What the worker calls instead of ``Engine.run`` when the server has a Ray address."""
 
     def __init__(self, address: str, *, extra_nodes: tuple[str, ...], output_dir: Path, input_dirs: tuple[Path, ...],
-                 temp_dir: Path, cache_dir: Path | None) -> None:  # fmt: skip
+                 temp_dir: Path, cache_dir: Path | None, previews_dir: Path, roots: dict[str, Path]) -> None:  # fmt: skip
         import ray
 
         from server.batch.cluster import connect
@@ -111,8 +135,10 @@ class RemoteRunner:
             tuple(str(d.resolve()) for d in input_dirs),
             str(temp_dir.resolve()),
             str(cache_dir.resolve()) if cache_dir else None,
+            str(previews_dir.resolve()),
         )
         self.address = address
+        self.roots = roots
 
     def run(
         self,
@@ -135,7 +161,7 @@ class RemoteRunner:
                 item = ray.get(ref)
                 if "event" in item and on_event is not None:
                     e = item["event"]
-                    on_event(Event(e["type"], e["run_id"], e["node"], e["data"], e["time"]))
+                    on_event(Event(e["type"], e["run_id"], e["node"], self._with_previews(e["data"]), e["time"]))
                 else:
                     last = item
         except ray.exceptions.RayError as exc:
@@ -147,6 +173,19 @@ class RemoteRunner:
         if "result" not in last:
             raise RuntimeError(last.get("error", "the remote run ended without a result"))
         return _result(last["result"])
+
+    def _with_previews(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``preview_url``, ``preview_size`` and ``preview_tiles`` on each output the actor drew."""
+        thumbs = data.pop("thumbnails", None)
+        if not thumbs or not isinstance(data.get("outputs"), dict):
+            return data
+        outputs = dict(data["outputs"])
+        for name, thumb in thumbs.items():
+            ref = file_ref(Path(thumb["path"]), self.roots)
+            if ref is not None and isinstance(outputs.get(name), dict):
+                keys = {"preview_url": ref["url"], "preview_size": thumb["size"], "preview_tiles": thumb["tiles"]}
+                outputs[name] = {**outputs[name], **keys}
+        return {**data, "outputs": outputs}
 
     def _forward_cancel(self, run_id: str, cancel: threading.Event | None, finished: threading.Event) -> None:
         while cancel is not None and not finished.is_set():

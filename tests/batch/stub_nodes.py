@@ -10,6 +10,7 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from server.engine.context import NodeContext
@@ -75,3 +76,18 @@ def gpu_pid(ctx: NodeContext, params: GpuParams) -> dict:
     """Stands for a diffusion node: declares the GPU; writes which process ran it."""
     (ctx.output_dir / "pid.txt").write_text(str(os.getpid()))
     return {"pid": os.getpid()}
+
+
+@node(
+    id="test.picture",
+    version="1.0.0",
+    title="Picture",
+    category="test",
+    output=True,
+    outputs={"image": Output("IMAGE")},
+    params=GpuParams,
+)
+def picture(ctx: NodeContext, params: GpuParams) -> dict:
+    """A 64×48 gradient: something a thumbnail can be drawn from."""
+    ramp = np.linspace(0, 255, 64, dtype=np.uint8)
+    return {"image": np.stack([np.tile(ramp, (48, 1))] * 3, axis=-1)}

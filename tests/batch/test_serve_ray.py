@@ -54,10 +54,18 @@ async def _scenario(server: LiveServer, folder: Path) -> None:
         assert partial_files(server.config.output_dir) == []  # the remote gate removed its partial file
 
         (folder / "open").touch()
-        second = await submit(s, server, gate_workflow(folder, seed=1), client_id="c")
+        doc = gate_workflow(folder, seed=1)
+        doc["nodes"]["pic"] = {"type": "test.picture", "params": {}}
+        second = await submit(s, server, doc, client_id="c")
         messages = await _until_run_finished(ws, second)
         assert [m["type"] for m in messages if m["data"].get("node") == "gate"] == ["node_started", "node_finished"]
         assert messages[-1]["data"]["status"] == "succeeded"
+        # the actor drew the picture's thumbnail; its URL reaches the client as for a local run
+        [pic] = [m for m in messages if m["type"] == "node_finished" and m["data"]["node"] == "pic"]
+        preview = pic["data"]["outputs"]["image"]
+        assert preview["preview_url"].startswith("/api/files/temp/previews/") and preview["preview_tiles"] == 1
+        async with s.get(server.url(preview["preview_url"])) as resp:
+            assert resp.status == 200 and (await resp.read())[:2] == b"\xff\xd8"  # a JPEG
         run = await wait_status(s, server, second, {"succeeded"})
         assert run["nodes"]["gate"]["status"] == "succeeded"
         written = server.config.output_dir / "gate_1.txt"
