@@ -54,11 +54,21 @@ def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int |
             runtime_env=runtime_env,
         )
         return True
+    _send_token_if_any()
     try:
         ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
     except (ConnectionError, TimeoutError, RuntimeError) as exc:
         raise ClusterUnreachable(f"no Ray cluster at --ray-address {address}: {exc}") from None
     return True
+
+
+def _send_token_if_any() -> None:
+    """Since Ray 2.59, ``ray start`` clusters demand the token of ``~/.ray/auth_token`` while a
+    driver sends none unless ``RAY_AUTH_MODE=token``; a cluster without authentication ignores it.
+    So send the token when there is one and the user chose no mode."""
+    has_token = any(os.environ.get(v) for v in ("RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH"))
+    if "RAY_AUTH_MODE" not in os.environ and (has_token or (Path.home() / ".ray" / "auth_token").is_file()):
+        os.environ["RAY_AUTH_MODE"] = "token"
 
 
 def probe(address: str) -> None:
