@@ -68,7 +68,10 @@ def _pool_task(job: VariantJob) -> dict[str, Any]:
 
 
 class LocalExecutor:
-    """A pool of processes (spawned, not forked: the parent runs threads) sized to the cores."""
+    """A pool of processes (spawned, not forked: the parent runs threads) sized to the cores.
+    A variant whose process dies is run again in a fresh pool, as Ray does for its tasks."""
+
+    WORKER_DEATHS = 3
 
     def __init__(self, workers: int | None = None) -> None:
         self.slots = max(1, workers or os.cpu_count() or 1)
@@ -76,6 +79,7 @@ class LocalExecutor:
         self._cancel = self._context.Event()
         self._pool = self._new_pool()
         self._futures: dict[Future, VariantJob] = {}
+        self._deaths: dict[str, int] = {}  # content key → pool processes lost while running it
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -93,22 +97,25 @@ class LocalExecutor:
             return []
         done, _ = wait(self._futures, timeout=timeout, return_when=FIRST_COMPLETED)
         out: list[Finished] = []
-        broken = False
+        lost: list[VariantJob] = []
         for future in done:
             job = self._futures.pop(future)
             try:
                 out.append((job, future.result()))
             except BrokenProcessPool:
-                broken = True
-                out.append((job, failure(job, "WorkerDied", "the pool process running it died")))
+                lost.append(job)
             except Exception as exc:  # noqa: BLE001 - reported on the variant
                 out.append((job, failure(job, type(exc).__name__, str(exc))))
-        if broken:  # the pool is unusable: the survivors' variants go to a fresh one
-            for future, job in list(self._futures.items()):
-                self._futures.pop(future)
-                out.append((job, failure(job, "WorkerDied", "a pool process died; retried")))
+        if lost:  # a pool process died: the pool stops them all, so every variant in it runs again
+            lost += [self._futures.pop(f) for f in list(self._futures)]
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._new_pool()
+            for job in lost:
+                self._deaths[job.key] = self._deaths.get(job.key, 0) + 1
+                if self._deaths[job.key] > self.WORKER_DEATHS:
+                    out.append((job, failure(job, "WorkerDied", "its pool process died on every try")))
+                else:
+                    self.submit(job)
         return out
 
     def cancel(self) -> None:

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from rich.console import Console
@@ -119,3 +120,25 @@ def test_prompts_file_times_vary(tmp_path: Path, extra_nodes: str) -> None:
     assert [r["params"] for r in read_results(tmp_path / "out")] == [
         {"gate.seed": s, "prompt.text": p} for s in (1, 2) for p in ("A red fox in snow", "A boy flies a kite")
     ]
+
+
+def test_a_killed_pool_process_does_not_lose_its_variant(tmp_path: Path, extra_nodes: str) -> None:
+    wf = write_workflow(tmp_path / "gate.json", gate_workflow(tmp_path))
+    out = tmp_path / "out"
+    codes: list[int] = []
+    args = ["batch", str(wf), "--seeds", "1-2", "--workers", "2", "-o", str(out), "-q", "--no-disk-cache"]
+    batch = threading.Thread(target=lambda: codes.append(main(args)))
+    batch.start()
+    try:
+        wait_for(lambda: (tmp_path / "1.pid").exists(), what="variant 1 to start")
+        victim = int((tmp_path / "1.pid").read_text().split()[0])
+        os.kill(victim, signal.SIGKILL)
+        wait_for(lambda: len((tmp_path / "1.pid").read_text().split()) == 2, what="variant 1 to run again")
+    finally:
+        (tmp_path / "open").touch()
+        batch.join(120)
+    assert codes == [0]
+    records = read_results(out)
+    assert [r["status"] for r in records] == ["succeeded", "succeeded"]
+    assert records[0]["worker"]["pid"] != victim
+    assert partial_files(out) == []
