@@ -392,7 +392,7 @@ def add_batch_parser(sub: Any) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Expand, connect (an unreachable cluster is exit 2 before anything runs), run, report."""
-    from server.batch import BatchSpec, ClusterUnreachable, VariantError, run_batch
+    from server.batch import BatchSpec, VariantError, run_batch
     from server.batch.progress import BatchProgress
     from server.batch.variants import expand, parse_seeds, parse_vary, read_prompts
 
@@ -413,7 +413,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except VariantError as exc:
         raise UsageError(str(exc)) from None
     gpu = any((d := registry.get(n.type)) is not None and d.resource == "gpu" for n in workflow.nodes.values())
-    executor, started = _batch_executor(args, gpu, ClusterUnreachable)
+    executor, leave = _batch_executor(args, gpu)
     spec = BatchSpec(
         title=workflow.title or Path(args.workflow).stem,
         variants=variants,
@@ -430,8 +430,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         with progress, _TermAsInterrupt():
             outcome = run_batch(spec, executor, registry, progress)
     finally:
-        if started is not None:
-            started()
+        if leave is not None:
+            leave()
     counts = ", ".join(f"{n} {s}" for s, n in sorted(outcome.counts.items()))
     print(
         f"batch {'cancelled' if outcome.cancelled else 'finished'} in {outcome.seconds:.1f}s: {counts}", file=sys.stderr
@@ -462,18 +462,18 @@ class _TermAsInterrupt:
             signal.signal(signal.SIGTERM, self._previous)
 
 
-def _batch_executor(args: argparse.Namespace, gpu: bool, unreachable: type[Exception]) -> tuple[Any, Any]:
+def _batch_executor(args: argparse.Namespace, gpu: bool) -> tuple[Any, Any]:
     """The executor, and what to call when the batch is over (leave the Ray cluster)."""
     if args.executor == "local":
         from server.batch.executors import LocalExecutor
 
         return LocalExecutor(args.workers), None
-    from server.batch.cluster import connect, disconnect
+    from server.batch.cluster import ClusterUnreachable, connect, disconnect
     from server.batch.executors import RayExecutor
 
     try:
         connected = connect(args.ray_address)
-    except unreachable as exc:
+    except ClusterUnreachable as exc:
         raise UsageError(str(exc)) from None
     leave = disconnect if connected else None  # a caller that was connected already stays so
     try:

@@ -14,7 +14,7 @@ import shutil
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,16 +47,6 @@ class VariantJob:
     @property
     def folder_path(self) -> Path:
         return Path(self.out_root) / self.folder
-
-
-@dataclass
-class Timing:
-    """Wall-clock marks of one variant, for the scheduling overhead the bench reports."""
-
-    started: float = 0.0
-    finished: float = 0.0
-    setup_seconds: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def registry_for(extra_nodes: tuple[str, ...]) -> Registry:
