@@ -34,10 +34,11 @@ def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int |
     with ``ray start`` on this machine; ``HOST:PORT`` is a cluster's GCS and ``ray://HOST:PORT``
     its client server.
     """
-    import ray
-
     if address is not None:
         probe(address)
+        _send_token_if_any()  # before Ray is imported: it reads its auth settings then
+    import ray
+
     if ray.is_initialized():
         return False
     runtime_env = {"env_vars": {"PYTHONPATH": str(REPO)}}
@@ -54,7 +55,6 @@ def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int |
             runtime_env=runtime_env,
         )
         return True
-    _send_token_if_any()
     try:
         ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
     except (ConnectionError, TimeoutError, RuntimeError) as exc:
@@ -65,7 +65,8 @@ def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int |
 def _send_token_if_any() -> None:
     """Since Ray 2.59, ``ray start`` clusters demand the token of ``~/.ray/auth_token`` while a
     driver sends none unless ``RAY_AUTH_MODE=token``; a cluster without authentication ignores it.
-    So send the token when there is one and the user chose no mode."""
+    So send the token when there is one and the user chose no mode. (Ray reads these settings
+    when it is imported, so this must run first.)"""
     has_token = any(os.environ.get(v) for v in ("RAY_AUTH_TOKEN", "RAY_AUTH_TOKEN_PATH"))
     if "RAY_AUTH_MODE" not in os.environ and (has_token or (Path.home() / ".ray" / "auth_token").is_file()):
         os.environ["RAY_AUTH_MODE"] = "token"

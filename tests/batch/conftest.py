@@ -1,12 +1,13 @@
-"""One real Ray cluster for the whole test session: ``ray start --head --block`` on loopback
-(2 CPUs and one declared GPU, a 200 MB object store, its files under /tmp), stopped by
-signalling that one process at the end. The test process connects to it as a driver; CLI
+"""One real Ray cluster for the whole test session: ``ray start --head --block`` (2 CPUs and one
+declared GPU, a 200 MB object store, its files under /tmp, a random auth token), stopped by
+signalling that one process group at the end. The test process connects to it as a driver; CLI
 subprocesses connect with ``--ray-address``."""
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -35,7 +36,14 @@ def _free_port() -> int:
 def ray_address() -> Iterator[str]:
     port = _free_port()
     temp = tempfile.mkdtemp(prefix="rg-ray-")
-    os.environ["RAY_AUTH_MODE"] = "disabled"  # a throwaway loopback cluster; drivers and CLI children inherit it
+    # Ray listens on every interface whatever the node address, so the test cluster gets its own
+    # random token; this process, its drivers and the CLI children inherit it through the environment
+    # (read by Ray when it is imported: nothing in this process may have imported it yet).
+    assert "ray" not in sys.modules, "a test imported ray before the session's cluster started"
+    token = Path(temp) / "auth_token"
+    token.write_text(secrets.token_hex(32))
+    token.chmod(0o600)
+    os.environ.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN_PATH=str(token))
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "PYTHONPATH": str(REPO)}
     head = subprocess.Popen(
         [
