@@ -156,12 +156,17 @@ class RemoteRunner:
         watcher = threading.Thread(target=self._forward_cancel, args=(run_id, cancel, finished), daemon=True)
         watcher.start()
         last: dict[str, Any] = {}
+        drawn: dict[str, dict[str, Any]] = {}  # node → its output summaries with preview keys
         try:
             for ref in self.actor.run.remote(workflow.to_json(), targets, run_id, embed or {}):
                 item = ray.get(ref)
                 if "event" in item and on_event is not None:
                     e = item["event"]
-                    on_event(Event(e["type"], e["run_id"], e["node"], self._with_previews(e["data"]), e["time"]))
+                    data = self._with_previews(e["data"])
+                    outputs = data.get("outputs") or {}
+                    if any(isinstance(o, dict) and "preview_url" in o for o in outputs.values()):
+                        drawn[e["node"]] = data["outputs"]
+                    on_event(Event(e["type"], e["run_id"], e["node"], data, e["time"]))
                 else:
                     last = item
         except ray.exceptions.RayError as exc:
@@ -172,7 +177,11 @@ class RemoteRunner:
             raise WorkflowInvalid([Problem(**p) for p in last["invalid"]])
         if "result" not in last:
             raise RuntimeError(last.get("error", "the remote run ended without a result"))
-        return _result(last["result"])
+        result = _result(last["result"])
+        for node, outputs in drawn.items():  # the run's record keeps the thumbnails, as for a local run
+            if node in result.nodes:
+                result.nodes[node].outputs = outputs
+        return result
 
     def _with_previews(self, data: dict[str, Any]) -> dict[str, Any]:
         """``preview_url``, ``preview_size`` and ``preview_tiles`` on each output the actor drew."""

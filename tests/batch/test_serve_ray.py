@@ -68,6 +68,9 @@ async def _scenario(server: LiveServer, folder: Path) -> None:
             assert resp.status == 200 and (await resp.read())[:2] == b"\xff\xd8"  # a JPEG
         run = await wait_status(s, server, second, {"succeeded"})
         assert run["nodes"]["gate"]["status"] == "succeeded"
+        async with s.get(server.url(f"/api/runs/{second}")) as resp:
+            record = await resp.json()
+        assert json.dumps(record).count(preview["preview_url"]) >= 1  # kept in the history too
         written = server.config.output_dir / "gate_1.txt"
         assert int(written.read_text()) == remote_pid  # the same resident actor ran both
         async with s.get(server.url("/api/runs")) as resp:
