@@ -11,7 +11,7 @@ actor, so the call gets through while the run is busy).
 Outputs are files written by the actor under the server's output folder, so the cluster's
 workers must see that folder (and ``data/``) on a shared file system. Events carry JSON only:
 the thumbnails of finished FRAMES and IMAGE outputs are drawn by the actor (into the server's
-previews folder) and their URLs added to the live ``node_finished`` messages here; the step
+previews folder) and their URLs added here to the ``node_finished`` messages and the run record; the step
 previews of a running node are not sent (they would cross the network ten times a second).
 """
 
