@@ -118,6 +118,12 @@ def wait_for(predicate: Any, timeout: float = 90.0, what: str = "condition") -> 
         time.sleep(0.05)
 
 
+def pids(path: Path) -> list[int]:
+    """The pids a gate wrote, one per attempt; only whole lines (a line being written is not yet one)."""
+    text = path.read_text() if path.exists() else ""
+    return [int(line) for line in text.split("\n")[:-1]]
+
+
 def read_results(out: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
 

@@ -16,7 +16,7 @@ from rich.console import Console
 from server.batch.progress import BatchProgress
 from server.cli import main
 
-from .conftest import REPO, STUBS, gate_workflow, partial_files, read_results, wait_for, write_workflow
+from .conftest import REPO, STUBS, gate_workflow, partial_files, pids, read_results, wait_for, write_workflow
 
 
 def _batch(tmp_path: Path, *extra: str, **params) -> int:
@@ -130,10 +130,10 @@ def test_a_killed_pool_process_does_not_lose_its_variant(tmp_path: Path, extra_n
     batch = threading.Thread(target=lambda: codes.append(main(args)))
     batch.start()
     try:
-        wait_for(lambda: (tmp_path / "1.pid").exists(), what="variant 1 to start")
-        victim = int((tmp_path / "1.pid").read_text().split()[0])
+        wait_for(lambda: pids(tmp_path / "1.pid"), what="variant 1 to start")  # written, not just created
+        victim = pids(tmp_path / "1.pid")[0]
         os.kill(victim, signal.SIGKILL)
-        wait_for(lambda: len((tmp_path / "1.pid").read_text().split()) == 2, what="variant 1 to run again")
+        wait_for(lambda: len(pids(tmp_path / "1.pid")) == 2, what="variant 1 to run again")
     finally:
         (tmp_path / "open").touch()
         batch.join(120)

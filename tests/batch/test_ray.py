@@ -16,13 +16,19 @@ from PIL import Image
 
 from server.cli import main
 
-from .conftest import REPO, STUBS, _free_port, gate_workflow, partial_files, read_results, wait_for, write_workflow
+from .conftest import (
+    REPO,
+    STUBS,
+    _free_port,
+    gate_workflow,
+    partial_files,
+    pids,
+    read_results,
+    wait_for,
+    write_workflow,
+)
 
 pytestmark = pytest.mark.slow
-
-
-def _pids(path: Path) -> list[int]:
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
 def test_unreachable_address_is_exit_2_before_anything_runs(tmp_path: Path, capsys, extra_nodes: str) -> None:
@@ -71,18 +77,18 @@ def test_a_killed_worker_does_not_lose_its_variant(tmp_path: Path, ray_driver: s
     batch = threading.Thread(target=lambda: codes.append(main([*args, "--no-disk-cache"])))
     batch.start()
     try:
-        wait_for(lambda: _pids(tmp_path / "1.pid"), what="variant 1 to start")
-        victim = _pids(tmp_path / "1.pid")[0]
+        wait_for(lambda: pids(tmp_path / "1.pid"), what="variant 1 to start")
+        victim = pids(tmp_path / "1.pid")[0]
         assert victim != os.getpid()
         os.kill(victim, signal.SIGKILL)  # the Ray worker process running variant 1, mid-variant
-        wait_for(lambda: len(_pids(tmp_path / "1.pid")) == 2, what="Ray to run variant 1 again")
+        wait_for(lambda: len(pids(tmp_path / "1.pid")) == 2, what="Ray to run variant 1 again")
     finally:
         (tmp_path / "open").touch()
         batch.join(120)
     assert codes == [0]
     records = read_results(out)
     assert [r["status"] for r in records] == ["succeeded", "succeeded"]
-    assert records[0]["worker"]["pid"] == _pids(tmp_path / "1.pid")[1] != victim
+    assert records[0]["worker"]["pid"] == pids(tmp_path / "1.pid")[1] != victim
     assert (out / records[0]["folder"] / "gate_1.txt").read_text() == str(records[0]["worker"]["pid"])
     assert partial_files(out) == []  # the killed writer's partial file is gone too
 
@@ -95,7 +101,7 @@ def test_ctrl_c_cancels_remote_variants_and_leaves_no_partials(tmp_path: Path, r
     cmd += ["--ray-address", ray_address, "-o", str(out), "--no-disk-cache"]
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(lambda: _pids(tmp_path / "1.pid") and _pids(tmp_path / "2.pid"), what="two variants to start")
+        wait_for(lambda: pids(tmp_path / "1.pid") and pids(tmp_path / "2.pid"), what="two variants to start")
         wait_for(lambda: len(partial_files(out)) == 2, what="the gates' partial files")
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)

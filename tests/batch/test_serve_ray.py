@@ -16,7 +16,7 @@ from server.batch.cluster import ClusterUnreachable
 from server.cli import discover_registry, main
 from tests.server.conftest import LiveServer, make_config, submit, wait_status
 
-from .conftest import STUBS, _free_port, gate_workflow, partial_files
+from .conftest import STUBS, _free_port, gate_workflow, partial_files, pids
 
 pytestmark = pytest.mark.slow
 
@@ -38,10 +38,10 @@ async def _scenario(server: LiveServer, folder: Path) -> None:
         doc = gate_workflow(folder)
         first = await submit(s, server, doc, client_id="c")
         for _ in range(3000):  # the gate writes its pid once it runs on the cluster
-            if (folder / "0.pid").exists():
+            if pids(folder / "0.pid"):
                 break
             await asyncio.sleep(0.02)
-        remote_pid = int((folder / "0.pid").read_text().split()[0])
+        remote_pid = pids(folder / "0.pid")[0]
         assert remote_pid != os.getpid()
         async with s.post(server.url(f"/api/runs/{first}/cancel")) as resp:
             assert resp.status == 200
