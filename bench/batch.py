@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -54,6 +55,13 @@ def main() -> None:
     timed = variants(registry, f"1-{args.variants}")
     warm = variants(registry, f"1001-{1000 + args.workers}")
     root = Path(tempfile.mkdtemp(prefix="rg-bench-batch-"))
+    try:
+        measure(args, registry, timed, warm, root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, registry, timed, warm, root: Path) -> None:
     load_before = os.getloadavg()
 
     # baseline: one process, one variant after another
