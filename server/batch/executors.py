@@ -147,16 +147,17 @@ class RenderActor:
 
     def __init__(self) -> None:
         self._cancel = threading.Event()
+        self._stopped = False  # the batch was cancelled: a render that starts late starts cancelled
 
     def render(self, job: VariantJob) -> dict[str, Any]:
         self._cancel = threading.Event()
+        if self._stopped:
+            self._cancel.set()
         return run_variant(job, cancel=self._cancel, resources=_assigned())
 
     def cancel(self) -> None:
+        self._stopped = True
         self._cancel.set()
-
-    def pid(self) -> int:
-        return os.getpid()
 
 
 class RayExecutor:
