@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from .job import VariantJob, run_variant
 
 Finished = tuple[VariantJob, dict[str, Any]]
+START_SECONDS = 300.0  # the longest a new pool's processes may take to start (imports, a loaded machine)
 
 
 class Executor(Protocol):
@@ -55,12 +56,35 @@ def failure(job: VariantJob, kind: str, message: str) -> dict[str, Any]:
 _CANCEL: Any = None  # in a pool process: the batch's shared cancel flag
 
 
-def _init_pool_process(cancel: Any) -> None:
+class SharedFlag:
+    """A cancel flag shared by the pool's processes: one byte of shared memory, read without a
+    lock. (A ``multiprocessing.Event`` takes a lock on every ``is_set``; a process killed while
+    holding it would stall every other variant at its next progress report.)"""
+
+    def __init__(self, context: Any) -> None:
+        self._byte = context.RawValue("b", 0)
+
+    def set(self) -> None:
+        self._byte.value = 1
+
+    def is_set(self) -> bool:
+        return bool(self._byte.value)
+
+
+_START: Any = None  # in a pool process: the barrier every process of a new pool meets at
+
+
+def _init_pool_process(cancel: Any, start: Any) -> None:
     """Ctrl-C at the terminal reaches the whole process group; only the parent acts on it and
     tells the children through the shared flag."""
-    global _CANCEL
-    _CANCEL = cancel
+    global _CANCEL, _START
+    _CANCEL, _START = cancel, start
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _all_started() -> int:
+    _START.wait(timeout=START_SECONDS)
+    return os.getpid()
 
 
 def _pool_task(job: VariantJob) -> dict[str, Any]:
@@ -76,15 +100,22 @@ class LocalExecutor:
     def __init__(self, workers: int | None = None) -> None:
         self.slots = max(1, workers or os.cpu_count() or 1)
         self._context = multiprocessing.get_context("spawn")
-        self._cancel = self._context.Event()
+        self._cancel = SharedFlag(self._context)
         self._pool = self._new_pool()
         self._futures: dict[Future, VariantJob] = {}
         self._deaths: dict[str, int] = {}  # content key → pool processes lost while running it
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            self.slots, mp_context=self._context, initializer=_init_pool_process, initargs=(self._cancel,)
+        """A pool whose processes are all running before any variant is given to it. (A pool
+        otherwise starts them one by one as work arrives, and its watcher can then miss the death
+        of a process started while it waited: the variant would hang until another one ends.)"""
+        start = self._context.Barrier(self.slots)
+        pool = ProcessPoolExecutor(
+            self.slots, mp_context=self._context, initializer=_init_pool_process, initargs=(self._cancel, start)
         )
+        for future in [pool.submit(_all_started) for _ in range(self.slots)]:
+            future.result(timeout=START_SECONDS)
+        return pool
 
     def submit(self, job: VariantJob) -> None:
         self._futures[self._pool.submit(_pool_task, job)] = job

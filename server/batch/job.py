@@ -14,6 +14,7 @@ import shutil
 import socket
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,8 @@ def _run_on_thread(engine: Engine, workflow: Workflow, job: VariantJob, cancel: 
 
     def work() -> None:
         try:
-            box["result"] = engine.run(workflow, run_id=f"batch-{job.key[:16]}-{job.attempt}", cancel=cancel)
+            run_id = f"batch-{job.key[:16]}-{uuid.uuid4().hex[:8]}"  # never a dead attempt's scratch folder
+            box["result"] = engine.run(workflow, run_id=run_id, cancel=cancel)
         except WorkflowInvalid as exc:
             box["invalid"] = [p.to_json() for p in exc.problems]
         except BaseException as exc:  # noqa: BLE001 - reported in the record
