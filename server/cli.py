@@ -1,4 +1,4 @@
-"""The command line: ``run``, ``validate``, ``nodes`` and ``serve``.
+"""The command line: ``run``, ``batch``, ``validate``, ``nodes`` and ``serve``.
 
 Exit codes: 0 success; 1 a run failed, was partial or was cancelled; 2 invalid input.
 User errors print a clear message and no traceback (``--debug`` shows one). Progress and
@@ -106,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
     run.set_defaults(handler=cmd_run)
 
+    add_batch_parser(sub)
+
     validate = sub.add_parser("validate", help="check workflow files; exit 2 when any is invalid")
     validate.add_argument("workflows", nargs="+", metavar="WORKFLOW")
     validate.set_defaults(handler=cmd_validate)
@@ -127,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="reelgraph",
         help="the editor at / (default: reelgraph); 'comfyui' serves the official ComfyUI frontend there"
         " and moves ours to /reelgraph/",
+    )
+    serve.add_argument(
+        "--ray-address",
+        default=None,
+        metavar="ADDRESS",
+        help="run queued workflows on a Ray cluster (auto, HOST:PORT or ray://HOST:PORT) instead of in this process",
     )
     add_gpu_memory_option(serve)
     serve.set_defaults(handler=cmd_serve)
@@ -328,6 +336,154 @@ def emit_prints(result: RunResult, prints: list[tuple[str, str | None]]) -> None
     sys.stdout.write("\n")
 
 
+# -- batch -----------------------------------------------------------------------------
+def add_batch_parser(sub: Any) -> None:
+    batch = sub.add_parser(
+        "batch", help="render many variants of a workflow (prompts × seeds × parameters), locally or on Ray"
+    )
+    batch.add_argument("workflow", help="workflow JSON file")
+    batch.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="NODE.PARAM=V1,V2",
+        help="values to try for a parameter (repeatable; every combination unless --zip)",
+    )
+    batch.add_argument("--zip", action="store_true", help="pair the n-th values of each option instead of combining")
+    batch.add_argument("--prompts", metavar="FILE", help="a text file of prompts, one per line")
+    batch.add_argument(
+        "--prompt-node", metavar="NODE", help="the node whose text --prompts sets (default: the only text.prompt)"
+    )
+    batch.add_argument("--seeds", metavar="SPEC", help="seeds such as 1-8 or 1,5,9, set on every node with a seed")
+    batch.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="NODE.PARAM=VALUE", help="as for run"
+    )
+    batch.add_argument("-o", "--output-dir", default="renders", help="one folder per variant (default: ./renders)")
+    batch.add_argument(
+        "--executor", choices=("local", "ray"), default="local", help="where variants run (default: local)"
+    )
+    batch.add_argument(
+        "--ray-address",
+        default=None,
+        metavar="ADDRESS",
+        help="an existing Ray cluster: auto, HOST:PORT or ray://HOST:PORT (default: start one on this machine)",
+    )
+    batch.add_argument(
+        "--workers", type=int, default=None, help="variants at once (default: the cores, or the cluster)"
+    )
+    batch.add_argument("--retries", type=int, default=0, metavar="N", help="run a failed variant up to N more times")
+    batch.add_argument(
+        "--input-dir",
+        dest="input_dirs",
+        action="append",
+        metavar="DIR",
+        help="as for run (default: the current folder)",
+    )
+    batch.add_argument(
+        "--cache-dir",
+        default=str(default_cache_dir()),
+        help="persisted results, shareable by many workers (NFS, a mounted bucket) (default: %(default)s)",
+    )
+    batch.add_argument("--no-disk-cache", action="store_true", help="keep results in memory only")
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    batch.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors")
+    batch.set_defaults(handler=cmd_batch)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Expand, connect (an unreachable cluster is exit 2 before anything runs), run, report."""
+    from server.batch import BatchSpec, VariantError, run_batch
+    from server.batch.progress import BatchProgress
+    from server.batch.variants import expand, parse_seeds, parse_vary, read_prompts
+
+    if args.retries < 0 or (args.workers is not None and args.workers < 1):
+        raise UsageError("--retries must be 0 or more and --workers 1 or more")
+    if args.ray_address and args.executor != "ray":
+        raise UsageError("--ray-address needs --executor ray")
+    registry = discover_registry()
+    workflow = Workflow.load(args.workflow)
+    apply_overrides(workflow, args.overrides)
+    try:
+        dimensions = [parse_vary(spec, workflow) for spec in args.vary]
+        if args.prompts:
+            dimensions.append(read_prompts(args.prompts, workflow, registry, args.prompt_node))
+        if args.seeds:
+            dimensions.append(parse_seeds(args.seeds, workflow, registry))
+        variants = expand(workflow, registry, dimensions, zipped=args.zip)
+    except VariantError as exc:
+        raise UsageError(str(exc)) from None
+    gpu = any((d := registry.get(n.type)) is not None and d.resource == "gpu" for n in workflow.nodes.values())
+    executor, leave = _batch_executor(args, gpu)
+    spec = BatchSpec(
+        title=workflow.title or Path(args.workflow).stem,
+        variants=variants,
+        out_root=Path(args.output_dir),
+        retries=args.retries,
+        cache_dir=None if args.no_disk_cache else Path(args.cache_dir),
+        input_dirs=tuple(Path(d) for d in args.input_dirs or ["."]),
+        extra_nodes=tuple(m.strip() for m in os.environ.get("REELGRAPH_EXTRA_NODES", "").split(",") if m.strip()),
+    )
+    where = f"ray ({'GPU actors' if gpu else 'CPU tasks'})" if args.executor == "ray" else "local processes"
+    progress = BatchProgress(len(variants), enabled=not args.quiet)
+    progress.note(f"{len(variants)} variant(s) of {args.workflow} on {where}, {executor.slots} at a time")
+    try:
+        with progress, _TermAsInterrupt():
+            outcome = run_batch(spec, executor, registry, progress)
+    finally:
+        if leave is not None:
+            leave()
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(outcome.counts.items()))
+    print(
+        f"batch {'cancelled' if outcome.cancelled else 'finished'} in {outcome.seconds:.1f}s: {counts}", file=sys.stderr
+    )
+    print(f"results: {Path(args.output_dir) / 'results.jsonl'}", file=sys.stderr)
+    print(f"contact sheet: {outcome.index}", file=sys.stderr)
+    statuses = {r["status"] for r in outcome.records}
+    if statuses == {"invalid"}:
+        return EXIT_INVALID
+    return EXIT_OK if statuses <= {"succeeded"} and not outcome.cancelled else EXIT_FAILED
+
+
+class _TermAsInterrupt:
+    """SIGTERM cancels a batch as Ctrl-C does (the runner cancels its variants and cleans up)."""
+
+    def __enter__(self) -> Self:
+        self._previous = None
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
+
+
+def _batch_executor(args: argparse.Namespace, gpu: bool) -> tuple[Any, Any]:
+    """The executor, and what to call when the batch is over (leave the Ray cluster)."""
+    if args.executor == "local":
+        from server.batch.executors import LocalExecutor
+
+        return LocalExecutor(args.workers), None
+    from server.batch.cluster import ClusterUnreachable, connect, disconnect
+    from server.batch.executors import RayExecutor
+
+    try:
+        connected = connect(args.ray_address)
+    except ClusterUnreachable as exc:
+        raise UsageError(str(exc)) from None
+    leave = disconnect if connected else None  # a caller that was connected already stays so
+    try:
+        return RayExecutor(gpu=gpu, limit=args.workers), leave
+    except RuntimeError as exc:
+        if leave:
+            leave()
+        raise UsageError(str(exc)) from None
+
+
 # -- validate, nodes, serve --------------------------------------------------------------
 def cmd_validate(args: argparse.Namespace) -> int:
     registry = discover_registry()
@@ -423,6 +579,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from server.app import Config, serve
     except ImportError as exc:  # pragma: no cover - only before the server package exists
         raise UsageError(f"the server is not available: {exc}") from None
+    if args.ray_address:
+        from server.batch.cluster import ClusterUnreachable, probe
+
+        try:
+            probe(args.ray_address)  # before the server starts listening
+        except ClusterUnreachable as exc:
+            raise UsageError(str(exc)) from None
     serve(
         Config(
             host=args.host,
@@ -431,6 +594,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             data_dir=Path(args.data_dir),
             output_dir=Path(args.output_dir),
             frontend=args.frontend,
+            ray_address=args.ray_address,
         )
     )
     return EXIT_OK

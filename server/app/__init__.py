@@ -28,7 +28,7 @@ from server.store import Store
 
 from . import frontend, jobs, routes_comfy, routes_files, routes_frontend, routes_native, userdata
 from .config import Config, Limits
-from .keys import CONFIG, ENGINE, HUB, REGISTRY, STORE, WORKER
+from .keys import CONFIG, ENGINE, HUB, REGISTRY, REMOTE, STORE, WORKER
 from .security import access_middleware, errors, same_origin
 from .thumbnails import Thumbnails
 from .websocket import Hub
@@ -93,6 +93,7 @@ def _resources(models: object):
             models=models,
             disk_cache=config.results_dir,
         )
+        remote = await _remote_runner(app) if config.ray_address else None
         hub = Hub(config.limits.ws_queue, config.limits.max_ws_message)
         hub.feature_flags = routes_frontend.feature_flags(config)
         worker = Worker(
@@ -105,18 +106,44 @@ def _resources(models: object):
             preview_interval=config.limits.preview_interval,
             preview_max_side=config.limits.preview_max_side,
             thumbnails=Thumbnails(config.temp_dir / "previews"),
+            runner=remote,
         )
         hub.queue_state = worker.queue_messages
         app[STORE], app[ENGINE], app[HUB], app[WORKER] = store, engine, hub, worker
+        if remote is not None:
+            app[REMOTE] = remote
         worker.start()
         try:
             yield
         finally:
             await asyncio.get_running_loop().run_in_executor(None, worker.stop)
+            if remote is not None:
+                await asyncio.get_running_loop().run_in_executor(None, remote.close)
             engine.close()
             store.close()
 
     return resources
+
+
+async def _remote_runner(app: web.Application) -> object:
+    """Connect to the Ray cluster (off the event loop: it takes seconds) and start the run actor."""
+    from .remote import RemoteRunner
+
+    config = app[CONFIG]
+
+    def make() -> RemoteRunner:
+        return RemoteRunner(
+            config.ray_address or "",
+            extra_nodes=config.extra_nodes,
+            output_dir=Path(config.output_dir),
+            input_dirs=(config.input_dir, Path(config.output_dir)),
+            temp_dir=config.temp_dir / "runs",
+            cache_dir=config.results_dir,
+            previews_dir=config.temp_dir / "previews",
+            roots=routes_files.roots(app),
+        )
+
+    return await asyncio.get_running_loop().run_in_executor(None, make)
 
 
 def _default_models() -> object:

@@ -50,6 +50,7 @@ class Config:
     cache_bytes: int = 2 << 30
     cpu_workers: int = 2
     frontend: str = "reelgraph"  # the editor at "/": "reelgraph" or "comfyui" (ours then moves to /reelgraph/)
+    ray_address: str | None = None  # queued runs execute on this Ray cluster (server/app/remote.py)
 
     @property
     def db_path(self) -> Path:

@@ -17,3 +17,4 @@ STORE = web.AppKey("store", Store)
 ENGINE = web.AppKey("engine", Engine)
 HUB = web.AppKey("hub", Hub)
 WORKER = web.AppKey("worker", Worker)
+REMOTE = web.AppKey("remote", object)  # a RemoteRunner when runs execute on a Ray cluster

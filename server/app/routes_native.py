@@ -13,7 +13,7 @@ from server.engine.sockets import SOCKET_TYPES
 from server.models.catalog import filter_models
 
 from .bodies import MAX_OFFSET, MAX_PAGE, int_query, read_json_object
-from .keys import CONFIG, ENGINE, REGISTRY, STORE, WORKER
+from .keys import CONFIG, ENGINE, REGISTRY, REMOTE, STORE, WORKER
 from .library import Library
 from .model_listing import available_models, model_places
 from .runs import (
@@ -269,4 +269,6 @@ async def system(request: web.Request) -> web.Response:
         "running": request.app[WORKER].running_id(),
     }
     info["nodes"] = len(request.app[REGISTRY])
+    if (remote := request.app.get(REMOTE)) is not None:  # the Ray cluster's nodes, GPUs and load
+        info["cluster"] = await asyncio.get_running_loop().run_in_executor(None, remote.cluster_info)
     return json_response(info)

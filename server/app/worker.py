@@ -63,9 +63,11 @@ class Worker:
         preview_interval: float = 0.1,
         preview_max_side: int = 512,
         thumbnails: Thumbnails | None = None,
+        runner: Any = None,
     ) -> None:
         self.store = store
         self.engine = engine
+        self.runner = runner or engine  # what executes runs: the engine, or a RemoteRunner (remote.py)
         self.loop = loop
         self.publish = publish
         self.queue_changed = queue_changed
@@ -196,7 +198,7 @@ class Worker:
         run = live.run
         try:
             workflow = Workflow.from_json(run.workflow)
-            result = self.engine.run(
+            result = self.runner.run(
                 workflow,
                 targets=run.targets,
                 run_id=run.id,

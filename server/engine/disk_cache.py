@@ -16,14 +16,20 @@ makes the whole entry unpersistable: nothing is written.
 
 Entries are written to a locked partial folder and renamed into place, so a crash never leaves a
 half entry (and its partial folder is swept when the cache is next opened). The store is bounded in bytes; the least recently used entries go first.
+
+The folder may be shared by many processes and machines (``--cache-dir`` on NFS or a mounted
+bucket, one per Ray worker): an entry appears by one rename and disappears by one rename (into a
+partial folder that is then deleted), so a reader sees a whole entry or none; two writers of one
+key both succeed (same key, same content: the second rename finds the first in place), and an
+entry that vanishes while being read is a miss, not an error.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
-import shutil
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -63,11 +69,13 @@ class DiskCache:
             if manifest.get("format") != FORMAT:
                 raise ValueError(f"manifest format {manifest.get('format')!r}, expected {FORMAT}")
             outputs = {name: _decode(folder, name, meta) for name, meta in manifest["outputs"].items()}
+            os.utime(manifest_path)  # recency for LRU eviction
+        except FileNotFoundError:
+            return None  # evicted by another process while we read it
         except Exception:
             log.warning("dropping unreadable cache entry %s", folder, exc_info=True)
-            shutil.rmtree(folder, ignore_errors=True)
+            _discard(folder)
             return None
-        os.utime(manifest_path)  # recency for LRU eviction
         return outputs
 
     def put(self, key: str, outputs: dict[str, Any], types: Mapping[str, str] | None = None) -> bool:
@@ -83,14 +91,11 @@ class DiskCache:
                 encoded = {name: _encode(staging, name, value, types.get(name)) for name, value in outputs.items()}
                 manifest = {"format": FORMAT, "outputs": encoded}
                 (staging / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-                os.replace(staging, final)
+                if not _rename_into_place(staging, final):
+                    return True  # another writer's entry was in place: same key, same content
         except Unpersistable as exc:
             log.info("not persisting %s: %s", key[:12], exc)
             return False
-        except OSError:
-            if final.exists():  # another writer won the race: same key, same content
-                return True
-            raise
         self._evict()
         return True
 
@@ -102,14 +107,44 @@ class DiskCache:
             entries = []
             for manifest in self.root.glob("*/*/manifest.json"):
                 folder = manifest.parent
-                size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
-                entries.append((manifest.stat().st_mtime, size, folder))
+                try:
+                    size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+                    entries.append((manifest.stat().st_mtime, size, folder))
+                except OSError:
+                    continue  # another process evicted it meanwhile
             total = sum(size for _, size, _ in entries)
             for _, size, folder in sorted(entries, key=lambda e: e[0]):
                 if total <= self.max_bytes:
                     break
-                shutil.rmtree(folder, ignore_errors=True)
+                _discard(folder)
                 total -= size
+
+
+def _rename_into_place(staging: Path, final: Path, tries: int = 3) -> bool:
+    """Rename the finished entry into place; False when another writer's entry is already there.
+    A rename that races another process renaming the same path (evicting it) is tried again."""
+    for attempt in range(tries):
+        try:
+            os.replace(staging, final)
+            return True
+        except OSError as exc:
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                return False
+            if attempt == tries - 1:
+                raise
+            if not staging.exists():  # (seen under heavy contention; the entry is simply not stored)
+                log.warning("cache entry %s not stored: its staging folder vanished", final.name[:12])
+                return True
+    return False
+
+
+def _discard(folder: Path) -> None:
+    """Remove an entry in one step for readers: rename it into a partial folder, then delete that."""
+    try:
+        with partial_path(folder.parent, directory=True) as grave:
+            os.replace(folder, grave)
+    except OSError:
+        pass  # already gone
 
 
 def _encode(folder: Path, name: str, value: Any, socket: str | None) -> dict[str, Any]:
