@@ -29,6 +29,7 @@ from server.store import Store
 from . import frontend, jobs, routes_comfy, routes_files, routes_frontend, routes_native, userdata
 from .config import Config, Limits
 from .keys import CONFIG, ENGINE, HUB, REGISTRY, REMOTE, STORE, WORKER
+from .remote import RemoteRunner
 from .security import access_middleware, errors, same_origin
 from .thumbnails import Thumbnails
 from .websocket import Hub
@@ -125,10 +126,8 @@ def _resources(models: object):
     return resources
 
 
-async def _remote_runner(app: web.Application) -> object:
+async def _remote_runner(app: web.Application) -> RemoteRunner:
     """Connect to the Ray cluster (off the event loop: it takes seconds) and start the run actor."""
-    from .remote import RemoteRunner
-
     config = app[CONFIG]
 
     def make() -> RemoteRunner:

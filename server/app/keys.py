@@ -8,6 +8,7 @@ from server.engine import Engine, Registry
 from server.store import Store
 
 from .config import Config
+from .remote import RemoteRunner
 from .websocket import Hub
 from .worker import Worker
 
@@ -17,4 +18,4 @@ STORE = web.AppKey("store", Store)
 ENGINE = web.AppKey("engine", Engine)
 HUB = web.AppKey("hub", Hub)
 WORKER = web.AppKey("worker", Worker)
-REMOTE = web.AppKey("remote", object)  # a RemoteRunner when runs execute on a Ray cluster
+REMOTE = web.AppKey("remote", RemoteRunner)  # present when runs execute on a Ray cluster

@@ -26,7 +26,7 @@ from typing import Any
 
 from server.engine import Engine, Event, NodeResult, Problem, RunResult, Workflow, WorkflowInvalid
 
-from .messages import file_ref
+from .file_refs import file_ref
 
 log = logging.getLogger("reelgraph.server")
 _DONE = object()
@@ -158,7 +158,7 @@ class RemoteRunner:
         last: dict[str, Any] = {}
         drawn: dict[str, dict[str, Any]] = {}  # node → its output summaries with preview keys
         try:
-            for ref in self.actor.run.remote(workflow.to_json(), targets, run_id, embed or {}):
+            for ref in self.actor.run.remote(workflow.to_json(), targets, run_id, embed or {}):  # type: ignore[attr-defined]
                 item = ray.get(ref)
                 if "event" in item and on_event is not None:
                     e = item["event"]
@@ -199,7 +199,7 @@ class RemoteRunner:
     def _forward_cancel(self, run_id: str, cancel: threading.Event | None, finished: threading.Event) -> None:
         while cancel is not None and not finished.is_set():
             if cancel.wait(0.1):
-                self.actor.cancel.remote(run_id)
+                self.actor.cancel.remote(run_id)  # type: ignore[attr-defined]
                 return
 
     def cluster_info(self) -> dict[str, Any]:
@@ -213,7 +213,7 @@ class RemoteRunner:
         from server.batch.cluster import disconnect
 
         try:
-            ray.kill(self.actor, no_restart=True)
+            ray.kill(self.actor, no_restart=True)  # type: ignore[arg-type]
         except Exception:  # the cluster may be gone already
             log.warning("could not stop the remote run actor", exc_info=True)
         if self._connected:
