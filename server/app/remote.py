@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from server.engine import Engine, Event, NodeResult, Problem, RunResult, Workflow, WorkflowInvalid
+from server.engine.state import RunState
+from server.engine.status import Status
 
 from .file_refs import file_ref
 
@@ -221,8 +223,9 @@ class RemoteRunner:
 
 
 def _result(doc: dict[str, Any]) -> RunResult:
+    state = RunState.settled({n: r["status"] for n, r in doc["nodes"].items()})
     nodes = {
-        n: NodeResult(r["status"], r.get("seconds", 0.0), r.get("cached", False), r.get("error"), r.get("outputs", {}))
+        n: NodeResult(n, state, r.get("seconds", 0.0), r.get("cached", False), r.get("error"), r.get("outputs", {}))
         for n, r in doc["nodes"].items()
     }
-    return RunResult(doc["run_id"], doc["status"], doc["seconds"], doc["targets"], nodes, {})
+    return RunResult(doc["run_id"], Status(doc["status"]), doc["seconds"], doc["targets"], nodes, {})

@@ -34,6 +34,15 @@ class RunState:
         self.ready: deque[str] = deque(n for n, count in self.waiting_on.items() if count == 0)
         self.running: set[str] = set()
 
+    @classmethod
+    def settled(cls, statuses: dict[str, str]) -> RunState:
+        """The state of a run that has ended elsewhere (another process, a Ray worker), read back
+        from its record, so results rebuilt from JSON derive their status as live ones do."""
+        state = cls({node: [] for node in statuses})
+        state.ready.clear()
+        state.status.update({node: Status(value) for node, value in statuses.items()})
+        return state
+
     def take_ready(self) -> str | None:
         """The next node that may start (marked running), or None."""
         if not self.ready:
