@@ -20,11 +20,14 @@ import os
 import secrets
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 PREFIX = ".reelgraph-"
 SUFFIX = ".part"
+STAGING = ".new"  # the moment between creating a partial file and holding its lock
+STALE_STAGING_SECONDS = 3600.0  # a staging name this old was left by a process killed in that moment
 
 _live: set[Path] = set()
 _live_lock = threading.Lock()
@@ -40,22 +43,37 @@ def partial_path(folder: Path, *, directory: bool = False) -> Iterator[Path]:
     """A new, locked, hidden file (or folder) in ``folder``; removed afterwards unless it was renamed.
 
     Created with the process umask (unlike ``mkstemp``'s 0600), so the renamed file gets the
-    same permissions as any other file the user writes.
+    same permissions as any other file the user writes. It is made and locked under a name no
+    sweeper takes, then renamed to its partial name (the lock follows the inode): a sweep in
+    another process can never find it unlocked.
     """
     folder.mkdir(parents=True, exist_ok=True)
     while True:
-        path = folder / f"{PREFIX}{secrets.token_hex(6)}{SUFFIX}"
+        token = secrets.token_hex(6)
+        staging, path = folder / f"{PREFIX}{token}{STAGING}", folder / f"{PREFIX}{token}{SUFFIX}"
         try:
-            if directory:
-                path.mkdir(mode=0o777)
-                fd = os.open(path, os.O_RDONLY)
-            else:
-                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o666)
+            fd = _create_locked(staging, directory)
             break
         except FileExistsError:
             continue
+    try:
+        os.rename(staging, path)
+    except BaseException:
+        _remove(staging)
+        os.close(fd)
+        raise
     with _held(path, fd):
         yield path
+
+
+def _create_locked(path: Path, directory: bool) -> int:
+    if directory:
+        path.mkdir(mode=0o777)
+        fd = os.open(path, os.O_RDONLY)
+    else:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o666)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -84,7 +102,7 @@ def sweep(folder: Path, *, max_depth: int = 8) -> list[Path]:
         except OSError:
             continue
         for entry in entries:
-            if is_partial(entry.name):
+            if is_partial(entry.name) or _stale_staging(entry):
                 if _take_if_abandoned(Path(entry.path)):
                     removed.append(Path(entry.path))
             elif depth < max_depth and entry.is_dir(follow_symlinks=False):
@@ -96,20 +114,44 @@ def sweep(folder: Path, *, max_depth: int = 8) -> list[Path]:
 def scratch_folder(path: Path) -> Iterator[Path]:
     """A run's private working folder: created, locked while the run lives, removed afterwards.
 
-    :func:`sweep_scratch` removes the ones whose process died before it could clean up.
+    :func:`sweep_scratch` removes the ones whose process died before it could clean up. Like a
+    partial file, a new folder is locked under a staging name first, so a sweep in another
+    process never sees it unlocked.
     """
-    path.mkdir(parents=True, exist_ok=True)
-    with _held(path, os.open(path, os.O_RDONLY)):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.parent / f"{PREFIX}{secrets.token_hex(6)}{STAGING}"
+    fd = _create_locked(staging, directory=True)
+    try:
+        os.rename(staging, path)
+    except OSError:  # the folder exists already (a run id used again): lock it where it is
+        _remove(staging)
+        os.close(fd)
+        path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDONLY)
+    with _held(path, fd):
         yield path
 
 
 def sweep_scratch(root: Path) -> list[Path]:
     """Remove the run folders directly under ``root`` that no live run holds."""
     try:
-        entries = [Path(e.path) for e in os.scandir(root) if e.is_dir(follow_symlinks=False)]
+        entries = [
+            e
+            for e in os.scandir(root)
+            if e.is_dir(follow_symlinks=False) and (not e.name.endswith(STAGING) or _stale_staging(e))
+        ]
     except OSError:
         return []
-    return [path for path in entries if _take_if_abandoned(path)]
+    return [Path(e.path) for e in entries if _take_if_abandoned(Path(e.path))]
+
+
+def _stale_staging(entry: os.DirEntry) -> bool:
+    if not (entry.name.startswith(PREFIX) and entry.name.endswith(STAGING)):
+        return False
+    try:
+        return time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_STAGING_SECONDS
+    except OSError:
+        return False
 
 
 def remove_live() -> None:
