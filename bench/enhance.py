@@ -4,7 +4,7 @@ Clips (made here, nothing downloaded):
 - animatic: 24 frames of our own animatic (the Tokyo prompt, 768×432, rendered by ``main.py run``
   and stored near-losslessly), the kind of video Reelgraph makes;
 - texture: a 1/√f colour texture panning 2.3 px right and 0.7 px down per frame, the statistics
-  of natural pictures with exact ground truth (nodes/interpolate/synthetic.py).
+  of natural pictures with exact ground truth (nodes/video/interpolate/synthetic.py).
 
 Sections:
 - upscale ×2: the clip shrunk by 2 with an area filter, enlarged back by bicubic, OpenCV Lanczos-4
@@ -41,10 +41,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nodes.datatypes import Frames
-from nodes.interpolate.synthetic import texture_frame
 from nodes.video.classical import upscale_classical
 from nodes.video.deflicker import DeflickerParams, deflicker
 from nodes.video.denoise import DenoiseParams, denoise
+from nodes.video.interpolate.synthetic import texture_frame
 from nodes.video.load import LoadParams, load_video
 from nodes.video.metrics import flicker_index, psnr, ssim
 from server.engine.context import NodeContext

@@ -458,9 +458,9 @@ def run_direct(handle: Any, case: Case) -> Timing:
 def run_node(handle: Any, case: Case, options: dict[str, Any]) -> Timing:
     import torch
 
-    from nodes.diffusion.keyframes import KeyframeParams, keyframes_diffuse
-    from nodes.diffusion.video import VideoParams, video_diffuse
+    from nodes.keyframes.diffuse import KeyframeParams, keyframes_diffuse
     from nodes.scene.shots import Camera, Shot, ShotPlan
+    from nodes.video.diffuse import VideoParams, video_diffuse
     from server.engine.context import NodeContext
     from server.models import SpeedOptions
 

@@ -26,9 +26,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nodes.datatypes import Frames
-from nodes.interpolate.driver import PairInterpolator, interpolated_frames
-from nodes.interpolate.flow import DisInterpolator, linear_blend
-from nodes.interpolate.timing import RetimePlan
+from nodes.video.interpolate.driver import PairInterpolator, interpolated_frames
+from nodes.video.interpolate.flow import DisInterpolator, linear_blend
+from nodes.video.interpolate.timing import RetimePlan
 
 
 class Blend:
@@ -68,7 +68,7 @@ def rate(source: Frames, interpolator: PairInterpolator, rounds: int) -> float:
 def learned(path: str | None, random_weights: bool) -> PairInterpolator | None:
     if not path and not random_weights:
         return None
-    from nodes.interpolate.learned import LearnedInterpolator, build_network, load_network
+    from nodes.video.interpolate.learned import LearnedInterpolator, build_network, load_network
 
     if path:
         return LearnedInterpolator(load_network(path))

@@ -60,7 +60,7 @@ BASE = {
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    eng = Engine(Registry.from_modules([STUBS, "nodes.values", "nodes.text.prompt"]), cpu_workers=0)
+    eng = Engine(Registry.from_modules([STUBS, "nodes.value", "nodes.text.prompt"]), cpu_workers=0)
     yield eng
     eng.close()
 

@@ -1,7 +1,7 @@
 """Motion-compensated temporal denoising: align the neighbours with optical flow, then average.
 
 For frame ``i`` each neighbour ``j`` in the window is warped onto ``i`` with OpenCV's DIS flow
-(the interpolation node's flow, :mod:`nodes.interpolate.flow`, on grey frames at half size,
+(the interpolation node's flow, :mod:`nodes.video.interpolate.flow`, on grey frames at half size,
 where the noise is already averaged down). Where the alignment is right, the warped neighbour
 is the same picture with independent noise, and averaging ``k`` of them divides the noise
 variance by ``k``; where it is wrong (occlusion, a flow error) it differs from frame ``i`` by
@@ -20,7 +20,7 @@ import itertools
 
 import numpy as np
 
-from nodes.interpolate.flow import DisInterpolator, Quality
+from nodes.video.interpolate.flow import DisInterpolator, Quality
 
 TRUST = 1.5  # × σ: the locally averaged difference past which a warped neighbour is not used
 LAPLACIAN = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)

@@ -10,7 +10,7 @@ from .helpers import check_event_order
 
 @pytest.fixture
 def registry() -> Registry:
-    return Registry.from_modules([stub_nodes, "nodes.text.prompt", "nodes.values"])
+    return Registry.from_modules([stub_nodes, "nodes.text.prompt", "nodes.value"])
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def test_a_former_id_must_be_a_namespaced_id():
 
 
 def test_the_built_in_renames_agree_with_their_category_and_package():
-    registry = Registry.from_modules(["nodes.gan.dataset_node", "nodes.values"])
+    registry = Registry.from_modules(["nodes.gan.dataset_node", "nodes.value"])
     dataset = registry.get("dataset.captioned")
     assert dataset is registry.get("gan.dataset") and dataset.category == "gan"
     assert {registry.get(i).category for i in ("value.number", "value.seed")} == {"value"}

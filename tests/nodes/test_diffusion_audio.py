@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from nodes.diffusion.audio import AudioParams, audio_diffuse, scene_prompt
+from nodes.audio.diffuse import AudioParams, audio_diffuse, scene_prompt
 from nodes.scene.model import Scene
 from server.engine.context import NodeContext
 from server.engine.errors import NodeInputError

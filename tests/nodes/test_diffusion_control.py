@@ -12,7 +12,7 @@ import pytest
 
 from nodes.datatypes import Frames
 from nodes.diffusion.controlnet import ControlNetParams, controlnet
-from nodes.diffusion.keyframes import KeyframeParams, keyframes_diffuse
+from nodes.keyframes.diffuse import KeyframeParams, keyframes_diffuse
 from server.engine.context import NodeContext
 from server.engine.errors import NodeInputError
 from server.models import ModelManager
@@ -60,7 +60,7 @@ def test_keyframes_follow_the_control_maps(ctx: NodeContext, manager: ModelManag
 
 
 def test_flux_keyframes_follow_the_maps_through_a_flux_controlnet(ctx: NodeContext, manager: ModelManager) -> None:
-    from nodes.diffusion import keyframes as keyframes_module
+    from nodes.keyframes import diffuse as keyframes_module
 
     pipeline = attach(ctx, manager, "flux", "flux_controlnet")
     maps = animatic(count=16, size=32)
@@ -83,7 +83,7 @@ def test_flux_keyframes_follow_the_maps_through_a_flux_controlnet(ctx: NodeConte
 
 
 def test_sdxl_keyframes_follow_the_maps_through_an_sdxl_controlnet(ctx: NodeContext, manager: ModelManager) -> None:
-    from nodes.diffusion import keyframes as keyframes_module
+    from nodes.keyframes import diffuse as keyframes_module
 
     pipeline = attach(ctx, manager, "sdxl", "sdxl_controlnet")
     maps = animatic(count=16, size=32)
@@ -134,7 +134,7 @@ def test_the_picker_lists_controlnets_under_the_family_they_steer(tmp_path) -> N
 
 
 def vace_clips(ctx: NodeContext, manager: ModelManager, model: str = "wan_vace", **inputs) -> Frames:
-    from nodes.diffusion.video import VideoParams, video_diffuse
+    from nodes.video.diffuse import VideoParams, video_diffuse
 
     params = VideoParams(steps=2, width=16, height=16, clip_frames=5)
     return video_diffuse(ctx, params, pipeline=load_tiny(ctx, manager, model), shots=PLAN, **inputs)["frames"]
@@ -145,7 +145,7 @@ def test_wan_vace_clips_follow_the_control_maps_frame_by_frame(
 ) -> None:
     from diffusers import WanVACEPipeline
 
-    from nodes.diffusion import video as video_module
+    from nodes.video import diffuse as video_module
 
     seen: list[dict] = []
     real = WanVACEPipeline.__call__

@@ -21,7 +21,7 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def registry() -> Registry:
     return Registry.from_modules(
-        ["nodes.text.prompt", "nodes.diffusion.load", "nodes.diffusion.video", "nodes.diffusion.audio"]
+        ["nodes.text.prompt", "nodes.diffusion.load", "nodes.video.diffuse", "nodes.audio.diffuse"]
     )
 
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from nodes.datatypes import Frames
-from nodes.diffusion.keyframes import KeyframeParams, keyframes_diffuse
-from nodes.diffusion.video import VideoParams, video_diffuse
+from nodes.keyframes.diffuse import KeyframeParams, keyframes_diffuse
+from nodes.video.diffuse import VideoParams, video_diffuse
 from server.engine.context import NodeContext
 from server.engine.errors import NodeInputError
 from server.models import ModelManager
@@ -136,7 +136,7 @@ def test_qwen_image_guides_with_true_cfg(
 def test_hunyuan_video15_takes_the_guidance_through_its_guider(
     ctx: NodeContext, manager: ModelManager, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nodes.diffusion import video as video_module
+    from nodes.video import diffuse as video_module
 
     floats: list[np.ndarray] = []
     to_uint8 = video_module.to_uint8

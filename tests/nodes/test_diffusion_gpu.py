@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from nodes.diffusion.keyframes import KeyframeParams, keyframes_diffuse
-from nodes.diffusion.video import VideoParams, video_diffuse
+from nodes.keyframes.diffuse import KeyframeParams, keyframes_diffuse
+from nodes.video.diffuse import VideoParams, video_diffuse
 from server.engine.context import NodeContext
 from server.models import ModelManager, OutOfMemory
 from tests.models.helpers import load_tiny, shot_plan

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nodes.diffusion.common import compose_prompt
-from nodes.diffusion.keyframes import KeyframeParams, keyframes_diffuse
+from nodes.keyframes.diffuse import KeyframeParams, keyframes_diffuse
 from nodes.style.model import Style
 from server.engine.context import NodeContext
 from server.engine.errors import Cancelled, NodeInputError
@@ -65,7 +65,7 @@ def test_same_seed_same_keyframes_and_another_seed_differs(ctx: NodeContext, man
 @pytest.fixture
 def init_images(monkeypatch: pytest.MonkeyPatch) -> list[np.ndarray]:
     """Every picture a keyframe starts from (the img2img input), as the node hands it over."""
-    import nodes.diffusion.keyframes as module
+    import nodes.keyframes.diffuse as module
 
     seen: list[np.ndarray] = []
     original = module.to_pil

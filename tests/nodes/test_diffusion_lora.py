@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from nodes.diffusion.keyframes import KeyframeParams, keyframes_diffuse
 from nodes.diffusion.lora import LoraParams, lora
+from nodes.keyframes.diffuse import KeyframeParams, keyframes_diffuse
 from server.engine.context import NodeContext
 from server.engine.errors import NodeInputError
 from server.models import ModelManager

@@ -11,9 +11,9 @@ import pytest
 import torch
 
 from nodes.datatypes import Frames
-from nodes.diffusion import video as video_module
 from nodes.diffusion.timing import shot_span
-from nodes.diffusion.video import VideoParams, video_diffuse
+from nodes.video import diffuse as video_module
+from nodes.video.diffuse import VideoParams, video_diffuse
 from server.engine.context import NodeContext
 from server.engine.errors import NodeInputError
 from server.models import ModelManager

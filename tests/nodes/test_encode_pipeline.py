@@ -62,7 +62,7 @@ WORKFLOW = {
 
 
 def run_once(out: Path) -> Path:
-    registry = Registry.from_modules([sys.modules[__name__], "nodes.interpolate.node", "nodes.encode.node"])
+    registry = Registry.from_modules([sys.modules[__name__], "nodes.video.interpolate.node", "nodes.encode.node"])
     engine = Engine(registry, output_dir=out, temp_dir=out / "tmp")
     try:
         result = engine.run(Workflow.from_json(WORKFLOW))

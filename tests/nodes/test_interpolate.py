@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from nodes.datatypes import Frames
-from nodes.interpolate.flow import DisInterpolator, linear_blend
-from nodes.interpolate.node import InterpolateParams, interpolate
-from nodes.interpolate.synthetic import psnr, texture_frame
-from nodes.interpolate.timing import RetimePlan, Sample
+from nodes.video.interpolate.flow import DisInterpolator, linear_blend
+from nodes.video.interpolate.node import InterpolateParams, interpolate
+from nodes.video.interpolate.synthetic import psnr, texture_frame
+from nodes.video.interpolate.timing import RetimePlan, Sample
 from server.engine.contract import NodeDef
 from server.engine.errors import NodeInputError
 

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from nodes.datatypes import Frames
-from nodes.interpolate.node import InterpolateParams, interpolate
-from nodes.interpolate.synthetic import texture_frame
+from nodes.video.interpolate.node import InterpolateParams, interpolate
+from nodes.video.interpolate.synthetic import texture_frame
 from server.engine.errors import NodeInputError
 
 torch = pytest.importorskip("torch")
@@ -22,7 +22,7 @@ safetensors_torch = pytest.importorskip("safetensors.torch")
 
 @pytest.fixture(scope="module")
 def weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from nodes.interpolate.learned import build_network
+    from nodes.video.interpolate.learned import build_network
 
     torch.manual_seed(0)
     net = build_network()
@@ -56,7 +56,7 @@ def test_is_deterministic_and_batches_several_times(ctx, weights: Path) -> None:
 
 
 def test_network_output_matches_the_input_size_for_odd_sizes(weights: Path) -> None:
-    from nodes.interpolate.learned import LearnedInterpolator, load_network
+    from nodes.video.interpolate.learned import LearnedInterpolator, load_network
 
     model = LearnedInterpolator(load_network(str(weights)))
     f0, f1 = texture_frame(21, 27), texture_frame(21, 27, (1.0, 1.0))

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from nodes.datatypes import Frames
-from nodes.interpolate.synthetic import texture_frame
 from nodes.style.model import Style
 from nodes.video.grade import GradeParams, grade
+from nodes.video.interpolate.synthetic import texture_frame
 from nodes.video.lut import import_colour
 from server.engine.errors import NodeInputError
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from nodes.datatypes import Frames
-from nodes.interpolate.synthetic import texture_frame
 from nodes.video.deflicker import DeflickerParams, deflicker
 from nodes.video.denoise import DenoiseParams, denoise
+from nodes.video.interpolate.synthetic import texture_frame
 from nodes.video.metrics import flicker_index, psnr, ssim
 from nodes.video.temporal_denoise import estimate_sigma, estimate_sigma_temporal
 from nodes.video.window import WindowedProducer

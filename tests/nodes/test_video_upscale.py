@@ -11,8 +11,8 @@ import torch
 from safetensors.torch import save_file
 
 from nodes.datatypes import Frames
-from nodes.interpolate.synthetic import texture_frame
 from nodes.video.classical import upscale_classical
+from nodes.video.interpolate.synthetic import texture_frame
 from nodes.video.metrics import psnr
 from nodes.video.spandrel_compat import import_spandrel
 from nodes.video.tiles import run_tiled

@@ -41,7 +41,7 @@ function socketDots(contract, colours) {
 }
 
 /** Categories in the order a prompt flows through them; others follow, A–Z. */
-const PIPELINE = ["text", "scene", "style", "render", "image", "diffusion", "video", "audio", "encode", "value", "gan"];
+const PIPELINE = ["text", "scene", "style", "render", "image", "diffusion", "keyframes", "video", "audio", "encode", "value", "gan"];
 
 export class Catalog {
   constructor(listEl, searchEl, { onAdd }) {

@@ -24,12 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from nodes.datatypes import Audio, Frames
-from nodes.scene.shots import Shot, ShotPlan
-from server.engine.context import NodeContext
-from server.engine.contract import Input, Output, Param, node
-from server.engine.errors import NodeInputError
-
-from .common import (
+from nodes.diffusion.common import (
     accepts,
     call_default,
     frame_size,
@@ -40,10 +35,14 @@ from .common import (
     to_pil,
     to_uint8,
 )
-from .control import check_maps
-from .families import fit_call, guided, shifted
-from .progress import StepReporter
-from .timing import is_strip, shot_frames, shot_span
+from nodes.diffusion.control import check_maps
+from nodes.diffusion.families import fit_call, guided, shifted
+from nodes.diffusion.progress import StepReporter
+from nodes.diffusion.timing import is_strip, shot_frames, shot_span
+from nodes.scene.shots import Shot, ShotPlan
+from server.engine.context import NodeContext
+from server.engine.contract import Input, Output, Param, node
+from server.engine.errors import NodeInputError
 
 MAX_SEED = 2**32 - 1
 SILENT_RATE = 48_000
@@ -109,7 +108,7 @@ class Clip:
     id="video.diffuse",
     version="1.0.0",
     title="Diffuse video",
-    category="diffusion",
+    category="video",
     inputs={
         "pipeline": Input(
             "PIPELINE",

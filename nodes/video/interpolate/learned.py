@@ -120,7 +120,7 @@ def load_network(model_path: str) -> Any:
 
 
 class LearnedInterpolator:
-    """The :class:`~nodes.interpolate.driver.PairInterpolator` for the learned network (CPU, float32)."""
+    """The :class:`~nodes.video.interpolate.driver.PairInterpolator` for the learned network (CPU, float32)."""
 
     def __init__(self, net: Any) -> None:
         self.net = net

@@ -17,17 +17,16 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from nodes.datatypes import Frames
+from nodes.diffusion.common import compose_prompt, frame_size, generator, require, running, to_pil, to_uint8
+from nodes.diffusion.control import check_control, controlled
+from nodes.diffusion.families import fit_call, flow_shift_name, flow_strength, shifted
+from nodes.diffusion.progress import StepReporter
+from nodes.diffusion.schedulers import scheduler
+from nodes.diffusion.timing import first_frame
 from nodes.scene.shots import ShotPlan
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
-
-from .common import compose_prompt, frame_size, generator, require, running, to_pil, to_uint8
-from .control import check_control, controlled
-from .families import fit_call, flow_shift_name, flow_strength, shifted
-from .progress import StepReporter
-from .schedulers import scheduler
-from .timing import first_frame
 
 MAX_SEED = 2**32 - 1
 SchedulerName = Literal["default", "ddim", "euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras", "unipc"]  # = SCHEDULERS
@@ -76,7 +75,7 @@ class KeyframeParams(BaseModel):
     id="keyframes.diffuse",
     version="1.0.0",
     title="Diffuse keyframes",
-    category="diffusion",
+    category="keyframes",
     inputs={
         "pipeline": Input("PIPELINE", "A text-to-image model: SD 1.5, SDXL, SD 3.5, FLUX.1, FLUX.2, Qwen-Image."),
         "shots": Input("SHOTS", "The shot plan: one keyframe per shot, from its prompt."),

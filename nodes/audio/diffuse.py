@@ -10,13 +10,12 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from nodes.datatypes import Audio
+from nodes.diffusion.common import generator, require, running
+from nodes.diffusion.families import fit_call
+from nodes.diffusion.progress import StepReporter
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
-
-from .common import generator, require, running
-from .families import fit_call
-from .progress import StepReporter
 
 MAX_SEED = 2**32 - 1
 SECONDS = {"stable_audio": "audio_end_in_s", "ace_step": "audio_duration"}  # each family's length argument
@@ -44,7 +43,7 @@ class AudioParams(BaseModel):
     id="audio.diffuse",
     version="1.0.0",
     title="Diffuse sound",
-    category="diffusion",
+    category="audio",
     inputs={
         "pipeline": Input("PIPELINE", "A text-to-audio model: Stable Audio (sound), ACE-Step (music)."),
         "scene": Input("SCENE", "The scene: its audio cues, weather and place make the prompt.", optional=True),
