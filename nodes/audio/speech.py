@@ -31,7 +31,7 @@ class SpeechParams(BaseModel):
     pitch: int = Param(50, description="Voice pitch, 0–99 (espeak only).", ge=0, le=99)
     model_path: str = Param("", description="A VITS/MMS-TTS model: a save_pretrained folder or a hub id already in "
                             "the local cache, e.g. facebook/mms-tts-eng. Nothing is downloaded.",
-                            widget="model", model_kinds=("speech",))  # fmt: skip
+                            widget="model", model_kinds=("speech",), model_optional=True)  # fmt: skip
     device: Literal["auto", "cpu", "cuda"] = Param("auto", description="Where VITS runs.", advanced=True)
     seed: int = Param(0, description="VITS draws durations and prosody from noise; same seed, same voice.", ge=0,
                       le=MAX_SEED, widget="seed")  # fmt: skip

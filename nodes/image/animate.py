@@ -44,6 +44,7 @@ class AnimateParams(BaseModel):
         "in the local cache. Empty: the built-in heuristic (vertical position, edges, saliency).",
         widget="model",
         model_kinds=("depth",),
+        model_optional=True,
         max_length=1000,
     )
     device: Literal["auto", "cpu", "cuda"] = Param(

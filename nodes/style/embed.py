@@ -29,6 +29,7 @@ class EmbedParams(BaseModel):
         max_length=1000,
         widget="model",
         model_kinds=("embedding",),
+        model_optional=True,
     )
 
 

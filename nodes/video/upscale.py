@@ -30,6 +30,7 @@ class UpscaleParams(BaseModel):
         "(Lanczos, back-projection, edge-aware sharpening) with no weights.",
         widget="model",
         model_kinds=("upscaler",),
+        model_optional=True,
     )
     sharpen: float = Param(
         0.3,

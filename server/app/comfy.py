@@ -178,7 +178,9 @@ def node_info(d: NodeDef, models: Sequence[Any] | None = None) -> dict[str, Any]
     for name, prop in (schema.get("properties") or {}).items():
         required[name] = widget_spec(prop, defs)
         if prop.get("widget") == "model" and models is not None:
-            required[name] = model_combo(required[name][1], prop.get("model_kinds") or [], models)
+            required[name] = model_combo(
+                required[name][1], prop.get("model_kinds") or [], models, optional=bool(prop.get("model_optional"))
+            )
     return {
         "input": {"required": required, "optional": optional},
         "input_order": {"required": list(required), "optional": list(optional)},
@@ -232,10 +234,15 @@ def widget_spec(prop: dict[str, Any], defs: dict[str, Any]) -> list[Any]:
     return [kind, options]
 
 
-def model_combo(options: dict[str, Any], kinds: Sequence[str], models: Sequence[Any]) -> list[Any]:
+def model_combo(
+    options: dict[str, Any], kinds: Sequence[str], models: Sequence[Any], *, optional: bool = False
+) -> list[Any]:
     """``[[model values...], options]``, as ComfyUI shows its checkpoint lists. Our server still
-    takes any path or hub id for the parameter; the list is what this machine has."""
+    takes any path or hub id for the parameter; the list is what this machine has. An
+    ``optional`` model (the node works without one) lists the empty value first, as the default."""
     choices = [m.value for m in models if m.loadable and (not kinds or m.kind in kinds)]
+    if optional:
+        choices = ["", *choices]
     combo = {k: v for k, v in options.items() if k not in ("multiline", "default")}
     if options.get("default") in choices:  # a blank default is no choice: ComfyUI then shows the first
         combo["default"] = options["default"]

@@ -75,12 +75,15 @@ def Param(
     widget: str | None = None,
     advanced: bool = False,
     model_kinds: tuple[str, ...] | None = None,
+    model_optional: bool = False,
 ) -> Any:
     """A widget parameter: a pydantic ``Field`` with the hints the editor needs.
 
     ``widget`` names a special editor ("seed", "file", "color", "model"); ``advanced`` folds the
     widget away by default. ``model_kinds`` (with ``widget="model"``) lists the model kinds the
-    parameter accepts (``server.models.KINDS``), so that the model picker offers only those.
+    parameter accepts (``server.models.KINDS``), so that the model picker offers only those;
+    ``model_optional`` says the node also works with none (its default, empty), so pickers offer
+    "none" beside the models.
     """
     extra: dict[str, Any] = {}
     if step is not None:
@@ -93,6 +96,8 @@ def Param(
         extra["advanced"] = True
     if model_kinds:
         extra["model_kinds"] = list(model_kinds)
+    if model_optional:
+        extra["model_optional"] = True
     return Field(
         default,
         description=description,

@@ -119,7 +119,8 @@ async def test_object_info_offers_the_loadable_models_as_combos(models_server: L
     assert choices == [str(tmp_path / "data" / "models" / "local-sd"), "org/wan"]
     assert "default" not in options and options["widget"] == "model" and options["tooltip"]
     voices, _ = info["audio.speech"]["input"]["required"]["model_path"]
-    assert voices == [str(tmp_path / "extra" / "voice")]  # the pickle-only voice cannot be loaded
+    # espeak needs no model: "" (none) comes first; the pickle-only voice cannot be loaded
+    assert voices == ["", str(tmp_path / "extra" / "voice")]
     one = await get_json(models_server, "/object_info/audio.speech")
     assert one["audio.speech"]["input"]["required"]["model_path"][0] == voices
     assert info["diffusion.load"]["input"]["required"]["dtype"][0] == ["auto", "bf16", "fp16", "fp32"]

@@ -50,5 +50,6 @@ async def test_object_info_offers_them_to_video_upscale(server: LiveServer, tmp_
     info = await get_json(server, "/object_info")
     choices, options = info["video.upscale"]["input"]["required"]["model"]
     folder = tmp_path / "data" / "models" / "upscale_models"
-    assert choices == [str(folder / "4x_esrgan.pth"), str(folder / "anime" / "compact_x2.safetensors")]
-    assert options["widget"] == "model"
+    # "" first: no weights, the classical upscaler (the default)
+    assert choices == ["", str(folder / "4x_esrgan.pth"), str(folder / "anime" / "compact_x2.safetensors")]
+    assert options["widget"] == "model" and options["default"] == ""
