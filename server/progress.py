@@ -10,7 +10,7 @@ import threading
 from typing import Self
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from server.engine import Event, RunResult, Workflow
@@ -26,22 +26,20 @@ MARKS = {
 }
 
 
-class Reporter:
-    def __init__(self, enabled: bool = True, console: Console | None = None) -> None:
+class ConsoleProgress:
+    """Rich bars on a terminal, plain lines elsewhere: what the run reporter and the batch bar
+    share. Subclasses build ``self.progress`` from the columns they show."""
+
+    progress: Progress
+
+    def __init__(self, enabled: bool, console: Console | None) -> None:
         self.enabled = enabled
         self.console = console or Console(stderr=True, highlight=False)
         self.live = enabled and self.console.is_terminal
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(),
-            console=self.console,
-            transient=True,
-            disable=not self.live,
-        )
-        self.tasks: dict[str | None, TaskID] = {}  # by node id
         self.lock = threading.Lock()
+
+    def bar(self, *columns: ProgressColumn | str, transient: bool = False) -> Progress:
+        return Progress(*columns, console=self.console, transient=transient, disable=not self.live)
 
     def __enter__(self) -> Self:
         if self.live:
@@ -55,6 +53,19 @@ class Reporter:
     def note(self, text: str) -> None:
         if self.enabled:
             self.console.print(text)
+
+
+class Reporter(ConsoleProgress):
+    def __init__(self, enabled: bool = True, console: Console | None = None) -> None:
+        super().__init__(enabled, console)
+        self.progress = self.bar(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            transient=True,
+        )
+        self.tasks: dict[str | None, TaskID] = {}  # by node id
 
     def on_event(self, event: Event) -> None:
         if not self.enabled:

@@ -5,22 +5,20 @@ On a terminal it is a live rich bar; elsewhere (CI, pipes) one line per finished
 
 from __future__ import annotations
 
-import threading
-from typing import Any, Self
+from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from server.progress import ConsoleProgress
 
 
-class BatchProgress:
+class BatchProgress(ConsoleProgress):
     def __init__(self, total: int, *, enabled: bool = True, console: Console | None = None) -> None:
-        self.enabled = enabled
-        self.console = console or Console(stderr=True, highlight=False)
-        self.live = enabled and self.console.is_terminal
+        super().__init__(enabled, console)
         self.total = total
         self.done = self.failed = self.running = 0
-        self.lock = threading.Lock()
-        self.progress = Progress(
+        self.progress = self.bar(
             TextColumn("batch"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -28,23 +26,8 @@ class BatchProgress:
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            console=self.console,
-            disable=not self.live,
         )
         self.task = self.progress.add_task(self._counts(), total=total)
-
-    def __enter__(self) -> Self:
-        if self.live:
-            self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.live:
-            self.progress.stop()
-
-    def note(self, text: str) -> None:
-        if self.enabled:
-            self.console.print(text)
 
     def skipped(self, count: int) -> None:
         """Variants already finished by an earlier run of this batch."""
