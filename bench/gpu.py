@@ -214,7 +214,6 @@ def build_animatediff() -> Any:
 
 def build_wan13b() -> Any:
     from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanPipeline, WanTransformer3DModel
-    from transformers import UMT5Config, UMT5EncoderModel
 
     from tests.models.tiny import t5_tokenizer
 
@@ -233,26 +232,12 @@ def build_wan13b() -> Any:
         eps=1e-6,
         rope_max_seq_len=1024,
     )
-    text_encoder = UMT5EncoderModel(
-        UMT5Config(  # umt5-xxl
-            vocab_size=256384,
-            d_model=4096,
-            d_ff=10240,
-            d_kv=64,
-            num_heads=64,
-            num_layers=24,
-            feed_forward_proj="gated-gelu",
-            relative_attention_num_buckets=32,
-            relative_attention_max_distance=128,
-            tie_word_embeddings=False,
-        )
-    )
     scheduler = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0)
     return WanPipeline(
         transformer=transformer,
         vae=AutoencoderKLWan(),
         scheduler=scheduler,
-        text_encoder=text_encoder,
+        text_encoder=umt5_xxl(),
         tokenizer=t5_tokenizer(max_length=512),
     )
 

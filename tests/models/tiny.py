@@ -217,6 +217,21 @@ def wan_vae():
     )
 
 
+# The tiny Wan-family DiT (Wan, SkyReels-V2, VACE share it): two layers, two 12-wide heads.
+WAN_DIT = {
+    "patch_size": (1, 2, 2),
+    "num_attention_heads": 2,
+    "attention_head_dim": 12,
+    "text_dim": TEXT_DIM,
+    "freq_dim": 256,
+    "ffn_dim": 32,
+    "num_layers": 2,
+    "cross_attn_norm": True,
+    "qk_norm": "rms_norm_across_heads",
+    "rope_max_seq_len": 32,
+}
+
+
 def wan_transformer(
     in_channels: int = 16, image_dim: int | None = None, image_tokens: int | None = None, out_channels: int = 16
 ):
@@ -224,18 +239,9 @@ def wan_transformer(
 
     torch.manual_seed(0)
     return WanTransformer3DModel(
-        patch_size=(1, 2, 2),
-        num_attention_heads=2,
-        attention_head_dim=12,
+        **WAN_DIT,
         in_channels=in_channels,
         out_channels=out_channels,
-        text_dim=TEXT_DIM,
-        freq_dim=256,
-        ffn_dim=32,
-        num_layers=2,
-        cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32,
         image_dim=image_dim,
         pos_embed_seq_len=image_tokens,
     )

@@ -14,6 +14,7 @@ import torch
 
 from .tiny import (
     TEXT_DIM,
+    WAN_DIT,
     clip_text_encoder,
     clip_tokenizer,
     stable_diffusion,
@@ -80,20 +81,7 @@ def skyreels_v2():
     from diffusers import SkyReelsV2Pipeline, SkyReelsV2Transformer3DModel, UniPCMultistepScheduler
 
     torch.manual_seed(0)
-    transformer = SkyReelsV2Transformer3DModel(
-        patch_size=(1, 2, 2),
-        num_attention_heads=2,
-        attention_head_dim=12,
-        in_channels=16,
-        out_channels=16,
-        text_dim=TEXT_DIM,
-        freq_dim=256,
-        ffn_dim=32,
-        num_layers=2,
-        cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32,
-    )
+    transformer = SkyReelsV2Transformer3DModel(**WAN_DIT, in_channels=16, out_channels=16)
     return SkyReelsV2Pipeline(
         transformer=transformer,
         vae=wan_vae(),
@@ -280,20 +268,7 @@ def wan_vace():
 
     torch.manual_seed(0)
     transformer = WanVACETransformer3DModel(
-        patch_size=(1, 2, 2),
-        num_attention_heads=2,
-        attention_head_dim=12,
-        in_channels=16,
-        out_channels=16,
-        text_dim=TEXT_DIM,
-        freq_dim=256,
-        ffn_dim=32,
-        num_layers=2,
-        cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32,
-        vace_layers=[0],
-        vace_in_channels=96,
+        **WAN_DIT, in_channels=16, out_channels=16, vace_layers=[0], vace_in_channels=96
     )
     return WanVACEPipeline(
         transformer=transformer,
