@@ -1,4 +1,4 @@
-"""The ``dataset.captioned`` node: captioned clips to train a text-to-video model on."""
+"""The ``gan.dataset`` node (formerly ``dataset.captioned``): captioned clips to train a text-to-video model on."""
 
 from __future__ import annotations
 
