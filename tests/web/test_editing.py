@@ -33,7 +33,10 @@ def test_double_click_the_title_to_rename(ed: EditorPage) -> None:
     ed.key("Control+z")
     assert "title" not in ed.nodes()[node]
     ed.key("Control+Shift+z")
+    ed.settle()  # the redo rebuilds the graph: double-click the node that is drawn now
+    assert ed.nodes()[node]["title"] == "Opening line"
     page.mouse.dblclick(*ed.title_point(node))
+    page.wait_for_selector(".rg-editor input")
     page.fill(".rg-editor input", "")
     page.keyboard.press("Enter")
     ed.settle()

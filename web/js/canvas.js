@@ -168,11 +168,17 @@ export class Surface extends EventTarget {
     ];
     this.#hookHover(canvasEl);
     this.#hookPreviewClick(canvasEl);
-    // The browser's own double-click (the system's timing) also opens the search, in case
-    // litegraph's stricter 300 ms detection missed it.
+    // The browser's own double-click (the system's timing) also opens the search, or the title
+    // editor on a node's title, in case litegraph's stricter 300 ms detection missed it (a busy
+    // machine, a slow hand).
     canvasEl.addEventListener("dblclick", (e) => {
       const [x, y] = this.graphPosAt(e.clientX, e.clientY);
-      if (!this.searching && !this.graph.getNodeOnPos(x, y) && !this.graph.getGroupOnPos(x, y)) this.#openSearch(e, {});
+      const node = this.graph.getNodeOnPos(x, y);
+      if (node) {
+        if (y < node.pos[1] && !document.querySelector(".rg-editor")) node.onNodeTitleDblClick?.();
+        return;
+      }
+      if (!this.searching && !this.graph.getGroupOnPos(x, y)) this.#openSearch(e, {});
     });
     canvasEl.addEventListener("pointerup", () => this.touch(), true);
     // Edits made from litegraph's own menus (add a reroute, delete a link) end with this event.
