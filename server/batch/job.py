@@ -3,13 +3,16 @@
 The job is plain data (picklable, no live objects) so every executor ships the same thing.
 The node registry and the model manager are built once per process and reused by every
 variant that process runs, so imports and model weights are paid once per worker. Each variant
-gets a fresh engine writing into its own folder, so a variant's folder holds everything it made.
+gets a fresh engine writing into its own folder, so a variant's folder holds everything it made;
+the engines of one process share their pure results, and a CPU variant's thread pools are capped
+to the CPUs it was given (see :mod:`.warm`).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import resource
 import shutil
 import socket
 import threading
@@ -20,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from server.engine import Engine, Registry, RunResult, Workflow, WorkflowInvalid, partials
+
+from . import warm
 
 VIDEO_SUFFIXES = (".mp4", ".webm", ".gif", ".webp", ".mkv", ".mov")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -77,6 +82,10 @@ def run_variant(
     """
     cancel = cancel or threading.Event()
     started = time.time()
+    cpu_before = _cpu_seconds()
+    threads = warm.cpu_share(resources)
+    if threads is not None:
+        warm.cap_threads(threads)
     registry = registry_for(job.extra_nodes)
     models = _models()
     setup = time.time() - started
@@ -90,6 +99,8 @@ def run_variant(
         input_dirs=[Path(d) for d in job.input_dirs],
         models=models,
         disk_cache=Path(job.cache_dir) if job.cache_dir else None,
+        cache=warm.VariantCache(warm.shared_cache()),
+        **({"cpu_workers": threads} if threads is not None else {}),  # else the engine's default
     )
     box: dict[str, Any] = {}
     try:
@@ -97,8 +108,29 @@ def run_variant(
     finally:
         engine.close()
     record = _record(job, box, folder, started, setup)
-    record["worker"] = {"host": socket.gethostname(), "pid": os.getpid(), "resources": resources or {}}
+    record["timing"].update(_cpu_spent(cpu_before))
+    record["worker"] = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "resources": resources or {},
+        "threads": threads,  # the cap on its thread pools (None: not capped)
+    }
     return record
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds so far of this process (all its threads) and of its finished children (the
+    encoder's worker processes), so that a record says how many cores its variant kept busy."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time(), children.ru_utime + children.ru_stime
+
+
+def _cpu_spent(before: tuple[float, float]) -> dict[str, float]:
+    """CPU time since ``before``: in the process, and in child processes reaped meanwhile (an
+    encoder's spare started by one variant is counted in the variant that uses it). Exact when the
+    process runs one variant at a time, as pool processes and Ray tasks and actors do."""
+    process, children = _cpu_seconds()
+    return {"cpu_seconds": round(process - before[0], 4), "child_cpu_seconds": round(children - before[1], 4)}
 
 
 def _run_on_thread(engine: Engine, workflow: Workflow, job: VariantJob, cancel: threading.Event) -> dict[str, Any]:

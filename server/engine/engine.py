@@ -122,12 +122,15 @@ class Engine:
         cpu_workers: int = 2,
         models: Any = None,
         disk_cache: DiskCache | Path | str | None = None,
+        cache: ResultCache | None = None,
     ) -> None:
+        """``cache``: results to share with other engines in the process (a batch worker's
+        variants share their upstream nodes); by default the engine has its own of ``cache_bytes``."""
         self.registry = registry
         self.output_dir = Path(output_dir)
         self.input_dirs = tuple(Path(d) for d in input_dirs)
         self.temp_root = Path(temp_dir) if temp_dir else Path(tempfile.gettempdir()) / "reelgraph"
-        self.cache = ResultCache(cache_bytes)
+        self.cache = cache if cache is not None else ResultCache(cache_bytes)
         self.disk_cache = DiskCache(disk_cache) if isinstance(disk_cache, Path | str) else disk_cache
         self.models = models
         self.cpu_workers = cpu_workers

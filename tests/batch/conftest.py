@@ -130,3 +130,24 @@ def read_results(out: Path) -> list[dict[str, Any]]:
 
 def partial_files(root: Path) -> list[Path]:
     return [p for p in root.rglob(".reelgraph-*") if p.name.endswith(".part")]
+
+
+def threads_workflow() -> dict[str, Any]:
+    return {
+        "format": "reelgraph.workflow",
+        "version": 1,
+        "title": "threads",
+        "nodes": {"threads": {"type": "test.threads", "params": {}}},
+        "links": [],
+    }
+
+
+def assert_capped_to_one_thread(out: Path, records: list[dict[str, Any]]) -> None:
+    """Every variant ran in a worker whose OpenCV, BLAS/OpenMP pools and OMP_NUM_THREADS were one
+    thread each (what each library reports from inside the worker), not the machine's cores."""
+    assert [r["status"] for r in records] == ["succeeded"] * len(records)
+    for r in records:
+        seen = json.loads((out / r["folder"] / "threads.json").read_text())
+        assert seen["pid"] == r["worker"]["pid"] != os.getpid()
+        assert seen["opencv"] == 1 and seen["blas_openmp"] in ([1], []) and seen["omp_env"] == "1", seen
+        assert r["worker"]["threads"] == 1

@@ -1,11 +1,13 @@
 """Stub nodes for batch tests: a gate a test controls (to kill or cancel a variant mid-run), a
-node that fails until a counter says otherwise (retries), and a GPU node (Ray resources).
+node that fails until a counter says otherwise (retries), a GPU node (Ray resources), and a
+node that reports the thread pools of the worker it runs in.
 
 They talk to the test through files, because they run in other processes (pool or Ray workers).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -91,3 +93,27 @@ def picture(ctx: NodeContext, params: GpuParams) -> dict:
     """A 64×48 gradient: something a thumbnail can be drawn from."""
     ramp = np.linspace(0, 255, 64, dtype=np.uint8)
     return {"image": np.stack([np.tile(ramp, (48, 1))] * 3, axis=-1)}
+
+
+@node(
+    id="test.threads",
+    version="1.0.0",
+    title="Threads",
+    category="test",
+    output=True,
+    outputs={"pid": Output("INT")},
+    params=GpuParams,
+)
+def threads(ctx: NodeContext, params: GpuParams) -> dict:
+    """Writes the thread pools of the process it runs in, asked of each library itself."""
+    import cv2
+    from threadpoolctl import threadpool_info
+
+    seen = {
+        "pid": os.getpid(),
+        "opencv": cv2.getNumThreads(),
+        "blas_openmp": sorted({p["num_threads"] for p in threadpool_info()}),
+        "omp_env": os.environ.get("OMP_NUM_THREADS"),
+    }
+    (ctx.output_dir / "threads.json").write_text(json.dumps(seen))
+    return {"pid": os.getpid()}

@@ -16,13 +16,31 @@ from rich.console import Console
 from server.batch.progress import BatchProgress
 from server.cli import main
 
-from .conftest import REPO, STUBS, gate_workflow, partial_files, pids, read_results, wait_for, write_workflow
+from .conftest import (
+    REPO,
+    STUBS,
+    assert_capped_to_one_thread,
+    gate_workflow,
+    partial_files,
+    pids,
+    read_results,
+    threads_workflow,
+    wait_for,
+    write_workflow,
+)
 
 
 def _batch(tmp_path: Path, *extra: str, **params) -> int:
     (tmp_path / "open").touch()  # the gates let every variant through
     wf = write_workflow(tmp_path / "gate.json", gate_workflow(tmp_path, **params))
     return main(["batch", str(wf), "-o", str(tmp_path / "out"), "--workers", "2", "--no-disk-cache", "-q", *extra])
+
+
+def test_pool_processes_cap_their_threads(tmp_path: Path, extra_nodes: str) -> None:
+    wf = write_workflow(tmp_path / "threads.json", threads_workflow())
+    out = tmp_path / "out"
+    assert main(["batch", str(wf), "--seeds", "1-2", "-o", str(out), "--workers", "2", "--no-disk-cache", "-q"]) == 0
+    assert_capped_to_one_thread(out, read_results(out))
 
 
 def test_runs_resumes_and_writes_the_sheet(tmp_path: Path, extra_nodes: str) -> None:

@@ -20,10 +20,12 @@ from .conftest import (
     REPO,
     STUBS,
     _free_port,
+    assert_capped_to_one_thread,
     gate_workflow,
     partial_files,
     pids,
     read_results,
+    threads_workflow,
     wait_for,
     write_workflow,
 )
@@ -62,11 +64,27 @@ def test_tokyo_walk_four_seeds(tmp_path: Path, ray_driver: str) -> None:
             assert 20 < sum(thumb.convert("L").getextrema()) / 2 < 235  # a picture, not a blank
             thumbs.add(thumb.tobytes())
     assert len(thumbs) == 4  # four seeds, four different pictures
+    # each worker process works out the nodes the seeds share once, then serves them from its
+    # results; the pictures an output node writes are made again in every variant's own folder
+    makers = {r["worker"]["pid"] for r in records}
+    assert sum(not r["nodes"]["scene"]["cached"] for r in records) <= len(makers) < 4
+    assert all(r["nodes"]["shots"]["cached"] == r["nodes"]["scene"]["cached"] for r in records)
+    for r in records:
+        assert not r["nodes"]["understanding"]["cached"] and not r["nodes"]["animatic"]["cached"]
+        assert (out / r["folder"] / "tokyo_walk" / "scene_graph.png").is_file()
     page = (out / "index.html").read_text()
     for r in records:
         assert f'src="{r["thumbnail"]}"' in page
         assert f'src="{next(f for f in r["outputs"] if f.endswith(".mp4"))}"' in page
     assert page.count("<video") == 4 and "4 succeeded" in page
+
+
+def test_workers_cap_their_threads_to_their_cpus(tmp_path: Path, ray_driver: str, extra_nodes: str) -> None:
+    wf = write_workflow(tmp_path / "threads.json", threads_workflow())
+    out = tmp_path / "out"
+    args = ["batch", str(wf), "--seeds", "1-2", "--executor", "ray", "--ray-address", ray_driver]
+    assert main([*args, "-o", str(out), "-q", "--no-disk-cache"]) == 0
+    assert_capped_to_one_thread(out, read_results(out))
 
 
 def test_a_killed_worker_does_not_lose_its_variant(tmp_path: Path, ray_driver: str, extra_nodes: str) -> None:
