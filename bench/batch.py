@@ -12,8 +12,9 @@ another prompt, so the timed variants find no upstream results from the warm-up.
 CPU time is measured where the work runs: process CPU plus the finished child processes (the
 encoder's worker), per variant for the batch executors (``timing.cpu_seconds`` +
 ``child_cpu_seconds`` in ``results.jsonl``). "Others" is the machine's busy CPU time (``/proc/stat``)
-minus ours, over the same interval: the cores other programs took. The idle estimate is the wall
-time the workers would need with their cores to themselves at the measured CPU time per variant.
+minus ours, over the same interval: the cores other programs took. On a shared machine the wall
+speed-up follows the free cores, so read it with the CPU figures: with its cores to itself, a batch
+of W workers takes about its CPU time / W, and the baseline about its CPU time / its cores busy.
 Targets: speed-up ≥ 1.7× on 2 cores; Ray scheduling overhead < 0.5 s per variant.
 
     .venv/bin/python bench/batch.py [--variants 8] [--workers 2] [--skip-local]
@@ -27,6 +28,7 @@ import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -69,10 +71,24 @@ def machine_busy() -> float:
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # less idle and iowait
 
 
-def own_cpu() -> float:
-    """This process's CPU seconds and those of its finished children."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
+def own_cpu(*, children: bool) -> float:
+    """This process's CPU seconds, and those of its finished children if asked."""
+    used = time.process_time()
+    if children:
+        finished = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used += finished.ru_utime + finished.ru_stime
+    return used
+
+
+def encoder_start_cpu(tries: int = 3) -> float:
+    """CPU seconds of one start of the H.264 encoder's worker process (interpreter and imports, no
+    encode): every MP4 pays one, in a fresh process (see nodes/encode/worker.py)."""
+    spent = []
+    for _ in range(tries):
+        before = own_cpu(children=True) - time.process_time()
+        subprocess.run([sys.executable, "-m", "nodes.encode.worker"], stdin=subprocess.DEVNULL, cwd=REPO, check=True)
+        spent.append(own_cpu(children=True) - time.process_time() - before)
+    return statistics.median(spent)
 
 
 def variants(registry: Registry, seeds: str, extra: list[str] = ()) -> list[Variant]:
@@ -82,14 +98,18 @@ def variants(registry: Registry, seeds: str, extra: list[str] = ()) -> list[Vari
 
 
 def timed(mode: str, work: Callable[[], list[dict]], *, workers_cpu: bool) -> Phase:
-    """Run ``work``; our CPU is this process's, plus the workers' own accounts when they ran elsewhere."""
-    cpu0, busy0, started = own_cpu(), machine_busy(), time.perf_counter()
+    """Run ``work`` and account its CPU time. In one process: this process and its finished children
+    (the encoder's workers). With executors: this process (the driver) and the variants' own
+    accounts from their records (a pool's processes are our children too, but are reaped only when
+    the pool closes, with their whole life's CPU: so children are not counted then)."""
+    cpu0, busy0, started = own_cpu(children=not workers_cpu), machine_busy(), time.perf_counter()
     records = work()
     wall = time.perf_counter() - started
-    cpu = own_cpu() - cpu0
+    cpu = own_cpu(children=not workers_cpu) - cpu0
+    busy = machine_busy() - busy0
     if workers_cpu:
         cpu += sum(r["timing"]["cpu_seconds"] + r["timing"]["child_cpu_seconds"] for r in records)
-    return Phase(mode, wall, cpu, machine_busy() - busy0, records)
+    return Phase(mode, wall, cpu, busy, records)
 
 
 def cli_runs(vs: list[Variant], out: Path) -> list[dict]:
@@ -139,7 +159,7 @@ def main() -> None:
         phases = measure(args, registry, vs, warm, root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    report(args, phases, len(vs))
+    report(args, phases, len(vs), encoder_start_cpu())
 
 
 def measure(
@@ -183,27 +203,32 @@ def measure(
     return phases
 
 
-def report(args: argparse.Namespace, phases: list[Phase], n: int) -> None:
+def report(args: argparse.Namespace, phases: list[Phase], n: int, encoder_start: float) -> None:
     base = phases[0]
     cores = os.cpu_count() or 1
     print(f"\n{n} variants of tokyo_walk ({', '.join(SMALL)}), {args.workers} workers, {cores} cores")
     print(f"load average now {os.getloadavg()[0]:.2f}\n")
     print(
-        "| mode | wall s | s / variant | CPU s / variant | our cores busy | others' cores | speed-up | on idle cores (est.) |"
+        "| mode | wall s | s / variant | CPU s / variant | our cores busy | others' cores | speed-up | CPU-time ratio |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for p in phases:
-        single = not p.records  # the single-process rows keep no per-variant records
         others = max(p.machine - p.cpu, 0.0) / p.wall
-        idle = base.wall / p.wall if single else base.wall / (p.cpu / min(args.workers, cores))
         print(
             f"| {p.mode} | {p.wall:.2f} | {p.wall / n:.2f} | {p.cpu / n:.3f} | {p.cpu / p.wall:.2f} "
-            f"| {others:.2f} | {base.wall / p.wall:.2f}× | {idle:.2f}× |"
+            f"| {others:.2f} | {base.wall / p.wall:.2f}× | {base.cpu / p.cpu:.2f}× |"
         )
-    print("\nspeed-up: the baseline's wall time over the mode's; target ≥ 1.7× for Ray.")
-    print("on idle cores: for the batch executors, the baseline's wall over the mode's CPU time divided by its")
-    print("workers (what it would take with its cores to itself); for the single-process rows, the same as measured.")
-
+    print("\nspeed-up: the baseline's wall time over the mode's (target ≥ 1.7× for Ray on 2 workers).")
+    print("CPU-time ratio: the baseline's CPU time over the mode's (above 1: each variant costs less CPU).")
+    print("cores busy: CPU time over wall time; others': the machine's busy time not ours, over the same wall time.")
+    print("\n| where a variant's CPU time goes (batch executors, mean) | in the worker s | encoder process s |")
+    print("| --- | --- | --- |")
+    for p in phases:
+        if p.records:
+            inside = statistics.mean(r["timing"]["cpu_seconds"] for r in p.records)
+            child = statistics.mean(r["timing"]["child_cpu_seconds"] for r in p.records)
+            print(f"| {p.mode} | {inside:.3f} | {child:.3f} |")
+    print(f"| (of which one encoder process start, measured alone) | | {encoder_start:.3f} |")
     ray = next(p for p in phases if p.mode.startswith("Ray"))
     overheads = [r["timing"]["overhead_seconds"] for r in ray.records]
     print("\n| Ray scheduling overhead per variant | s | target |")
