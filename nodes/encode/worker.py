@@ -46,6 +46,15 @@ from nodes.datatypes import Audio, Frames
 from .spec import CHUNK, EncodeSpec, Progress, even_size, frame_chunks
 
 ROOT = Path(__file__).resolve().parents[2]
+# Runs this module as the worker without running ``nodes/__init__.py``, which registers the node
+# socket types with the engine (pydantic and the engine: about 0.2 s of CPU, half the start-up) for
+# a process that needs only numpy, PyAV and this package. Every MP4 pays one start; a batch of
+# short variants spends more CPU starting encoders than encoding (bench/RESULTS.md, batch renders).
+LAUNCH = (
+    "import runpy, sys, types; "
+    "package = types.ModuleType('nodes'); package.__path__ = [sys.argv[1]]; sys.modules['nodes'] = package; "
+    "runpy.run_module('nodes.encode.worker', run_name='__main__')"
+)
 PIPE_BYTES = 1 << 20  # lets the node convert a few frames ahead while the worker encodes
 M_PERTURB = -6  # glibc mallopt parameter
 PERTURB_BYTE = 0x5A
@@ -60,7 +69,7 @@ class Worker:
     def start(cls) -> Worker:
         errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker, closed in stop()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "nodes.encode.worker"],
+            [sys.executable, "-c", LAUNCH, str(ROOT / "nodes")],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,

@@ -11,6 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
+import av
+import numpy as np
 from rich.console import Console
 
 from server.batch.progress import BatchProgress
@@ -41,6 +43,30 @@ def test_pool_processes_cap_their_threads(tmp_path: Path, extra_nodes: str) -> N
     out = tmp_path / "out"
     assert main(["batch", str(wf), "--seeds", "1-2", "-o", str(out), "--workers", "2", "--no-disk-cache", "-q"]) == 0
     assert_capped_to_one_thread(out, read_results(out))
+
+
+def test_capped_workers_render_what_run_renders(tmp_path: Path) -> None:
+    """One thread per pool process and the results shared between variants change nothing in the
+    pictures or the sound: the H.264 packets and the decoded audio equal those of `main.py run`."""
+    small = ["--set", "animatic.width=128", "--set", "animatic.height=72", "--set", "shots.duration=1"]
+    wf = str(REPO / "workflows" / "tokyo_walk.json")
+    assert main(["batch", wf, "--seeds", "2-3", "--workers", "1", "-o", str(tmp_path / "b"), "-q", *small]) == 0
+    seeds = [arg for node in ("animatic", "effects", "music") for arg in ("--set", f"{node}.seed=3")]
+    assert main(["run", wf, "-o", str(tmp_path / "r"), "-q", "--no-disk-cache", *small, *seeds]) == 0
+    second = read_results(tmp_path / "b")[1]
+    assert second["worker"]["threads"] == 1 and second["nodes"]["scene"]["cached"]
+    [batch_mp4] = [tmp_path / "b" / f for f in second["outputs"] if f.endswith(".mp4")]
+    [run_mp4] = (tmp_path / "r").glob("*.mp4")
+    assert _media(batch_mp4) == _media(run_mp4)
+
+
+def _media(path: Path) -> tuple[list[bytes], bytes]:
+    with av.open(str(path)) as container:
+        packets = [bytes(p) for p in container.demux(container.streams.video[0]) if p.size]
+    with av.open(str(path)) as container:
+        sound = np.concatenate([f.to_ndarray() for f in container.decode(audio=0)], axis=-1).tobytes()
+    assert len(packets) >= 24 and len(sound) > 0
+    return packets, sound
 
 
 def test_runs_resumes_and_writes_the_sheet(tmp_path: Path, extra_nodes: str) -> None:
