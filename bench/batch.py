@@ -28,7 +28,6 @@ import os
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from nodes.encode.worker import Worker
 from server.batch.cluster import connect, disconnect
 from server.batch.executors import LocalExecutor, RayExecutor, drain
 from server.batch.job import VariantJob
@@ -86,7 +86,10 @@ def encoder_start_cpu(tries: int = 3) -> float:
     spent = []
     for _ in range(tries):
         before = own_cpu(children=True) - time.process_time()
-        subprocess.run([sys.executable, "-m", "nodes.encode.worker"], stdin=subprocess.DEVNULL, cwd=REPO, check=True)
+        worker = Worker.start()  # as the encoder starts it; end of input: it exits without encoding
+        worker.proc.stdin.close()
+        worker.proc.wait()
+        worker.stop()
         spent.append(own_cpu(children=True) - time.process_time() - before)
     return statistics.median(spent)
 
@@ -174,18 +177,6 @@ def measure(
         timed("one process, one engine (as `serve`)", lambda: one_engine(registry, vs, root / "one"), workers_cpu=False)
     )
 
-    connect(None, num_cpus=args.workers)
-    try:
-        batch(registry, warm, root / "warm-ray", lambda: RayExecutor(gpu=False))
-        ray_phase = timed(
-            f"Ray, {args.workers} workers",
-            lambda: batch(registry, vs, root / "ray", lambda: RayExecutor(gpu=False)),
-            workers_cpu=True,
-        )
-    finally:
-        disconnect()
-    phases.append(ray_phase)
-
     if not args.skip_local:
         started = time.perf_counter()
         executor = LocalExecutor(args.workers)  # spawns its processes and waits for them all
@@ -200,6 +191,18 @@ def measure(
                 workers_cpu=True,
             )
         )
+
+    connect(None, num_cpus=args.workers)
+    try:
+        batch(registry, warm, root / "warm-ray", lambda: RayExecutor(gpu=False))
+        ray_phase = timed(
+            f"Ray, {args.workers} workers",
+            lambda: batch(registry, vs, root / "ray", lambda: RayExecutor(gpu=False)),
+            workers_cpu=True,
+        )
+    finally:
+        disconnect()
+    phases.append(ray_phase)
     return phases
 
 
@@ -221,14 +224,17 @@ def report(args: argparse.Namespace, phases: list[Phase], n: int, encoder_start:
     print("\nspeed-up: the baseline's wall time over the mode's (target ≥ 1.7× for Ray on 2 workers).")
     print("CPU-time ratio: the baseline's CPU time over the mode's (above 1: each variant costs less CPU).")
     print("cores busy: CPU time over wall time; others': the machine's busy time not ours, over the same wall time.")
-    print("\n| where a variant's CPU time goes (batch executors, mean) | in the worker s | encoder process s |")
-    print("| --- | --- | --- |")
+    print(
+        "\n| where a variant's CPU time goes (batch executors, mean) | in the worker s | encoder process s | setup s, max |"
+    )
+    print("| --- | --- | --- | --- |")
     for p in phases:
         if p.records:
             inside = statistics.mean(r["timing"]["cpu_seconds"] for r in p.records)
             child = statistics.mean(r["timing"]["child_cpu_seconds"] for r in p.records)
-            print(f"| {p.mode} | {inside:.3f} | {child:.3f} |")
-    print(f"| (of which one encoder process start, measured alone) | | {encoder_start:.3f} |")
+            setup = max(r["timing"]["setup_seconds"] for r in p.records)  # near 0: the workers were warm
+            print(f"| {p.mode} | {inside:.3f} | {child:.3f} | {setup:.3f} |")
+    print(f"| (of which one encoder process start, measured alone) | | {encoder_start:.3f} | |")
     ray = next(p for p in phases if p.mode.startswith("Ray"))
     overheads = [r["timing"]["overhead_seconds"] for r in ray.records]
     print("\n| Ray scheduling overhead per variant | s | target |")
