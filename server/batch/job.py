@@ -99,7 +99,7 @@ def run_variant(
         input_dirs=[Path(d) for d in job.input_dirs],
         models=models,
         disk_cache=Path(job.cache_dir) if job.cache_dir else None,
-        cache=warm.VariantCache(warm.shared_cache()),
+        cache=warm.VariantCache(warm.shared_cache()) if warm.shares_results(resources) else None,
         **({"cpu_workers": threads} if threads is not None else {}),  # else the engine's default
     )
     box: dict[str, Any] = {}

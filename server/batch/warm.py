@@ -12,7 +12,9 @@ after another, beside other workers on the same machine:
   parsed, the same scene planned, for eight seeds). A process-wide results cache serves those as
   memo hits to every later variant in the process, as a long-lived engine does for runs. Results
   that are files (``Expiring`` values: what an output node wrote into a variant's folder) stay
-  with their variant, so every variant's folder still holds everything it made.
+  with their variant, so every variant's folder still holds everything it made. Not on GPU
+  actors: the cache's budget counts arrays, not tensors, so it could keep GPU memory between
+  variants (each GPU variant keeps its own results, as before).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from typing import Any
 from server.engine.cache import ResultCache
 from server.engine.values import Expiring, implements
 
-SHARED_BYTES = 512 << 20  # per worker process: upstream results are small, frames are evicted first
+SHARED_BYTES = 512 << 20  # per worker process: upstream results are small and used by every variant, so
+# the least recently used entries that go first are earlier variants' frames
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 _shared: ResultCache | None = None
@@ -40,6 +43,11 @@ def cpu_share(resources: dict[str, Any] | None) -> int | None:
     if not resources or resources.get("GPU") or not resources.get("CPU"):
         return None
     return max(1, int(float(resources["CPU"])))
+
+
+def shares_results(resources: dict[str, Any] | None) -> bool:
+    """Whether a variant uses the process's shared results: every variant but a GPU one."""
+    return not (resources or {}).get("GPU")
 
 
 def cap_threads(cpus: int) -> None:

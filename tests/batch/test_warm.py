@@ -57,3 +57,11 @@ def test_file_results_stay_with_their_variant(tmp_path: Path) -> None:
     assert two.get("plan") == {"scene": {"actors": 2}} and two.hits == 1
     assert two.get("picture") is None and two.misses == 1  # another variant's file: made again
     assert one.get("picture") is not None
+
+
+def test_gpu_variants_neither_share_results_nor_cap_threads() -> None:
+    """A GPU actor's tensors are not counted by the cache's budget, and its host CPUs are not divided."""
+    gpu, cpu = {"GPU": 1.0, "CPU": 1.0}, {"CPU": 2.0}
+    assert not warm.shares_results(gpu) and warm.cpu_share(gpu) is None
+    assert warm.shares_results(cpu) and warm.cpu_share(cpu) == 2
+    assert warm.shares_results(None) and warm.cpu_share(None) is None  # outside an executor: shared, not capped
