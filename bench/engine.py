@@ -30,7 +30,7 @@ import networkx as nx
 from server.engine import Engine, NodeContext, Registry, Workflow
 from server.engine import engine as engine_module
 from server.engine.plan import compile_workflow
-from tests.engine import stub_nodes
+from tests import stub_nodes
 
 REPEATS = 5
 MEDIAN_RUNS = 21

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict
 
 from server.engine import Engine, Input, Output, Param, Registry, WorkflowInvalid, node
 from server.engine import engine as engine_module
+from tests import stub_nodes
 
-from . import stub_nodes
 from .helpers import workflow
 
 
