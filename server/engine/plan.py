@@ -19,6 +19,7 @@ from .contract import NodeDef
 from .errors import Problem
 from .modes import apply_modes
 from .registry import Registry
+from .state import RunState
 from .subgraphs import expand_targets, flatten_subgraphs
 from .workflow import Link, Workflow
 
@@ -46,6 +47,15 @@ class Plan:
     nodes: dict[str, PlannedNode]  # only the nodes the targets need
     order: list[str]  # a topological order of ``nodes``
     targets: list[str]
+    _blank: RunState | None = field(default=None, init=False, repr=False, compare=False)
+
+    def new_state(self) -> RunState:
+        """The scheduling state a run starts from: built once per plan and copied per run, so a
+        reused plan does not rebuild its dependency graph (two runs racing to build it build
+        equal ones)."""
+        if self._blank is None:
+            self._blank = RunState({n: p.sources() for n, p in self.nodes.items()})
+        return self._blank.copy()
 
 
 def compile_workflow(
