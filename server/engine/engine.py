@@ -357,17 +357,12 @@ class _Run:
             self.emit("node_cached", node_id, type=d.id, key=key, outputs=result.outputs, values=cached)
         return True
 
-    @staticmethod
-    def memoises(planned: PlannedNode) -> bool:
-        """Whether the node's key is a function of its inputs' keys alone (its parameters are
-        all widgets, fixed by the plan, and it reads no user file that may change)."""
-        return not planned.param_links and planned.definition.fingerprint is None
-
     def known_key(self, planned: PlannedNode) -> str | None:
         """The key memoised for the current keys of the node's inputs, if any."""
-        if not self.memoises(planned):
+        sources = planned.memo_sources
+        if sources is None:
             return None
-        return planned.key_memo.get(tuple([self.keys[src] for src, _ in planned.inputs.values()]))
+        return planned.key_memo.get(tuple(map(self.keys.__getitem__, sources)))
 
     def key_of(self, planned: PlannedNode, params: BaseModel) -> str:
         """hash(type, version, canonical params, keys of the inputs): equal work, equal key,
@@ -381,11 +376,11 @@ class _Run:
             except Exception as exc:  # noqa: BLE001 - the node itself will report what is wrong
                 material.append(f"unreadable: {exc}")
         key = hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
-        if self.memoises(planned):
+        if (sources := planned.memo_sources) is not None:
             memo = planned.key_memo
             if len(memo) >= KEYS_KEPT:
                 memo.clear()
-            memo[tuple([self.keys[src] for src, _ in planned.inputs.values()])] = key
+            memo[tuple(map(self.keys.__getitem__, sources))] = key
         return key
 
     def call(

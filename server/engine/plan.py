@@ -11,6 +11,7 @@ import difflib
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,6 +41,15 @@ class PlannedNode:
 
     def sources(self) -> list[str]:
         return [s for s, _ in (*self.inputs.values(), *self.param_links.values())]
+
+    @cached_property
+    def memo_sources(self) -> tuple[str, ...] | None:
+        """The nodes whose cache keys alone determine this node's key, so that ``key_memo``
+        applies: its inputs' sources; None when the key also depends on linked parameter
+        values or on a user's file (a fingerprint, which may change). Read after planning."""
+        if self.param_links or self.definition.fingerprint is not None:
+            return None
+        return tuple(src for src, _ in self.inputs.values())
 
 
 @dataclass
