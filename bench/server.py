@@ -43,7 +43,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-EXTRA_NODES = "tests.server.stub_nodes"
+EXTRA_NODES = "tests.stub_nodes"
 NATIVE_SEQUENCE = [
     "run_queued",
     "run_started",
@@ -60,8 +60,8 @@ COMFY_SEQUENCE = ["execution_start", "executing", "progress", "executing", "exec
 def prompt(i: int) -> dict:
     """A small run: a one-step slow node (a distinct tag: never a cache hit) into an output node."""
     return {
-        "1": {"class_type": "srv.slow", "inputs": {"seconds": 0, "steps": 1, "tag": f"bench-{i}"}},
-        "2": {"class_type": "srv.show", "inputs": {"a": ["1", 0]}},
+        "1": {"class_type": "test.slow", "inputs": {"seconds": 0, "steps": 1, "tag": f"bench-{i}"}},
+        "2": {"class_type": "test.sink", "inputs": {"a": ["1", 0]}},
     }
 
 

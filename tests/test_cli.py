@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STUBS = "tests.engine.stub_nodes"
+STUBS = "tests.stub_nodes"
 
 
 def cli(*args: str, cwd: Path | None = None, extra_nodes: bool = True) -> subprocess.CompletedProcess:

@@ -25,7 +25,7 @@ from server.engine.jsondoc import JSONRejected, dumps, parse
 from .hostile import EXAMPLES, NODE_CODES, mutated_texts
 
 ROOT = Path(__file__).resolve().parents[1]
-STUBS = "tests.engine.stub_nodes"
+STUBS = "tests.stub_nodes"
 
 BASE = {
     "format": "reelgraph.workflow",

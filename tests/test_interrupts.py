@@ -27,7 +27,7 @@ import pytest
 from tests.server.process import Process
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRA = "tests.partial_nodes,tests.server.stub_nodes"
+EXTRA = "tests.partial_nodes,tests.stub_nodes"
 
 
 def wait_for(condition, what: str, timeout: float = 60.0):

@@ -19,7 +19,8 @@ class ResultCache:
 
     def __init__(self, max_bytes: int = 2 << 30) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, tuple[dict[str, Any], int]] = OrderedDict()
+        # key → (outputs, bytes, the outputs that may go stale: checked on every hit)
+        self._entries: OrderedDict[str, tuple[dict[str, Any], int, tuple[Any, ...]]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -28,7 +29,7 @@ class ResultCache:
     def get(self, key: str) -> dict[str, Any] | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and all(v.is_valid() for v in entry[0].values() if implements(v, Expiring)):
+            if entry is not None and (not entry[2] or all(v.is_valid() for v in entry[2])):
                 self._entries.move_to_end(key)
                 self.hits += 1
                 return entry[0]
@@ -39,18 +40,19 @@ class ResultCache:
 
     def put(self, key: str, outputs: dict[str, Any]) -> None:
         size = sizeof(outputs)
+        expiring = tuple(v for v in outputs.values() if implements(v, Expiring))
         with self._lock:
             if key in self._entries:
                 self._drop(key)
             if size > self.max_bytes:
                 return
-            self._entries[key] = (outputs, size)
+            self._entries[key] = (outputs, size, expiring)
             self._bytes += size
             while self._bytes > self.max_bytes:
                 self._drop(next(iter(self._entries)))
 
     def _drop(self, key: str) -> None:
-        _, size = self._entries.pop(key)
+        size = self._entries.pop(key)[1]
         self._bytes -= size
 
     def clear(self) -> None:

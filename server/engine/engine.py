@@ -25,7 +25,9 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -194,7 +196,7 @@ class Engine:
         plan = self.plan(workflow, targets)
         run = _Run(self, plan, run_id or uuid.uuid4().hex, on_event, cancel or threading.Event(), workflow)
         run.embed = dict(embed or {})
-        with scratch_folder(run.temp_dir):
+        with ExitStack() as run.scratch:
             return run.execute()
 
 
@@ -212,13 +214,15 @@ class _Run:
     ) -> None:
         self.engine, self.plan, self.run_id = engine, plan, run_id
         self.on_event, self.cancel = on_event, cancel
-        self.workflow_json = workflow.to_json()
+        self.workflow = workflow
         self.embed: dict[str, Any] = {}
-        self.state = RunState({n: p.sources() for n, p in plan.nodes.items()})
+        self.state = plan.new_state()
         self.keys: dict[str, str] = {}
         self.values: dict[str, dict[str, Any]] = {}
         self.results = {n: NodeResult(n, self.state) for n in plan.order}
         self.temp_dir = engine.temp_root / run_id
+        self.scratch: ExitStack | None = None  # holds the scratch folder once a node runs
+        self.has_scratch = False
         self.futures: dict[Future, str] = {}
 
     # -- the loop ----------------------------------------------------------------------
@@ -234,16 +238,17 @@ class _Run:
                 self.complete(self.futures.pop(future), *future.result())
         status = self.final_status()
         seconds = time.perf_counter() - started
-        self.emit(
-            "run_finished",
-            None,
-            status=status,
-            seconds=round(seconds, 4),
-            nodes={
-                n: {"status": r.status, "seconds": round(r.seconds, 4), "cached": r.cached}
-                for n, r in self.results.items()
-            },
-        )
+        if self.on_event is not None:
+            self.emit(
+                "run_finished",
+                None,
+                status=status,
+                seconds=round(seconds, 4),
+                nodes={
+                    n: {"status": r.status, "seconds": round(r.seconds, 4), "cached": r.cached}
+                    for n, r in self.results.items()
+                },
+            )
         return RunResult(self.run_id, status, seconds, self.plan.targets, self.results, self.values)
 
     def start_ready(self) -> None:
@@ -271,37 +276,33 @@ class _Run:
         d = planned.definition
         return d.resource == "cpu" and self.engine.timings.get(d.id, TRIVIAL_SECONDS) < TRIVIAL_SECONDS
 
+    @cached_property
+    def workflow_json(self) -> dict[str, Any]:
+        """The workflow as JSON, for the contexts of nodes that run (a fully cached run needs none)."""
+        return self.workflow.to_json()
+
     def prepare(self, node_id: str) -> tuple[BaseModel, dict[str, Any], NodeContext] | None:
-        """Gather inputs, validate parameters, compute the key; serve from cache if possible."""
+        """Compute the key and serve from cache if possible; otherwise gather inputs, validate
+        parameters and build the context. A node whose key is memoised for these input keys
+        (a reused plan) is served from cache without parsing its parameters."""
         planned = self.plan.nodes[node_id]
         d = planned.definition
-        inputs = {name: self.values[src][out] for name, (src, out) in planned.inputs.items()}
-        raw = dict(planned.params)
-        raw.update({name: self.values[src][out] for name, (src, out) in planned.param_links.items()})
-        try:
-            params = d.parse_params(raw)
-        except ValidationError:
-            problem = param_problems(node_id, d, raw)[0]
-            self.fail(node_id, {"type": "InvalidValue", "message": problem.message, "traceback": None}, problem.name)
-            return None
-        key = self.key_of(planned, params)
+        params = None
+        key = self.known_key(planned)
+        if key is None:
+            if (params := self.parse_params(planned)) is None:
+                return None
+            key = self.key_of(planned, params)
         cacheable = d.deterministic or d.has_seed
         if not cacheable:  # a fresh key per execution, so nothing downstream is served stale
             key = hashlib.sha256(f"{key}:{uuid.uuid4().hex}".encode()).hexdigest()
         self.keys[node_id] = key
-        cached = self.engine.cache.get(key) if cacheable else None
-        if cached is None and cacheable and d.persist and self.engine.disk_cache is not None:
-            cached = self.engine.disk_cache.get(key)
-            if cached is not None:
-                self.engine.cache.put(key, cached)
-        if cached is not None:
-            self.values[node_id] = cached
-            result = self.results[node_id]
-            result.cached = True
-            result.outputs = {k: describe(v) for k, v in cached.items()}
-            self.state.finish(node_id, Status.CACHED)
-            self.emit("node_cached", node_id, type=d.id, key=key, outputs=result.outputs, values=cached)
+        if cacheable and self.serve_cached(planned, key):
             return None
+        if params is None and (params := self.parse_params(planned)) is None:
+            return None
+        inputs = {name: self.values[src][out] for name, (src, out) in planned.inputs.items()}
+        self.open_scratch()
         seed = int(getattr(params, "seed", 0)) if d.has_seed else int(key[:8], 16)
         ctx = NodeContext(
             node_id=node_id,
@@ -320,14 +321,57 @@ class _Run:
         )
         return params, inputs, ctx
 
+    def open_scratch(self) -> None:
+        """Create and lock the run's scratch folder (``ctx.temp_dir``) before the first node
+        runs; removed when the run ends. A fully cached run touches no disk."""
+        if self.scratch is not None and not self.has_scratch:
+            self.scratch.enter_context(scratch_folder(self.temp_dir))
+            self.has_scratch = True
+
+    def parse_params(self, planned: PlannedNode) -> BaseModel | None:
+        """The node's parameters, linked values included; None after failing the node."""
+        d = planned.definition
+        raw = dict(planned.params)
+        raw.update({name: self.values[src][out] for name, (src, out) in planned.param_links.items()})
+        try:
+            return d.parse_params(raw)
+        except ValidationError:
+            problem = param_problems(planned.id, d, raw)[0]
+            self.fail(planned.id, {"type": "InvalidValue", "message": problem.message, "traceback": None}, problem.name)
+            return None
+
+    def serve_cached(self, planned: PlannedNode, key: str) -> bool:
+        """Finish the node from the memory (or disk) cache if ``key`` is there."""
+        d = planned.definition
+        cached = self.engine.cache.get(key)
+        if cached is None and d.persist and self.engine.disk_cache is not None:
+            cached = self.engine.disk_cache.get(key)
+            if cached is not None:
+                self.engine.cache.put(key, cached)
+        if cached is None:
+            return False
+        node_id = planned.id
+        self.values[node_id] = cached
+        result = self.results[node_id]
+        result.cached = True
+        result.outputs = {k: describe(v) for k, v in cached.items()}
+        self.state.finish(node_id, Status.CACHED)
+        if self.on_event is not None:
+            self.emit("node_cached", node_id, type=d.id, key=key, outputs=result.outputs, values=cached)
+        return True
+
+    def known_key(self, planned: PlannedNode) -> str | None:
+        """The key memoised for the current keys of the node's inputs, if any."""
+        sources = planned.memo_sources
+        if sources is None:
+            return None
+        return planned.key_memo.get(tuple(map(self.keys.__getitem__, sources)))
+
     def key_of(self, planned: PlannedNode, params: BaseModel) -> str:
         """hash(type, version, canonical params, keys of the inputs): equal work, equal key,
         whatever the workflow or node id. Linked parameter values are already in ``params``."""
         d = planned.definition
         inputs = {name: f"{self.keys[src]}:{out}" for name, (src, out) in planned.inputs.items()}
-        memo = planned.key_memo if not planned.param_links and d.fingerprint is None else None
-        if memo is not None and (known := memo.get(tuple(inputs.values()))) is not None:
-            return known
         material = [d.id, d.version, params.model_dump(mode="json"), inputs]
         if d.fingerprint is not None:  # a user's file: its identity too (never memoised: it may change)
             try:
@@ -335,10 +379,11 @@ class _Run:
             except Exception as exc:  # noqa: BLE001 - the node itself will report what is wrong
                 material.append(f"unreadable: {exc}")
         key = hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
-        if memo is not None:
+        if (sources := planned.memo_sources) is not None:
+            memo = planned.key_memo
             if len(memo) >= KEYS_KEPT:
                 memo.clear()
-            memo[tuple(inputs.values())] = key
+            memo[tuple(map(self.keys.__getitem__, sources))] = key
         return key
 
     def call(

@@ -11,6 +11,7 @@ import difflib
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ from .contract import NodeDef
 from .errors import Problem
 from .modes import apply_modes
 from .registry import Registry
+from .state import RunState
 from .subgraphs import expand_targets, flatten_subgraphs
 from .workflow import Link, Workflow
 
@@ -40,12 +42,30 @@ class PlannedNode:
     def sources(self) -> list[str]:
         return [s for s, _ in (*self.inputs.values(), *self.param_links.values())]
 
+    @cached_property
+    def memo_sources(self) -> tuple[str, ...] | None:
+        """The nodes whose cache keys alone determine this node's key, so that ``key_memo``
+        applies: its inputs' sources; None when the key also depends on linked parameter
+        values or on a user's file (a fingerprint, which may change). Read after planning."""
+        if self.param_links or self.definition.fingerprint is not None:
+            return None
+        return tuple(src for src, _ in self.inputs.values())
+
 
 @dataclass
 class Plan:
     nodes: dict[str, PlannedNode]  # only the nodes the targets need
     order: list[str]  # a topological order of ``nodes``
     targets: list[str]
+    _blank: RunState | None = field(default=None, init=False, repr=False, compare=False)
+
+    def new_state(self) -> RunState:
+        """The scheduling state a run starts from: built once per plan and copied per run, so a
+        reused plan does not rebuild its dependency graph (two runs racing to build it build
+        equal ones)."""
+        if self._blank is None:
+            self._blank = RunState({n: p.sources() for n, p in self.nodes.items()})
+        return self._blank.copy()
 
 
 def compile_workflow(

@@ -34,6 +34,18 @@ class RunState:
         self.ready: deque[str] = deque(n for n, count in self.waiting_on.items() if count == 0)
         self.running: set[str] = set()
 
+    def copy(self) -> RunState:
+        """An independent state at the same point, without rebuilding the graph: a reused plan
+        keeps a blank state and each run starts from a copy (``dependents`` never changes
+        after construction, so it is shared)."""
+        twin = RunState.__new__(RunState)
+        twin.status = dict(self.status)
+        twin.waiting_on = dict(self.waiting_on)
+        twin.dependents = self.dependents
+        twin.ready = deque(self.ready)
+        twin.running = set(self.running)
+        return twin
+
     @classmethod
     def settled(cls, statuses: dict[str, str]) -> RunState:
         """The state of a run that has ended elsewhere (another process, a Ray worker), read back
@@ -54,7 +66,8 @@ class RunState:
 
     def finish(self, node: str, status: Status = Status.SUCCEEDED) -> list[str]:
         """Record a success (``succeeded`` or ``cached``); returns the nodes that became ready."""
-        status = Status(status)
+        if status.__class__ is not Status:
+            status = Status(status)
         if status not in NODE_OK:
             raise ValueError(f"finish() records a success ({', '.join(NODE_OK)}), not {status!r}")
         self._settle(node, status)

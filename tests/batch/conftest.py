@@ -23,7 +23,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 RAY = Path(sys.executable).with_name("ray")
-STUBS = "tests.batch.stub_nodes"
+STUBS = "tests.stub_nodes"
 
 
 def _free_port() -> int:

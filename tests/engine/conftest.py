@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from server.engine import Engine, Registry
+from tests import stub_nodes
 
-from . import stub_nodes
 from .helpers import check_event_order
 
 

@@ -6,8 +6,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 from server.engine import ContractError, Input, Output, Param, Registry, RegistryError, node
-
-from . import stub_nodes
+from tests import stub_nodes
 
 
 def declare(**overrides):

@@ -7,8 +7,8 @@ import json
 import numpy as np
 
 from server.engine import DiskCache, Engine
+from tests import stub_nodes
 
-from . import stub_nodes
 from .helpers import workflow
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from . import stub_nodes
+from tests import stub_nodes
+
 from .helpers import workflow
 
 

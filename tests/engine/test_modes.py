@@ -8,8 +8,8 @@ import itertools
 import pytest
 
 from server.engine import Workflow, WorkflowInvalid
+from tests import stub_nodes
 
-from . import stub_nodes
 from .helpers import workflow
 
 

@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict
 
 from server.engine import Engine, Input, Output, Param, Registry, WorkflowInvalid, node
 from server.engine import engine as engine_module
+from server.engine.contract import NodeDef
+from tests import stub_nodes
 
-from . import stub_nodes
 from .helpers import workflow
 
 
@@ -50,6 +51,32 @@ def test_a_reused_plan_runs_fully_cached_without_calling_nodes(engine):
     again = engine.run(chain(50))
     assert stub_nodes.CALLS == [] and all(r.cached for r in again.nodes.values())
     assert again.values["s"]["out"] == first.values["s"]["out"] == 50
+
+
+def test_a_fully_cached_rerun_parses_no_parameters_builds_no_context_and_makes_no_folder(engine, monkeypatch):
+    engine.run(chain(20))
+    made: list[str] = []
+    parsed: list[str] = []
+    real_context, real_parse = engine_module.NodeContext, NodeDef.parse_params
+    monkeypatch.setattr(engine_module, "NodeContext", lambda **kw: made.append(kw["node_id"]) or real_context(**kw))
+    monkeypatch.setattr(NodeDef, "parse_params", lambda d, values: parsed.append(d.id) or real_parse(d, values))
+    monkeypatch.setattr(engine_module, "scratch_folder", lambda path: pytest.fail(f"made a scratch folder {path}"))
+    again = engine.run(chain(20, title="again"))
+    assert all(r.cached for r in again.nodes.values()) and again.values["s"]["out"] == 20
+    assert made == [] and parsed == []
+
+
+def test_a_memoised_key_whose_result_was_evicted_runs_the_node_in_its_scratch_folder(engine, tmp_path):
+    first = engine.run(chain(3, offset=2))
+    engine.cache.clear()  # the plan still knows every key; the values are gone
+    stub_nodes.CALLS.clear()
+    seen: list[bool] = []
+    engine.run(
+        chain(3, offset=2), run_id="evicted", on_event=lambda e: seen.append((tmp_path / "tmp/evicted").is_dir())
+    )
+    assert [n for n, _ in stub_nodes.CALLS] == ["v", "n0", "n1", "n2", "s"]
+    assert engine.run(chain(3, offset=2)).values == first.values
+    assert any(seen) and not (tmp_path / "tmp/evicted").exists(), "made for the nodes, removed after the run"
 
 
 def test_a_ten_thousand_node_cycle_is_one_short_message(engine):

@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from server.engine import Engine, ResultCache
+from tests import stub_nodes
 
-from . import stub_nodes
 from .helpers import workflow
 
 

@@ -57,3 +57,12 @@ def test_finish_and_fail_refuse_statuses_they_do_not_record():
 
 def test_statuses_are_their_strings():
     assert Status.SUCCEEDED == "succeeded" and f"{Status.PARTIAL}" == "partial"
+
+
+def test_a_copy_steps_on_its_own():
+    blank = diamond()
+    first, second = blank.copy(), blank.copy()
+    assert first.take_ready() == "a" and first.finish("a") == ["b", "c"]
+    assert second.status == blank.status == dict.fromkeys("abcd", Status.PENDING), "the others did not move"
+    assert second.take_ready() == "a" and sorted(second.fail("a")) == ["b", "c", "d"]
+    assert first.status["b"] is Status.PENDING and list(first.ready) == ["b", "c"]

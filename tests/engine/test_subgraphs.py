@@ -4,8 +4,7 @@ exposed sockets and parameters, nesting, modes, and clear problems for bad refer
 from __future__ import annotations
 
 from server.engine import Workflow
-
-from . import stub_nodes
+from tests import stub_nodes
 
 # "plus2": a → add(+1) → add(+1) → out; the first offset is exposed as "first".
 PLUS2 = {

@@ -19,8 +19,7 @@ from aiohttp import web
 from server.app import Config, create_app
 from server.app.config import Limits
 from server.engine import Registry
-
-from . import stub_nodes
+from tests import stub_nodes
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -143,9 +142,9 @@ def chain(value: int = 3, seconds: float = 0.0, tag: str = "", preview: bool = F
     return workflow(
         {
             "n": ("srv.number", {"value": value}),
-            "s": ("srv.slow", {"seconds": seconds, "tag": tag, "preview": preview}),
+            "s": ("test.slow", {"seconds": seconds, "tag": tag, "preview": preview}),
             "save": "srv.save",
-            "show": "srv.show",
+            "show": "test.sink",
         },
         [["n", "out", "s", "a"], ["s", "out", "save", "a"], ["s", "out", "show", "a"]],
     )

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 class Process:
     """``python main.py serve`` on a free port, with the server tests' stub nodes loaded."""
 
-    def __init__(self, data: Path, output: Path, extra_nodes: str = "tests.server.stub_nodes") -> None:
+    def __init__(self, data: Path, output: Path, extra_nodes: str = "tests.stub_nodes") -> None:
         env = {**os.environ, "REELGRAPH_EXTRA_NODES": extra_nodes, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
             [sys.executable, "main.py", "serve", "--port", "0", "--data-dir", str(data), "-o", str(output)],

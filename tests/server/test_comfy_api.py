@@ -18,7 +18,7 @@ from .conftest import FINAL, wait_status, workflow
 # A ComfyUI API prompt: inputs are literal values or [source id, output slot].
 PROMPT = {
     "1": {"class_type": "srv.number", "inputs": {"value": 42}, "_meta": {"title": "Forty-two"}},
-    "2": {"class_type": "srv.slow", "inputs": {"a": ["1", 0], "seconds": 0.05, "steps": 3}},
+    "2": {"class_type": "test.slow", "inputs": {"a": ["1", 0], "seconds": 0.05, "steps": 3}},
     "3": {"class_type": "srv.save", "inputs": {"a": ["2", 0], "prefix": "comfy"}},
 }
 
@@ -95,7 +95,7 @@ async def test_cached_second_run_and_our_workflow_format(server):
         doc = workflow(  # the same work in our format, accepted on the same route
             {
                 "n": ("srv.number", {"value": 42}),
-                "s": ("srv.slow", {"seconds": 0.05, "steps": 3}),
+                "s": ("test.slow", {"seconds": 0.05, "steps": 3}),
                 "save": ("srv.save", {"prefix": "comfy"}),
             },
             [["n", "out", "s", "a"], ["s", "out", "save", "a"]],
@@ -131,7 +131,7 @@ async def test_cached_second_run_and_our_workflow_format(server):
 async def test_prompt_validation_errors_carry_node_ids(server):
     bad = {
         "1": {"class_type": "srv.number", "inputs": {"value": -5}},
-        "2": {"class_type": "srv.show", "inputs": {"a": ["1", 3]}},
+        "2": {"class_type": "test.sink", "inputs": {"a": ["1", 3]}},
         "3": {"class_type": "Nope", "inputs": {}},
     }
     async with aiohttp.ClientSession() as s, s.post(server.url("/prompt"), json={"prompt": bad}) as resp:
@@ -146,8 +146,8 @@ async def test_prompt_validation_errors_carry_node_ids(server):
 
 async def test_queue_interrupt_and_history_routes(server):
     slow = {
-        "1": {"class_type": "srv.slow", "inputs": {"seconds": 30, "steps": 300}},
-        "2": {"class_type": "srv.show", "inputs": {"a": ["1", 0]}},
+        "1": {"class_type": "test.slow", "inputs": {"seconds": 30, "steps": 300}},
+        "2": {"class_type": "test.sink", "inputs": {"a": ["1", 0]}},
     }
     async with aiohttp.ClientSession() as s:
         running = (await (await s.post(server.url("/prompt"), json={"prompt": slow})).json())["prompt_id"]
@@ -194,7 +194,7 @@ async def test_queue_interrupt_and_history_routes(server):
 async def test_failed_node_sends_execution_error(server):
     prompt = {
         "1": {"class_type": "srv.fail", "inputs": {"message": "no good"}},
-        "2": {"class_type": "srv.show", "inputs": {"a": ["1", 0]}},
+        "2": {"class_type": "test.sink", "inputs": {"a": ["1", 0]}},
     }
     async with aiohttp.ClientSession() as s, s.ws_connect(server.ws_url("clientId=f")) as ws:
         sent = await (await s.post(server.url("/prompt"), json={"prompt": prompt, "client_id": "f"})).json()
@@ -217,13 +217,13 @@ async def test_object_info_shapes(server):
     async with aiohttp.ClientSession() as s:
         async with s.get(server.url("/object_info")) as resp:
             info = await resp.json()
-        async with s.get(server.url("/object_info/srv.slow")) as resp:
+        async with s.get(server.url("/object_info/test.slow")) as resp:
             one = await resp.json()
         async with s.get(server.url("/object_info/Nope")) as resp:
             assert await resp.json() == {}
     assert set(info) == {d.id for d in server.registry.all()}
-    slow = one["srv.slow"]
-    assert slow == info["srv.slow"]
+    slow = one["test.slow"]
+    assert slow == info["test.slow"]
     assert slow["input"]["optional"]["a"][0] == "INT"
     assert slow["input"]["required"]["steps"] == [
         "INT",

@@ -9,8 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from server.app.comfy import node_info, prompt_to_workflow, widget_spec, workflow_to_prompt
 from server.engine import Engine, Registry, Workflow
 from server.engine.contract import Input, Output, Param, node
-
-from . import stub_nodes
+from tests import stub_nodes
 
 
 class ChoiceParams(BaseModel):
@@ -43,7 +42,7 @@ def test_prompt_links_use_output_slots_in_declaration_order(tmp_path):
         "1": {"class_type": "srv.number", "inputs": {"value": 3}},
         "2": {"class_type": "conv.choice", "inputs": {"a": ["1", 0], "mode": "good"}, "_meta": {"title": "Pick"}},
         "3": {"class_type": "text.join", "inputs": {"first": ["2", 1], "separator": "-"}},
-        4: {"class_type": "srv.show", "inputs": {"a": [2, 0]}},
+        4: {"class_type": "test.sink", "inputs": {"a": [2, 0]}},
     }
     doc, problems = prompt_to_workflow(prompt, registry)
     assert problems == []
@@ -63,11 +62,11 @@ def test_conversion_problems_name_the_node():
     _, problems = prompt_to_workflow(
         {
             "1": {"class_type": "srv.number", "inputs": {}},
-            "2": {"class_type": "srv.show", "inputs": {"a": ["1", 5]}},
+            "2": {"class_type": "test.sink", "inputs": {"a": ["1", 5]}},
             "3": {"class_type": "x.y", "inputs": {}},
-            "4": {"class_type": "srv.show", "inputs": {"a": ["3", 0]}},
+            "4": {"class_type": "test.sink", "inputs": {"a": ["3", 0]}},
             "5": {"inputs": {}},
-            "6": {"class_type": "srv.show", "inputs": [1]},
+            "6": {"class_type": "test.sink", "inputs": [1]},
         },
         registry,
     )

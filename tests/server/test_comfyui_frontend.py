@@ -192,7 +192,7 @@ async def test_userdata_size_and_origin_limits(server):
 
 # -- jobs ----------------------------------------------------------------------------------
 async def test_jobs_list_and_detail_from_history(server):
-    failing = workflow({"f": ("srv.fail", {"message": "no good"}), "show": "srv.show"}, [["f", "out", "show", "a"]])
+    failing = workflow({"f": ("srv.fail", {"message": "no good"}), "show": "test.sink"}, [["f", "out", "show", "a"]])
     async with aiohttp.ClientSession() as s:
         ok = await submit(s, server, chain(tag="jobs-ok"))
         bad = await submit(s, server, failing)
@@ -215,7 +215,7 @@ async def test_jobs_list_and_detail_from_history(server):
             assert (await resp.json())["jobs"] == []
         async with s.get(server.url(f"/api/jobs/{ok}")) as resp:
             detail = await resp.json()
-        assert detail["workflow"]["prompt"]["s"]["class_type"] == "srv.slow" and detail["outputs"]
+        assert detail["workflow"]["prompt"]["s"]["class_type"] == "test.slow" and detail["outputs"]
         async with s.get(server.url("/api/jobs/nope")) as resp:
             assert resp.status == 404
         async with s.get(server.url("/api/jobs?status=bogus")) as resp:
@@ -224,7 +224,7 @@ async def test_jobs_list_and_detail_from_history(server):
 
 async def test_jobs_cancel_one_running_and_many_queued(server):
     slow = workflow(
-        {"s": ("srv.slow", {"seconds": 30, "steps": 300, "tag": "jobs-cancel"}), "show": "srv.show"},
+        {"s": ("test.slow", {"seconds": 30, "steps": 300, "tag": "jobs-cancel"}), "show": "test.sink"},
         [["s", "out", "show", "a"]],
     )
     async with aiohttp.ClientSession() as s:

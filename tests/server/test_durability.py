@@ -35,7 +35,7 @@ async def _wait(s: aiohttp.ClientSession, base: str, run_id: str, statuses: set[
 async def test_kill_9_loses_nothing(tmp_path):
     data, output = tmp_path / "data", tmp_path / "out"
     slow = workflow(
-        {"s": ("srv.slow", {"seconds": 60, "steps": 600}), "show": "srv.show"},
+        {"s": ("test.slow", {"seconds": 60, "steps": 600}), "show": "test.sink"},
         [["s", "out", "show", "a"]],
         title="long",
     )
@@ -89,7 +89,9 @@ async def test_kill_9_loses_nothing(tmp_path):
 
 
 async def test_a_clean_shutdown_interrupts_the_running_run_and_closes_websockets(server):
-    slow = workflow({"s": ("srv.slow", {"seconds": 60, "steps": 600}), "show": "srv.show"}, [["s", "out", "show", "a"]])
+    slow = workflow(
+        {"s": ("test.slow", {"seconds": 60, "steps": 600}), "show": "test.sink"}, [["s", "out", "show", "a"]]
+    )
     async with aiohttp.ClientSession() as s:
         ws = await s.ws_connect(server.ws_url("client_id=bye&events=native"))
         running = await submit(s, server, slow, client_id="bye")

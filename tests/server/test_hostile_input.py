@@ -157,7 +157,7 @@ async def test_too_many_nodes_is_a_clear_400(server_factory):
 
 async def test_the_queue_listing_stays_small_with_huge_workflows_queued(server):
     big = workflow(
-        {**{f"n{i}": ("srv.number", {"value": i % 100}) for i in range(2_000)}, "show": "srv.show"},
+        {**{f"n{i}": ("srv.number", {"value": i % 100}) for i in range(2_000)}, "show": "test.sink"},
         [["n0", "out", "show", "a"]],
     )
     async with aiohttp.ClientSession() as s:

@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 
 from server.engine import Registry
+from tests import stub_nodes
 
-from . import stub_nodes
 from .conftest import LiveServer, make_config
 
 SHA = "a" * 40

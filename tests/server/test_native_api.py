@@ -18,9 +18,9 @@ async def test_nodes_catalog_and_one_node(server):
         async with s.get(server.url("/api/nodes")) as resp:
             body = await resp.json()
         ids = {n["id"] for n in body["nodes"]}
-        assert {"srv.slow", "srv.save", "text.prompt"} <= ids
+        assert {"test.slow", "srv.save", "text.prompt"} <= ids
         assert body["sockets"]["INT"]["color"].startswith("#")
-        async with s.get(server.url("/api/nodes/srv.slow")) as resp:
+        async with s.get(server.url("/api/nodes/test.slow")) as resp:
             node = await resp.json()
         assert node["params"]["properties"]["steps"]["maximum"] == 10_000
         async with s.get(server.url("/api/nodes/nope.missing")) as resp:
@@ -61,7 +61,7 @@ async def test_run_lifecycle_with_per_node_state_and_outputs(server):
 async def test_cancel_running_and_queued_runs_then_requeue_and_delete(server):
     async with aiohttp.ClientSession() as s:
         slow = workflow(
-            {"s": ("srv.slow", {"seconds": 30, "steps": 300, "tag": "a"}), "show": "srv.show"},
+            {"s": ("test.slow", {"seconds": 30, "steps": 300, "tag": "a"}), "show": "test.sink"},
             [["s", "out", "show", "a"]],
         )
         first = await submit(s, server, slow)
@@ -129,7 +129,7 @@ async def test_front_of_queue(server):
 async def test_invalid_workflow_is_refused_with_engine_errors(server):
     async with aiohttp.ClientSession() as s:
         bad = workflow(
-            {"n": ("srv.number", {"value": 5000}), "x": "no.such", "show": "srv.show"}, [["n", "out", "show", "a"]]
+            {"n": ("srv.number", {"value": 5000}), "x": "no.such", "show": "test.sink"}, [["n", "out", "show", "a"]]
         )
         async with s.post(server.url("/api/runs"), json={"workflow": bad}) as resp:
             assert resp.status == 400

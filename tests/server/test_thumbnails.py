@@ -15,8 +15,8 @@ from PIL import Image
 
 from server.app.thumbnails import STRIP_HEIGHT, Thumbnails, frames_strip, prune_folder, strip_indices
 from server.engine.events import Event
+from tests import stub_nodes
 
-from . import stub_nodes
 from .conftest import FINAL, submit, wait_status, workflow
 
 

@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 
 from server.engine import Registry
+from tests import stub_nodes
 
-from . import stub_nodes
 from .conftest import LiveServer, make_config
 
 

@@ -99,7 +99,7 @@ async def test_runs_without_client_id_reach_everyone(server):
 
 async def test_preview_frames_in_comfyui_binary_format(server):
     doc = workflow(
-        {"s": ("srv.slow", {"seconds": 0.2, "steps": 4, "preview": True}), "show": "srv.show"},
+        {"s": ("test.slow", {"seconds": 0.2, "steps": 4, "preview": True}), "show": "test.sink"},
         [["s", "out", "show", "a"]],
     )
     async with aiohttp.ClientSession() as s, s.ws_connect(server.ws_url("client_id=p")) as ws:
@@ -120,7 +120,7 @@ def test_preview_throttle_and_odd_arrays():
     from server.app.messages import RunMessages
     from server.app.previews import encode_preview
 
-    messages = RunMessages("r", {"a": "srv.slow"}, set(), {}, preview_interval=10.0, preview_max_side=32)
+    messages = RunMessages("r", {"a": "test.slow"}, set(), {}, preview_interval=10.0, preview_max_side=32)
     picture = np.zeros((100, 50, 3), np.uint8)
     first = messages.translate("node_progress", "a", {"done": 1, "total": 2, "preview": picture}, 0.0)
     second = messages.translate("node_progress", "a", {"done": 2, "total": 2, "preview": picture}, 0.0)
@@ -154,7 +154,7 @@ async def test_garbage_from_clients_is_ignored(server):
 
 async def test_client_disconnecting_mid_run_loses_nothing(server):
     doc = workflow(
-        {"s": ("srv.slow", {"seconds": 0.6, "steps": 30, "preview": True}), "show": "srv.show"},
+        {"s": ("test.slow", {"seconds": 0.6, "steps": 30, "preview": True}), "show": "test.sink"},
         [["s", "out", "show", "a"]],
     )
     async with aiohttp.ClientSession() as s:

@@ -104,7 +104,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         data_dir=root / "data",
         output_dir=root / "output",
         cpu_workers=2,
-        extra_nodes=("tests.web.stub_nodes",),
+        extra_nodes=("tests.stub_nodes",),
     )
     server = _ServerThread(create_app(config))
     port = server.start()

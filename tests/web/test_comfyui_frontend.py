@@ -30,7 +30,7 @@ STOCK_ERRORS = (
 STOCK_404 = re.compile(r"/(user\.css|api/userdata/(user\.css|comfy\.templates\.json|workflows%2F\.index\.json))$")
 PROMPT = {
     "1": {"class_type": "srv.number", "inputs": {"value": 7}},
-    "2": {"class_type": "srv.slow", "inputs": {"a": ["1", 0], "seconds": 1.0, "steps": 5, "tag": "comfyui-ui"}},
+    "2": {"class_type": "test.slow", "inputs": {"a": ["1", 0], "seconds": 1.0, "steps": 5, "tag": "comfyui-ui"}},
     "3": {"class_type": "srv.save", "inputs": {"a": ["2", 0]}},
 }
 
@@ -46,7 +46,7 @@ def comfy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
         data_dir=root / "data",
         output_dir=root / "output",
         cpu_workers=2,
-        extra_nodes=("tests.web.stub_nodes", "tests.server.stub_nodes"),
+        extra_nodes=("tests.stub_nodes",),
         frontend="comfyui",
     )
     server = _ServerThread(create_app(config))
@@ -121,7 +121,7 @@ def test_comfyui_frontend_runs_a_reelgraph_prompt(comfy_page, comfy_server):
     page.wait_for_function("window.app.graph.nodes.length === 3")
     page.get_by_role("button", name=re.compile(r"^Run", re.IGNORECASE)).first.click()
     page.wait_for_function(
-        "window.app.graph.nodes.some(n => n.type === 'srv.slow' && n.progress !== undefined) || "
+        "window.app.graph.nodes.some(n => n.type === 'test.slow' && n.progress !== undefined) || "
         "document.querySelector('[class*=running], [data-node-executing]') !== null",
         timeout=20_000,
     )

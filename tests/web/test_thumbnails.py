@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.stub_nodes import SHOT_COLOURS
+
 from .editor import EditorPage
-from .stub_nodes import SHOT_COLOURS
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ WORKFLOW = {
     "nodes": {
         "frames": {"type": "webtest.frames", "params": {"count": 36}, "ui": {"pos": [60, 80], "size": [300, 230]}},
         "picture": {"type": "webtest.picture", "params": {}, "ui": {"pos": [60, 420]}},
-        "view": {"type": "webtest.view", "params": {}, "ui": {"pos": [520, 240]}},
+        "view": {"type": "srv.look", "params": {}, "ui": {"pos": [520, 240]}},
     },
     "links": [["frames", "frames", "view", "frames"], ["picture", "picture", "view", "picture"]],
 }
