@@ -20,9 +20,9 @@ from safetensors.torch import load_file, save_file
 
 from server.engine.partials import partial_path
 
-from .model import Discriminator, GanConfig, Generator
+from .model import ClipEncoder, Discriminator, GanConfig, Generator
 
-FORMAT = "reelgraph.gan/1"
+FORMAT = "reelgraph.gan/2"
 
 
 class CheckpointError(ValueError):
@@ -37,6 +37,7 @@ class TrainState:
     generator: Generator
     discriminator: Discriminator
     ema: Generator
+    encoder: ClipEncoder
     opt_g: torch.optim.Adam
     opt_d: torch.optim.Adam
     step: int
@@ -66,7 +67,7 @@ def _load_optimizer(prefix: str, opt: torch.optim.Optimizer, tensors: dict[str, 
 def save(path: Path, st: TrainState) -> Path:
     """Write atomically (temp file in the same folder, then rename)."""
     tensors: dict[str, torch.Tensor] = {}
-    for prefix, module in (("g", st.generator), ("d", st.discriminator), ("ema", st.ema)):
+    for prefix, module in (("g", st.generator), ("d", st.discriminator), ("ema", st.ema), ("e", st.encoder)):
         tensors.update({f"{prefix}.{k}": v.detach().contiguous() for k, v in module.state_dict().items()})
     tensors.update(_optimizer_tensors("opt_g", st.opt_g))
     tensors.update(_optimizer_tensors("opt_d", st.opt_d))
@@ -106,7 +107,7 @@ def load_config(meta: dict[str, str]) -> GanConfig:
 def restore(path: Path, st: TrainState) -> None:
     """Load a checkpoint into freshly built networks and optimisers of the same config."""
     meta, tensors = read(path)
-    for prefix, module in (("g", st.generator), ("d", st.discriminator), ("ema", st.ema)):
+    for prefix, module in (("g", st.generator), ("d", st.discriminator), ("ema", st.ema), ("e", st.encoder)):
         part = {k[len(prefix) + 1 :]: v for k, v in tensors.items() if k.startswith(prefix + ".")}
         module.load_state_dict(part)
     _load_optimizer("opt_g", st.opt_g, tensors)

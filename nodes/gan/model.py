@@ -36,9 +36,10 @@ class GanConfig:
     z_dim: int = 16
     word_dim: int = 32
     max_words: int = 16
+    heads: int = 3
     words: tuple[str, ...] = field(default_factory=tuple)
 
-    ARCH = ("size", "frames", "width", "z_dim", "word_dim", "max_words")
+    ARCH = ("size", "frames", "width", "z_dim", "word_dim", "max_words", "heads")
 
     @property
     def grid(self) -> int:
@@ -62,7 +63,10 @@ class GanConfig:
 
 
 class TextEncoder(nn.Module):
-    """Word vectors V (B, n, d) from a BiLSTM, and the sentence vector s (B, d)."""
+    """Word vectors V (B, n, d): the learned embeddings themselves, so that attending to a word
+    reads that word and nothing else (BiLSTM outputs mix the whole sentence into every position,
+    which would make the attention maps meaningless). Sentence vector s (B, d): a BiLSTM over V,
+    mean-pooled and projected."""
 
     def __init__(self, vocab: int, dim: int) -> None:
         super().__init__()
@@ -71,33 +75,42 @@ class TextEncoder(nn.Module):
         self.sentence = nn.Linear(dim, dim)
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        words = self.embed(ids)
         lengths = mask.sum(1).clamp(min=1).cpu()
-        packed = nn.utils.rnn.pack_padded_sequence(self.embed(ids), lengths, batch_first=True, enforce_sorted=False)
+        packed = nn.utils.rnn.pack_padded_sequence(words, lengths, batch_first=True, enforce_sorted=False)
         out, _ = self.lstm(packed)
-        words, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])
-        m = mask.unsqueeze(-1).to(words.dtype)
-        sentence = self.sentence((words * m).sum(1) / m.sum(1).clamp(min=1))
+        states, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])
+        m = mask.unsqueeze(-1).to(states.dtype)
+        sentence = self.sentence((states * m).sum(1) / m.sum(1).clamp(min=1))
         return words, sentence
 
 
 class WordAttention(nn.Module):
-    """Scaled dot-product attention of the generator state over the words: score = hᵀ W_a v / √d."""
+    """Multi-head scaled dot-product attention of the generator state over the words:
+    A_t^k = softmax(h̄ᵀ W_a^k V / √d) per head k, c_t = [Σ_i A_t,i^k v_i]_k.
 
-    def __init__(self, state: int, word: int) -> None:
+    Several heads let the frame read several words at once (what to draw, its colour, where
+    it goes) without blending them into one average; the explanation is their mean."""
+
+    def __init__(self, state: int, word: int, heads: int) -> None:
         super().__init__()
-        self.w_a = nn.Linear(word, state, bias=False)
+        self.heads = heads
+        self.w_a = nn.Linear(word, heads * state, bias=False)
         self.scale = 1.0 / math.sqrt(state)
 
     def forward(self, h: torch.Tensor, words: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        scores = torch.einsum("bd,bnd->bn", h, self.w_a(words)) * self.scale
-        weights = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)
-        return torch.einsum("bn,bnd->bd", weights, words), weights
+        """Context (B, heads·d) and weights (B, heads, n), each head's row summing to 1."""
+        b, n, _ = words.shape
+        keys = self.w_a(words).view(b, n, self.heads, -1)
+        scores = torch.einsum("bd,bnkd->bkn", h, keys) * self.scale
+        weights = torch.softmax(scores.masked_fill(~mask[:, None, :], float("-inf")), dim=-1)
+        return torch.einsum("bkn,bnd->bkd", weights, words).flatten(1), weights
 
 
 class ConvLSTMCell(nn.Module):
     """An LSTM whose gates are 3×3 convolutions over a spatial state.
 
-    The input here is a vector broadcast over the grid (context and sentence), so its part of
+    The input here is a vector broadcast over the grid (the word context), so its part of
     the gate convolution is exactly a linear map added at every cell: computed as one, it
     costs a grid's worth less."""
 
@@ -112,50 +125,126 @@ class ConvLSTMCell(nn.Module):
         return torch.sigmoid(o) * torch.tanh(c), c
 
 
-def up_block(cin: int, cout: int) -> nn.Module:
-    """×2: nearest upsampling, a 3×3 convolution, group norm, ReLU.
+class UpBlock(nn.Module):
+    """×2: nearest upsampling, a 3×3 convolution, group norm, ReLU — the norm's scale and shift
+    optionally set per sample by a condition vector (FiLM / conditional norm, as in BigGAN).
 
-    Upsample + conv rather than a transposed conv: the transposed conv was cheaper but drew
-    checkerboard texture for the first hundreds of steps, which is most of a CPU-sized training.
-    The norm keeps the decoder's signal from shrinking layer by layer (without it G starts out
-    flat grey and D wins at once); group norm rather than batch norm, so that training and
-    generation compute the same function."""
-    return nn.Sequential(
-        nn.Upsample(scale_factor=2, mode="nearest"),
-        nn.Conv2d(cin, cout, 3, padding=1),
-        nn.GroupNorm(min(8, cout // 2), cout),
-        nn.ReLU(),
-    )
+    Upsample + conv rather than a transposed conv: the transposed conv drew checkerboard texture
+    for the first hundreds of steps, which is most of a CPU-sized training. Group norm rather than
+    batch norm, so that training and generation compute the same function."""
+
+    def __init__(self, cin: int, cout: int, condition: int = 0) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1)
+        self.norm = nn.GroupNorm(min(8, max(1, cout // 2)), cout, affine=not condition)
+        self.film = nn.Linear(condition, 2 * cout) if condition else None
+
+    def forward(self, x: torch.Tensor, cond: torch.Tensor | None = None) -> torch.Tensor:
+        x = self.norm(self.conv(F.interpolate(x, scale_factor=2.0, mode="nearest")))
+        if self.film is not None and cond is not None:
+            gamma, beta = self.film(cond)[:, :, None, None].chunk(2, 1)
+            x = x * (1 + gamma) + beta
+        return F.relu(x)
+
+
+def channels(width: int, ups: int) -> list[int]:
+    return [width] + [max(4, width // 2 ** (k + 1)) for k in range(ups)]
 
 
 class Generator(nn.Module):
+    """Two streams composited per frame, as in VGAN (Vondrick et al. 2016): a static background
+    drawn once per clip from (s, z), and a moving foreground drawn frame by frame by the
+    conv-LSTM with word attention, with its own mask: frame = α·fg + (1 − α)·bg.
+
+    The split is what lets the model compose: the background reads the sentence (setting, time
+    of day), the foreground reads words through attention (what, which colour, where to), so a
+    caption it never saw is drawn from parts it did. The foreground's decoder is conditioned on
+    the frame's context through FiLM, so appearance reaches the pixels without having to survive
+    the recurrence, and it is lit by a per-clip illumination from s (objects darken at night)."""
+
     def __init__(self, cfg: GanConfig, vocab: int) -> None:
         super().__init__()
         self.cfg = cfg
-        hidden = cfg.width
+        hidden, grid, ctx = cfg.width, cfg.grid, cfg.heads * cfg.word_dim
         self.text = TextEncoder(vocab, cfg.word_dim)
-        self.init = nn.Linear(cfg.word_dim + cfg.z_dim, 2 * hidden * cfg.grid * cfg.grid)
-        self.attention = WordAttention(hidden, cfg.word_dim)
-        self.cell = ConvLSTMCell(2 * cfg.word_dim, hidden)
-        chans = [hidden] + [max(8, hidden // 2 ** (k + 1)) for k in range(cfg.ups)]
-        self.decoder = nn.Sequential(
-            *[up_block(chans[k], chans[k + 1]) for k in range(cfg.ups)], nn.Conv2d(chans[-1], 3, 3, padding=1)
-        )
+        self.init = nn.Linear(cfg.z_dim, 2 * hidden * grid * grid)
+        self.attention = WordAttention(hidden, cfg.word_dim, cfg.heads)
+        self.cell = ConvLSTMCell(ctx, hidden)
+        fg = channels(hidden, cfg.ups)
+        self.fg_blocks = nn.ModuleList(UpBlock(fg[k], fg[k + 1], ctx) for k in range(cfg.ups))
+        self.fg_out = nn.Conv2d(fg[-1], 4, 3, padding=1)  # RGB and the mask's logit
+        with torch.no_grad():  # start with the background showing: the foreground has to earn its pixels
+            self.fg_out.bias[3] = -3.0
+        self.light = nn.Linear(cfg.word_dim, 3)
+        self.bg_init = nn.Linear(cfg.word_dim + cfg.z_dim, hidden * grid * grid)
+        self.bg_blocks = nn.ModuleList(UpBlock(fg[k], fg[k + 1]) for k in range(cfg.ups))
+        self.bg_out = nn.Conv2d(fg[-1], 3, 3, padding=1)
+
+    def background(self, sentence: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        cfg = self.cfg
+        x = self.bg_init(torch.cat([sentence, z], 1)).view(z.shape[0], -1, cfg.grid, cfg.grid)
+        for block in self.bg_blocks:
+            x = block(x)
+        return torch.sigmoid(self.bg_out(x))  # (B, 3, H, W) in [0, 1]
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Video (B, T, 3, H, W) in [-1, 1] and attention (B, T, n), rows summing to 1 over real words."""
+        """Video (B, T, 3, H, W) in [-1, 1] and attention (B, T, n): per frame the heads' mean,
+        rows summing to 1 over the caption's words."""
+        video, weights = self.draw(ids, mask, z)
+        return video, weights.mean(2)
+
+    def draw(self, ids: torch.Tensor, mask: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Video and the per-head attention (B, T, heads, n)."""
         cfg, b = self.cfg, ids.shape[0]
         words, sentence = self.text(ids, mask)
-        h, c = self.init(torch.cat([sentence, z], 1)).view(b, -1, cfg.grid, cfg.grid).chunk(2, 1)
+        h, c = self.init(z).view(b, -1, cfg.grid, cfg.grid).chunk(2, 1)
         h = torch.tanh(h)
-        states, maps = [], []
+        states, contexts, maps = [], [], []
         for _ in range(cfg.frames):
             context, weights = self.attention(h.mean((2, 3)), words, mask)
-            h, c = self.cell(torch.cat([context, sentence], 1), h, c)
+            h, c = self.cell(context, h, c)
             states.append(h)
+            contexts.append(context)
             maps.append(weights)
-        frames = torch.tanh(self.decoder(torch.stack(states, 1).flatten(0, 1)))
+        x, cond = torch.stack(states, 1).flatten(0, 1), torch.stack(contexts, 1).flatten(0, 1)
+        for block in self.fg_blocks:
+            x = block(x, cond)
+        rgb, alpha = self.fg_out(x).split((3, 1), 1)
+        light = 1.5 * torch.sigmoid(self.light(sentence)).repeat_interleave(cfg.frames, 0)[:, :, None, None]
+        fg = (torch.sigmoid(rgb) * light).clamp(max=1.0)
+        alpha = torch.sigmoid(alpha)
+        bg = self.background(sentence, z).repeat_interleave(cfg.frames, 0)
+        frames = (alpha * fg + (1 - alpha) * bg) * 2 - 1
         return frames.view(b, cfg.frames, 3, cfg.size, cfg.size), torch.stack(maps, 1)
+
+
+class ClipEncoder(nn.Module):
+    """E(video) → q(z | video) = N(μ, σ²): the noise that would redraw this clip (where the object
+    starts, how fast and how big it is). Used only in training, for the reconstruction term of a
+    VAE-GAN (Larsen et al. 2016; BicycleGAN's cVAE-GAN): G(s, z ~ E(V_r)) must redraw V_r, a dense
+    per-pixel signal that teaches shapes, colours and motion in hundreds of steps instead of the
+    tens of thousands a purely adversarial signal needs; the KL term keeps q close to N(0, I) so
+    that generating with z ~ N(0, I) draws clips like the ones reconstructed."""
+
+    def __init__(self, cfg: GanConfig) -> None:
+        super().__init__()
+        w = cfg.width // 2
+        self.body = nn.Sequential(
+            nn.Conv3d(3, w, (3, 4, 4), (1, 2, 2), (1, 1, 1)),
+            nn.LeakyReLU(0.2),
+            nn.Conv3d(w, 2 * w, (4, 4, 4), (2, 2, 2), (1, 1, 1)),
+            nn.LeakyReLU(0.2),
+            nn.Conv3d(2 * w, 2 * w, (4, 4, 4), (2, 2, 2), (1, 1, 1)),
+            nn.LeakyReLU(0.2),
+            nn.AdaptiveAvgPool3d((2, 2, 2)),
+            nn.Flatten(),
+        )
+        self.out = nn.Linear(2 * w * 8, 2 * cfg.z_dim)
+
+    def forward(self, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(μ, log σ²) for a video (B, T, 3, H, W) in [-1, 1], seen at half size."""
+        x = F.avg_pool3d(video.transpose(1, 2), (1, 2, 2))
+        return self.out(self.body(x)).chunk(2, 1)
 
 
 def sn_conv(conv: nn.Module) -> nn.Module:
@@ -187,6 +276,7 @@ class Discriminator(nn.Module):
         )
         self.temporal_out = spectral_norm(nn.Linear(2 * w, 1))
         self.temporal_proj = spectral_norm(nn.Linear(cfg.word_dim, 2 * w, bias=False))
+        self.words_out = nn.Linear(cin + 2 * w, vocab)  # the auxiliary classifier: which words describe the clip
 
     def sentence(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         m = mask.unsqueeze(-1).float()
@@ -207,6 +297,11 @@ class Discriminator(nn.Module):
         frame_logit = self.frame_out(f).squeeze(1) + (self.frame_proj(e) * f).sum(1)
         temporal_logit = self.temporal_out(g).squeeze(1) + (self.temporal_proj(e) * g).sum(1)
         return frame_logit + temporal_logit
+
+    def classify(self, f: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+        """One logit per vocabulary word: is it in the clip's caption? (AC-GAN's auxiliary
+        classifier, on the caption's bag of words so that it works for any captions.)"""
+        return self.words_out(torch.cat([f, g], 1))
 
     def forward(self, video: torch.Tensor, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """One logit per (video, caption) pair: frame path + temporal path."""

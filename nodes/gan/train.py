@@ -27,7 +27,7 @@ from server.engine.errors import Cancelled
 
 from . import checkpoint
 from .dataset import CaptionedClips
-from .model import Discriminator, GanConfig, Generator
+from .model import ClipEncoder, Discriminator, GanConfig, Generator
 from .text import Vocabulary
 
 PREVIEW_NOISE = 2**31 - 1  # a noise index no training step uses
@@ -52,12 +52,16 @@ class TrainSettings:
 
     steps: int = 1000
     batch: int = 8
-    lr_g: float = 2e-4
-    lr_d: float = 2e-4
+    lr_g: float = 1e-3
+    lr_d: float = 1e-3
     beta1: float = 0.5
     beta2: float = 0.999
     ema: float = 0.99
-    feature_matching: float = 1.0
+    feature_matching: float = 0.0
+    classifier: float = 1.0
+    reconstruction: float = 10.0
+    kl: float = 0.05
+    sharpness: float = 0.05
     seed: int = 0
 
     RESUMABLE = ("steps",)  # may change between runs: training simply goes further
@@ -77,6 +81,7 @@ def build(cfg: GanConfig, settings: TrainSettings, device: torch.device) -> chec
     vocab = len(cfg.words) + 2
     g = Generator(cfg, vocab).to(device)
     d = Discriminator(cfg, vocab).to(device)
+    e = ClipEncoder(cfg).to(device)
     ema = copy.deepcopy(g).eval().requires_grad_(False)
     betas = (settings.beta1, settings.beta2)
     return checkpoint.TrainState(
@@ -84,10 +89,20 @@ def build(cfg: GanConfig, settings: TrainSettings, device: torch.device) -> chec
         generator=g,
         discriminator=d,
         ema=ema,
-        opt_g=torch.optim.Adam(g.parameters(), settings.lr_g, betas=betas),
+        encoder=e,
+        opt_g=torch.optim.Adam([*g.parameters(), *e.parameters()], settings.lr_g, betas=betas),
         opt_d=torch.optim.Adam(d.parameters(), settings.lr_d, betas=betas),
         step=0,
-        history={"step": [], "loss_d": [], "loss_g": [], "d_real": [], "d_fake": []},
+        history={
+            "step": [],
+            "loss_d": [],
+            "loss_g": [],
+            "d_real": [],
+            "d_fake": [],
+            "words": [],
+            "entropy": [],
+            "redraw_l1": [],
+        },
         train=settings_json(settings),
     )
 
@@ -123,8 +138,9 @@ def to_uint8(video: torch.Tensor) -> np.ndarray:
     return video.detach().permute(0, 1, 3, 4, 2).add(1.0).mul(127.5).clamp(0, 255).round().byte().cpu().numpy()
 
 
-def noise(seed: int, step: int, n: int, dim: int, device: torch.device) -> torch.Tensor:
-    gen = torch.Generator().manual_seed(int(np.random.SeedSequence([seed, step, 0x2015]).generate_state(1)[0]))
+def noise(seed: int, step: int, n: int, dim: int, device: torch.device, salt: int = 0x2015) -> torch.Tensor:
+    """N(0, I) noise that is a pure function of (seed, step, salt), so a resumed run draws the same."""
+    gen = torch.Generator().manual_seed(int(np.random.SeedSequence([seed, step, salt]).generate_state(1)[0]))
     return torch.randn(n, dim, generator=gen).to(device)
 
 
@@ -134,23 +150,36 @@ def train_step(
     ids: torch.Tensor,
     mask: torch.Tensor,
     z: torch.Tensor,
-    feature_matching: float,
+    settings: TrainSettings,
 ) -> dict[str, float]:
     """One D update then one G update; raises :class:`NonFiniteLoss` before applying a bad step.
 
     1. G draws a batch for the captions. 2. D judges (real, caption), (fake, caption) and
     (real, another caption); the real clips' features are computed once for both real terms.
-    3. D steps on its BCE loss. 4. G steps on the non-saturating loss plus, weighted by
-    ``feature_matching``, the distance between D's mean features of real and fake clips
-    (Salimans et al. 2016): a dense signal while D still wins every round."""
+    D's auxiliary classifier learns, on real clips, which words their captions contain.
+    3. D steps. 4. G steps on the non-saturating loss plus three terms, each weighted by a
+    setting: ``classifier``, the auxiliary classifier's loss on the fake clips against their own
+    captions (AC-GAN, Odena et al. 2017: a dense, per-word signal of "draw what the words say"
+    from the first steps, where the adversarial logit alone says only "wrong"); ``feature_matching``,
+    the distance between D's mean features of real and fake clips (Salimans et al. 2016);
+    ``sharpness``, the entropy of each attention head, so a head commits to the words it reads
+    and the maps explain."""
     g, d = st.generator, st.discriminator
     wrong_ids, wrong_mask = ids.roll(1, 0), mask.roll(1, 0)
-    fake, _ = g(ids, mask, z)
+    bag = bag_of_words(ids, d.words_out.out_features)
+    b = z.shape[0]
+    mu, logvar = st.encoder(real)
+    eps = noise(settings.seed, st.step, b, mu.shape[1], mu.device, salt=0xE5)
+    z_real = mu + eps * (0.5 * logvar).exp()
+    both, heads = g.draw(torch.cat([ids, ids]), torch.cat([mask, mask]), torch.cat([z, z_real]))
+    fake, redrawn = both[:b], both[b:]
     real_f, real_g = d.features(real)
     d_real = d.judge(real_f, real_g, ids, mask)
     d_wrong = d.judge(real_f, real_g, wrong_ids, wrong_mask)
     d_fake = d(fake.detach(), ids, mask)
+    loss_cls = word_loss(d.classify(real_f, real_g), bag)
     loss_d = F.softplus(-d_real).mean() + 0.5 * (F.softplus(d_fake).mean() + F.softplus(d_wrong).mean())
+    loss_d = loss_d + settings.classifier * loss_cls
     if not torch.isfinite(loss_d):
         raise NonFiniteLoss(f"discriminator loss became {loss_d.item()} at step {st.step}")
     st.opt_d.zero_grad(set_to_none=True)
@@ -158,11 +187,20 @@ def train_step(
     st.opt_d.step()
     fake_f, fake_g = d.features(fake)
     loss_g = F.softplus(-d.judge(fake_f, fake_g, ids, mask)).mean()
-    if feature_matching:
+    if settings.classifier:
+        loss_g = loss_g + settings.classifier * word_loss(d.classify(fake_f, fake_g), bag)
+    if settings.feature_matching:
         matched = (fake_f.mean(0) - real_f.detach().mean(0)).pow(2).mean() + (
             fake_g.mean(0) - real_g.detach().mean(0)
         ).pow(2).mean()
-        loss_g = loss_g + feature_matching * matched
+        loss_g = loss_g + settings.feature_matching * matched
+    rec = redraw_loss(redrawn, real)
+    if settings.reconstruction:
+        kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1).mean()
+        loss_g = loss_g + settings.reconstruction * rec + settings.kl * kl
+    entropy = -(heads * heads.clamp(min=1e-9).log()).sum(-1).mean()
+    if settings.sharpness:
+        loss_g = loss_g + settings.sharpness * entropy
     if not torch.isfinite(loss_g):
         raise NonFiniteLoss(f"generator loss became {loss_g.item()} at step {st.step}")
     st.opt_g.zero_grad(set_to_none=True)
@@ -173,7 +211,39 @@ def train_step(
         "loss_g": float(loss_g.detach()),
         "d_real": float(torch.sigmoid(d_real.detach()).mean()),
         "d_fake": float(torch.sigmoid(d_fake.detach()).mean()),
+        "words": float(loss_cls.detach()),
+        "entropy": float(entropy.detach()),
+        "redraw_l1": float(rec.detach()),
     }
+
+
+MOVING_WEIGHT = 10.0  # how much more a pixel that changes over the clip counts in the redraw loss
+
+
+def redraw_loss(redrawn: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """L1 between a redrawn clip and the real one, with the pixels that move weighted up.
+
+    What a caption names is mostly what moves, and it covers a few percent of the frame: a plain
+    L1 is won by the background long before the object is drawn at all. A pixel counts as moving
+    when it differs from its median over the clip (the static background)."""
+    still = real.median(1, keepdim=True).values
+    moving = ((real - still).abs().amax(2, keepdim=True) > 0.1).float()
+    weight = 1.0 + (MOVING_WEIGHT - 1.0) * moving
+    return ((redrawn - real).abs() * weight).mean()
+
+
+def word_loss(logits: torch.Tensor, bag: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy summed over the vocabulary, averaged over clips: each word counts
+    as much as the adversarial logit does (a mean over a vocabulary would shrink it by its size)."""
+    return F.binary_cross_entropy_with_logits(logits, bag, reduction="sum") / logits.shape[0]
+
+
+def bag_of_words(ids: torch.Tensor, vocab: int) -> torch.Tensor:
+    """(B, vocab) multi-hot of the words in each caption (padding and <unk> left out)."""
+    bag = torch.zeros(ids.shape[0], vocab, device=ids.device)
+    bag.scatter_(1, ids, 1.0)
+    bag[:, :2] = 0.0
+    return bag
 
 
 @torch.no_grad()
@@ -232,13 +302,13 @@ def train(
                 torch.from_numpy(ids).to(device),
                 torch.from_numpy(mask).to(device),
                 noise(settings.seed, st.step, settings.batch, cfg.z_dim, device),
-                settings.feature_matching,
+                settings,
             )
             st.step += 1
             update_ema(st, settings.ema)
             st.history["step"].append(st.step)
             for key, value in stats.items():
-                st.history[key].append(round(value, 5))
+                st.history.setdefault(key, []).append(round(value, 5))
             if st.step % checkpoint_every == 0 or st.step == settings.steps:
                 checkpoint.save(path, st)
                 saved_at = st.step

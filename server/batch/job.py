@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from server.engine import Engine, Registry, RunResult, Workflow, WorkflowInvalid, partials
+from server.engine.engine import DEFAULT_CPU_WORKERS
 
 from . import warm
 
@@ -100,7 +101,7 @@ def run_variant(
         models=models,
         disk_cache=Path(job.cache_dir) if job.cache_dir else None,
         cache=warm.VariantCache(warm.shared_cache()) if warm.shares_results(resources) else None,
-        **({"cpu_workers": threads} if threads is not None else {}),  # else the engine's default
+        cpu_workers=threads if threads is not None else DEFAULT_CPU_WORKERS,
     )
     box: dict[str, Any] = {}
     try:

@@ -112,6 +112,9 @@ def plan_key(workflow: Workflow, targets: list[str] | None) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+DEFAULT_CPU_WORKERS = 2  # threads for nodes that run off the caller's thread
+
+
 class Engine:
     def __init__(
         self,
@@ -121,7 +124,7 @@ class Engine:
         input_dirs: Sequence[Path | str] = (),
         temp_dir: Path | str | None = None,
         cache_bytes: int = 2 << 30,
-        cpu_workers: int = 2,
+        cpu_workers: int = DEFAULT_CPU_WORKERS,
         models: Any = None,
         disk_cache: DiskCache | Path | str | None = None,
         cache: ResultCache | None = None,

@@ -164,6 +164,33 @@ def test_evaluator_ceiling_is_high_and_untrained_generator_is_near_chance(ctx):
     assert 0.0 <= attention_mass <= 1.0
 
 
+def test_redraw_loss_counts_moving_pixels_more_than_the_background():
+    """An error on the moving object costs MOVING_WEIGHT times an equal error on the still background."""
+    from nodes.gan.train import MOVING_WEIGHT, redraw_loss
+
+    real = torch.full((1, 4, 3, 8, 8), -1.0)
+    for t in range(4):
+        real[0, t, :, 2, 2 * t] = 1.0  # a pixel moving right
+    wrong_object, wrong_background = real.clone(), real.clone()
+    wrong_object[0, 1, :, 2, 2] = 0.0  # the moving pixel half wrong in frame 1
+    wrong_background[0, 1, :, 6, 6] = 0.0  # a still pixel off by as much
+    ratio = redraw_loss(wrong_object, real) / redraw_loss(wrong_background, real)
+    assert ratio.item() == pytest.approx(MOVING_WEIGHT)
+    assert redraw_loss(real, real).item() == 0.0
+
+
+def test_bag_of_words_marks_caption_words_only():
+    from nodes.gan.text import Vocabulary
+    from nodes.gan.train import bag_of_words
+
+    vocab = Vocabulary(["a", "car", "red", "ball"])
+    ids, _ = vocab.encode(["a red car", "zebra ball"], 6)
+    bag = bag_of_words(torch.from_numpy(ids), len(vocab))
+    assert vocab.words == ["<pad>", "<unk>", "a", "car", "red", "ball"]
+    assert bag[0].tolist() == [0, 0, 1, 1, 1, 0]
+    assert bag[1].tolist() == [0, 0, 0, 0, 0, 1]  # the unknown word and padding are not words to draw
+
+
 # -- bad input ------------------------------------------------------------------------------
 
 
@@ -171,7 +198,7 @@ def test_settings_that_do_not_match_the_checkpoint_are_named(ctx, tiny_data):
     train_tiny(ctx, tiny_data, 2)
     path = Path(ctx.output_dir) / "gan" / "checkpoint.safetensors"
     before = path.read_bytes()
-    for change, name in (({"width": 16}, "width"), ({"lr_g": 1e-3}, "lr_g"), ({"seed": 9}, "seed")):
+    for change, name in (({"width": 16}, "width"), ({"lr_g": 5e-4}, "lr_g"), ({"seed": 9}, "seed")):
         with pytest.raises(NodeInputError) as err:
             train_tiny(ctx, tiny_data, 4, **change)
         assert err.value.name == name and "checkpoint" in str(err.value)
