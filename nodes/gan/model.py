@@ -1,15 +1,18 @@
-"""The networks: a conv-LSTM generator with word attention and a matching-aware discriminator.
+"""The networks: a two-stream conv-LSTM generator with word attention, a matching-aware
+discriminator with an auxiliary word classifier, and the clip encoder of the VAE-GAN term.
 
-Notation follows the issue. Text: word vectors V = (v_1..v_n) from a BiLSTM over learned
-embeddings, sentence s = W_s · mean(V). Generator G(s, z): the conv-LSTM state (h_0, c_0)
-is made from (s, z); at frame t the pooled state h̄_{t-1} attends over the words with scaled
-dot-product attention A_t = softmax(h̄_{t-1}ᵀ W_a V / √d) and reads c_t = Σ_i A_t,i v_i; the
-cell's input is (c_t, s) broadcast over the grid; a shared conv decoder turns h_t into the
-frame. A_t is returned: it is the explanation. Discriminator D(video, caption): a per-frame
-2-D conv path and a temporal 3-D conv path, each giving an unconditional logit plus a
-projection term ⟨φ(video), W_p e(caption)⟩ (a projection discriminator), so a real video
-with the wrong caption can be told from one with the right caption (matching-aware).
-Every D layer is spectrally normalised, the main thing that keeps this GAN stable.
+Notation follows the issue. Text: word vectors V = (v_1..v_n) are learned embeddings (so
+attending to a word reads only that word); the sentence s is a BiLSTM over V, mean-pooled and
+projected. Generator G(s, z): a static background drawn once per clip from (s, z), and a
+foreground drawn frame by frame by a conv-LSTM whose state starts from z; at frame t the pooled
+state h̄_{t-1} attends over the words with K heads of scaled dot-product attention
+A_t^k = softmax(h̄_{t-1}ᵀ W_a^k V / √d), reads c_t = [Σ_i A_t,i^k v_i]_k, and the decoder (FiLM-
+conditioned on c_t) draws the foreground's colour and mask; frame = α·fg + (1 − α)·bg. The mean
+of the heads' A_t is returned: it is the explanation. Discriminator D(video, caption): a
+per-frame 2-D conv path and a temporal 3-D conv path, each giving an unconditional logit plus a
+projection term ⟨φ(video), W_p e(caption)⟩ (a projection discriminator), so a real video with
+the wrong caption can be told from one with the right caption (matching-aware), and a word
+classifier on the same features (AC-GAN). Every D layer is spectrally normalised.
 """
 
 from __future__ import annotations
