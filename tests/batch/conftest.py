@@ -1,5 +1,5 @@
 """One real Ray cluster for the whole test session: ``ray start --head --block`` (2 CPUs and one
-declared GPU, a 200 MB object store, its files under /tmp, a random auth token), stopped by
+declared GPU, a 200 MB object store, a Ray Client server, its files under /tmp, a random auth token), stopped by
 signalling that one process group at the end. The test process connects to it as a driver; CLI
 subprocesses connect with ``--ray-address``."""
 
@@ -24,6 +24,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 RAY = Path(sys.executable).with_name("ray")
 STUBS = "tests.stub_nodes"
+_client_port: list[int] = []  # the session head's Ray Client server port
 
 
 def _free_port() -> int:
@@ -34,7 +35,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def ray_address() -> Iterator[str]:
-    port = _free_port()
+    port, client_port = _free_port(), _free_port()
+    _client_port.append(client_port)
     temp = tempfile.mkdtemp(prefix="rg-ray-")
     # Ray listens on every interface whatever the node address, so the test cluster gets its own
     # random token; this process, its drivers and the CLI children inherit it through the environment
@@ -48,7 +50,7 @@ def ray_address() -> Iterator[str]:
     head = subprocess.Popen(
         [
             str(RAY), "start", "--head", "--block", f"--port={port}", "--node-ip-address=127.0.0.1",
-            "--num-cpus=2", "--num-gpus=1", "--include-dashboard=false",
+            f"--ray-client-server-port={client_port}", "--num-cpus=2", "--num-gpus=1", "--include-dashboard=false",
             "--object-store-memory=200000000", f"--temp-dir={temp}", "--disable-usage-stats",
         ],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
@@ -77,6 +79,25 @@ def ray_address() -> Iterator[str]:
             os.killpg(head.pid, signal.SIGKILL)
             head.wait(10)
         shutil.rmtree(temp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def ray_client_address(ray_address: str) -> str:
+    """The same cluster's Ray Client server (``ray://``), for drivers in other processes: this
+    test process is a plain driver already and one process cannot be both. Ray Client sends the
+    session's token like any driver (same environment)."""
+    port = _client_port[-1]
+    # the head starts its client server after the GCS the session fixture waited for
+    wait_for(lambda: _listening(port), timeout=120, what="the Ray Client server to listen")
+    return f"ray://127.0.0.1:{port}"
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
 
 
 @pytest.fixture(scope="session")
