@@ -41,7 +41,7 @@ class TrainParams(BaseModel):
     lr_g: float = Param(
         1e-3,
         description="Adam learning rate of the generator (and the clip encoder). 1e-3 rather than the textbook "
-        "2e-4: at a CPU-sized 1000 steps, 2e-4 left the redraw loss 2.7× higher at step 200.",
+        "2e-4: in the measured runs (bench/RESULTS.md) 2e-4 left the redraw loss 2.7× higher at step 200.",
         ge=1e-6,
         le=1e-1,
         step=1e-5,
