@@ -121,6 +121,8 @@ class ConvLSTMCell(nn.Module):
         super().__init__()
         self.gates = nn.Conv2d(hidden, 4 * hidden, 3, padding=1)
         self.inputs = nn.Linear(inputs, 4 * hidden)
+        with torch.no_grad():  # remember by default (Gers et al. 2000): the object persists across frames
+            self.inputs.bias[hidden : 2 * hidden] = 1.0
 
     def forward(self, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         i, f, o, g = (self.gates(h) + self.inputs(x)[:, :, None, None]).chunk(4, 1)
@@ -155,15 +157,23 @@ def channels(width: int, ups: int) -> list[int]:
 
 
 class Generator(nn.Module):
-    """Two streams composited per frame, as in VGAN (Vondrick et al. 2016): a static background
+    """Two layers composited per frame, as in VGAN (Vondrick et al. 2016): a static background
     drawn once per clip from (s, z), and a moving foreground drawn frame by frame by the
     conv-LSTM with word attention, with its own mask: frame = α·fg + (1 − α)·bg.
 
-    The split is what lets the model compose: the background reads the sentence (setting, time
-    of day), the foreground reads words through attention (what, which colour, where to), so a
-    caption it never saw is drawn from parts it did. The foreground's decoder is conditioned on
-    the frame's context through FiLM, so appearance reaches the pixels without having to survive
-    the recurrence, and it is lit by a per-clip illumination from s (objects darken at night)."""
+    The foreground is object-centred, as in spatial-transformer GANs and layered sprite models
+    (ST-GAN, Lin et al. 2018; Attend-Infer-Repeat): the conv-LSTM's state is the object's picture
+    in its own frame of reference, decoded (FiLM-conditioned on the frame's word context) into a
+    sprite with colour and mask, and each frame the pooled state and context set a velocity that
+    moves the sprite across the frame (a spatial transformer: a translation, differentiable in
+    where). What the object looks like and where it goes are separate paths, each reading words
+    through attention, so a caption it never saw (a red boat moving up) is drawn from parts it
+    did (red boats, boats moving up, red things moving up). The background reads the sentence
+    (setting, time of day); a per-clip illumination from s lights the object (darker at night)."""
+
+    SPRITE = 0.5  # the sprite canvas spans half the frame's side
+    MAX_SPEED = 0.15  # per frame, in frame widths / 2 (a crossing in 13 frames)
+    REACH = 0.7  # the sprite's centre stays within this much of the frame's half-width
 
     def __init__(self, cfg: GanConfig, vocab: int) -> None:
         super().__init__()
@@ -173,11 +183,15 @@ class Generator(nn.Module):
         self.init = nn.Linear(cfg.z_dim, 2 * hidden * grid * grid)
         self.attention = WordAttention(hidden, cfg.word_dim, cfg.heads)
         self.cell = ConvLSTMCell(ctx, hidden)
+        self.start = nn.Linear(cfg.z_dim + ctx, 2)
+        self.velocity = nn.Linear(hidden + ctx, 2)
         fg = channels(hidden, cfg.ups)
-        self.fg_blocks = nn.ModuleList(UpBlock(fg[k], fg[k + 1], ctx) for k in range(cfg.ups))
-        self.fg_out = nn.Conv2d(fg[-1], 4, 3, padding=1)  # RGB and the mask's logit
-        with torch.no_grad():  # start with the background showing: the foreground has to earn its pixels
-            self.fg_out.bias[3] = -3.0
+        self.fg_blocks = nn.ModuleList(UpBlock(fg[k], fg[k + 1], ctx) for k in range(cfg.ups - 1))
+        self.fg_out = nn.Conv2d(fg[cfg.ups - 1], 4, 3, padding=1)  # RGB and the mask's logit
+        side = cfg.size // 2
+        ramp = torch.linspace(-1, 1, side)
+        window = (1 - ramp.abs() ** 4)[:, None] * (1 - ramp.abs() ** 4)[None, :]
+        self.register_buffer("window", window[None, None], persistent=False)  # no hard sprite edges
         self.light = nn.Linear(cfg.word_dim, 3)
         self.bg_init = nn.Linear(cfg.word_dim + cfg.z_dim, hidden * grid * grid)
         self.bg_blocks = nn.ModuleList(UpBlock(fg[k], fg[k + 1]) for k in range(cfg.ups))
@@ -196,29 +210,60 @@ class Generator(nn.Module):
         video, weights = self.draw(ids, mask, z)
         return video, weights.mean(2)
 
-    def draw(self, ids: torch.Tensor, mask: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Video and the per-head attention (B, T, heads, n)."""
+    def draw(
+        self, ids: torch.Tensor, mask: torch.Tensor, z: torch.Tensor, background_grad: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Video and the per-head attention (B, T, heads, n). Training passes
+        ``background_grad=False`` for the adversarial pass: the background layer learns from the
+        redraw term alone, so the game can only be won by drawing the foreground (when the
+        background could, it painted the objects in as still shapes)."""
         cfg, b = self.cfg, ids.shape[0]
         words, sentence = self.text(ids, mask)
         h, c = self.init(z).view(b, -1, cfg.grid, cfg.grid).chunk(2, 1)
-        h = torch.tanh(h)
-        states, contexts, maps = [], [], []
-        for _ in range(cfg.frames):
+        first = h = torch.tanh(h)
+        latent = torch.zeros(b, 2, device=z.device, dtype=z.dtype)
+        read = torch.zeros(b, self.attention.heads * cfg.word_dim, device=z.device, dtype=z.dtype)
+        states, contexts, maps, places = [], [], [], []
+        for t in range(cfg.frames):
             context, weights = self.attention(h.mean((2, 3)), words, mask)
+            if t == 0:  # where the object starts: the noise, and the words the first frame reads
+                latent = self.start(torch.cat([z, context], 1))
             h, c = self.cell(context, h, c)
-            states.append(h)
-            contexts.append(context)
+            latent = latent + self.MAX_SPEED * torch.tanh(self.velocity(torch.cat([h.mean((2, 3)), context], 1)))
+            read = read + context
+            # The sprite is the first state plus what the recurrence adds, lit by all the words read
+            # so far: an object keeps its look unless the LSTM changes it (wings flap), instead of
+            # fading as the state drifts (it did, within half a clip).
+            states.append(h + first)
+            contexts.append(read / (t + 1))
             maps.append(weights)
+            places.append(self.REACH * torch.tanh(latent))  # the object stays in the picture
         x, cond = torch.stack(states, 1).flatten(0, 1), torch.stack(contexts, 1).flatten(0, 1)
         for block in self.fg_blocks:
             x = block(x, cond)
         rgb, alpha = self.fg_out(x).split((3, 1), 1)
         light = 1.5 * torch.sigmoid(self.light(sentence)).repeat_interleave(cfg.frames, 0)[:, :, None, None]
-        fg = (torch.sigmoid(rgb) * light).clamp(max=1.0)
-        alpha = torch.sigmoid(alpha)
-        bg = self.background(sentence, z).repeat_interleave(cfg.frames, 0)
-        frames = (alpha * fg + (1 - alpha) * bg) * 2 - 1
+        alpha = torch.sigmoid(alpha) * self.window
+        sprite = torch.cat([(torch.sigmoid(rgb) * light).clamp(max=1.0) * alpha, alpha], 1)  # premultiplied
+        placed = place(sprite, torch.stack(places, 1).flatten(0, 1), self.SPRITE, cfg.size)
+        fg, alpha = placed.split((3, 1), 1)
+        bg = self.background(sentence, z)
+        if not background_grad:
+            bg = bg.detach()
+        bg = bg.repeat_interleave(cfg.frames, 0)
+        frames = (fg + (1 - alpha) * bg) * 2 - 1
         return frames.view(b, cfg.frames, 3, cfg.size, cfg.size), torch.stack(maps, 1)
+
+
+def place(sprite: torch.Tensor, where: torch.Tensor, span: float, size: int) -> torch.Tensor:
+    """Sprites (N, C, s, s) spanning ``span`` of the frame, centred at ``where`` (N, 2) in the
+    frame's [-1, 1] coordinates (x, y), on an empty (zero) frame of size × size."""
+    n = sprite.shape[0]
+    theta = torch.zeros(n, 2, 3, device=sprite.device, dtype=sprite.dtype)
+    theta[:, 0, 0] = theta[:, 1, 1] = 1.0 / span
+    theta[:, :, 2] = -where / span
+    grid = F.affine_grid(theta, [n, sprite.shape[1], size, size], align_corners=False)
+    return F.grid_sample(sprite, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
 class ClipEncoder(nn.Module):
@@ -250,6 +295,35 @@ class ClipEncoder(nn.Module):
         return self.out(self.body(x)).chunk(2, 1)
 
 
+class WordReader(nn.Module):
+    """D's auxiliary classifier, on a trunk of its own: 3-D convolutions with group norm over the
+    clip at (at most) 32×32, pooled to a 2×2×2 grid so that where things are early and late in the
+    clip survives, and one logit per vocabulary word.
+
+    Its own trunk because the adversarial trunk is spectrally normalised and mean-pooled — right
+    for a stable real/fake logit, but it learned to read words so slowly (its loss on real clips
+    was still 6.3 of a chance 10 after 700 steps) that it had nothing to teach G about objects and
+    motion. Group norm rather than batch norm: it judges real and generated batches alike."""
+
+    SIDE = 32
+
+    def __init__(self, cfg: GanConfig, vocab: int) -> None:
+        super().__init__()
+        w = cfg.width
+        layers: list[nn.Module] = []
+        for cin, cout, stride in ((3, w, (1, 2, 2)), (w, w, (1, 1, 1)), (w, 2 * w, (2, 2, 2)), (2 * w, 2 * w, (2, 2, 2))):
+            layers += [nn.Conv3d(cin, cout, 3, stride, 1), nn.GroupNorm(8, cout), nn.ReLU()]
+        self.body = nn.Sequential(*layers, nn.AdaptiveAvgPool3d((2, 2, 2)), nn.Flatten())
+        self.out = nn.Linear(2 * w * 8, vocab)
+
+    def forward(self, video: torch.Tensor) -> torch.Tensor:
+        x = video.transpose(1, 2)  # (B, 3, T, H, W)
+        if x.shape[-1] > self.SIDE:
+            k = x.shape[-1] // self.SIDE
+            x = F.avg_pool3d(x, (1, k, k))
+        return self.out(self.body(x))
+
+
 def sn_conv(conv: nn.Module) -> nn.Module:
     return spectral_norm(conv)
 
@@ -279,7 +353,7 @@ class Discriminator(nn.Module):
         )
         self.temporal_out = spectral_norm(nn.Linear(2 * w, 1))
         self.temporal_proj = spectral_norm(nn.Linear(cfg.word_dim, 2 * w, bias=False))
-        self.words_out = nn.Linear(cin + 2 * w, vocab)  # the auxiliary classifier: which words describe the clip
+        self.reader = WordReader(cfg, vocab)  # the auxiliary classifier: which words describe the clip
 
     def sentence(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         m = mask.unsqueeze(-1).float()
@@ -301,10 +375,10 @@ class Discriminator(nn.Module):
         temporal_logit = self.temporal_out(g).squeeze(1) + (self.temporal_proj(e) * g).sum(1)
         return frame_logit + temporal_logit
 
-    def classify(self, f: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+    def classify(self, video: torch.Tensor) -> torch.Tensor:
         """One logit per vocabulary word: is it in the clip's caption? (AC-GAN's auxiliary
         classifier, on the caption's bag of words so that it works for any captions.)"""
-        return self.words_out(torch.cat([f, g], 1))
+        return self.reader(video)
 
     def forward(self, video: torch.Tensor, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """One logit per (video, caption) pair: frame path + temporal path."""

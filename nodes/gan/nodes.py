@@ -62,8 +62,8 @@ class TrainParams(BaseModel):
     )
     classifier: float = Param(
         1.0,
-        description="Weight of the auxiliary word classifier (AC-GAN): D learns which words describe a real clip "
-        "and G is pushed to draw clips D reads its caption's words from. 0 turns it off.",
+        description="Weight of the auxiliary word classifier (AC-GAN): D's word reader learns which words describe "
+        "a real clip and G is pushed to draw clips it reads its caption's words from. 0 turns it off.",
         ge=0.0,
         le=100.0,
         advanced=True,
@@ -78,8 +78,9 @@ class TrainParams(BaseModel):
     )
     reconstruction: float = Param(
         10.0,
-        description="Weight of the VAE-GAN redraw term: G must redraw a real clip from the noise a clip encoder "
-        "reads from it (moving pixels weighted up). 0 trains a plain conditional GAN.",
+        description="Weight of the VAE-GAN background redraw: G's background layer must redraw a real clip's still "
+        "part (its per-pixel median over time) from the noise a clip encoder reads from the clip. 0 leaves the "
+        "background to the adversarial game alone.",
         ge=0.0,
         le=1000.0,
         advanced=True,

@@ -62,6 +62,7 @@ class TrainSettings:
     reconstruction: float = 10.0
     kl: float = 0.05
     sharpness: float = 0.05
+    coarse: float = 0.0
     seed: int = 0
 
     RESUMABLE = ("steps",)  # may change between runs: training simply goes further
@@ -157,8 +158,9 @@ def train_step(
     1. G draws a batch for the captions. 2. D judges (real, caption), (fake, caption) and
     (real, another caption); the real clips' features are computed once for both real terms.
     D's auxiliary classifier learns, on real clips, which words their captions contain.
-    3. D steps. 4. G steps on the non-saturating loss plus three terms, each weighted by a
-    setting: ``classifier``, the auxiliary classifier's loss on the fake clips against their own
+    3. D steps. 4. G steps on the non-saturating loss plus these terms, each weighted by a
+    setting: ``reconstruction`` and ``kl``, the background layer redrawing the real clip's still
+    part from the noise the clip encoder reads from it (a VAE-GAN term for the background only); ``classifier``, the auxiliary classifier's loss on the fake clips against their own
     captions (AC-GAN, Odena et al. 2017: a dense, per-word signal of "draw what the words say"
     from the first steps, where the adversarial logit alone says only "wrong"); ``feature_matching``,
     the distance between D's mean features of real and fake clips (Salimans et al. 2016);
@@ -166,18 +168,21 @@ def train_step(
     and the maps explain."""
     g, d = st.generator, st.discriminator
     wrong_ids, wrong_mask = ids.roll(1, 0), mask.roll(1, 0)
-    bag = bag_of_words(ids, d.words_out.out_features)
+    bag = bag_of_words(ids, d.reader.out.out_features)
     b = z.shape[0]
     mu, logvar = st.encoder(real)
     eps = noise(settings.seed, st.step, b, mu.shape[1], mu.device, salt=0xE5)
     z_real = mu + eps * (0.5 * logvar).exp()
-    both, heads = g.draw(torch.cat([ids, ids]), torch.cat([mask, mask]), torch.cat([z, z_real]))
-    fake, redrawn = both[:b], both[b:]
+    if settings.coarse:
+        both, heads = g.draw(torch.cat([ids, ids]), torch.cat([mask, mask]), torch.cat([z, z_real]))
+        fake, redrawn = both[:b], both[b:]
+    else:
+        fake, heads = g.draw(ids, mask, z, background_grad=False)
     real_f, real_g = d.features(real)
     d_real = d.judge(real_f, real_g, ids, mask)
     d_wrong = d.judge(real_f, real_g, wrong_ids, wrong_mask)
     d_fake = d(fake.detach(), ids, mask)
-    loss_cls = word_loss(d.classify(real_f, real_g), bag)
+    loss_cls = word_loss(d.classify(real), bag)
     loss_d = F.softplus(-d_real).mean() + 0.5 * (F.softplus(d_fake).mean() + F.softplus(d_wrong).mean())
     loss_d = loss_d + settings.classifier * loss_cls
     if not torch.isfinite(loss_d):
@@ -188,16 +193,18 @@ def train_step(
     fake_f, fake_g = d.features(fake)
     loss_g = F.softplus(-d.judge(fake_f, fake_g, ids, mask)).mean()
     if settings.classifier:
-        loss_g = loss_g + settings.classifier * word_loss(d.classify(fake_f, fake_g), bag)
+        loss_g = loss_g + settings.classifier * word_loss(d.classify(fake), bag)
     if settings.feature_matching:
         matched = (fake_f.mean(0) - real_f.detach().mean(0)).pow(2).mean() + (
             fake_g.mean(0) - real_g.detach().mean(0)
         ).pow(2).mean()
         loss_g = loss_g + settings.feature_matching * matched
-    rec = redraw_loss(redrawn, real)
+    rec = redraw_loss(g.background(g.text(ids, mask)[1], z_real), real)
     if settings.reconstruction:
         kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1).mean()
         loss_g = loss_g + settings.reconstruction * rec + settings.kl * kl
+    if settings.coarse:
+        loss_g = loss_g + settings.coarse * coarse_loss(redrawn, real)
     entropy = -(heads * heads.clamp(min=1e-9).log()).sum(-1).mean()
     if settings.sharpness:
         loss_g = loss_g + settings.sharpness * entropy
@@ -217,19 +224,20 @@ def train_step(
     }
 
 
-MOVING_WEIGHT = 10.0  # how much more a pixel that changes over the clip counts in the redraw loss
+def redraw_loss(background: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """L1 between the background stream's picture (B, 3, H, W in [0, 1]) for a real clip's noise
+    and that clip's static part: the per-pixel median over time, from which anything that moves
+    is gone. Only the background is redrawn: a foreground redrawn a few pixels off its real
+    position costs twice its area in L1, so a full-frame redraw teaches the generator to draw no
+    foreground at all (it did: the objects faded to smears)."""
+    still = real.median(1).values
+    return (background * 2 - 1 - still).abs().mean()
 
 
-def redraw_loss(redrawn: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
-    """L1 between a redrawn clip and the real one, with the pixels that move weighted up.
-
-    What a caption names is mostly what moves, and it covers a few percent of the frame: a plain
-    L1 is won by the background long before the object is drawn at all. A pixel counts as moving
-    when it differs from its median over the clip (the static background)."""
-    still = real.median(1, keepdim=True).values
-    moving = ((real - still).abs().amax(2, keepdim=True) > 0.1).float()
-    weight = 1.0 + (MOVING_WEIGHT - 1.0) * moving
-    return ((redrawn - real).abs() * weight).mean()
+def coarse_loss(redrawn: torch.Tensor, real: torch.Tensor, cell: int = 8) -> torch.Tensor:
+    b, t = real.shape[:2]
+    pool = lambda v: F.avg_pool2d(v.flatten(0, 1), cell)  # noqa: E731
+    return (pool(redrawn) - pool(real)).abs().mean()
 
 
 def word_loss(logits: torch.Tensor, bag: torch.Tensor) -> torch.Tensor:
