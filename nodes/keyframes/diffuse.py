@@ -27,6 +27,7 @@ from nodes.scene.shots import ShotPlan
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
+from server.models.kinds import ModelKind, hint
 
 MAX_SEED = 2**32 - 1
 SchedulerName = Literal["default", "ddim", "euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras", "unipc"]  # = SCHEDULERS
@@ -108,6 +109,7 @@ def keyframes_diffuse(
     handle = require(pipeline, ("text2image", "image2image"))
     if not shots.shots:
         raise NodeInputError("shots", "the shot plan has no shots")
+    _check_starts(handle, params, frames, len(shots.shots))
     reporter = StepReporter(ctx, len(shots.shots), params.steps, handle.family)
     with running(handle, "text2image", loras=False) as pipe:
         width, height = frame_size(pipe, params.width, params.height)
@@ -122,6 +124,18 @@ def keyframes_diffuse(
     fps = len(pictures) / shots.duration if shots.duration > 0 else 1.0
     strip = np.stack(pictures)
     return {"frames": Frames.from_array(strip, fps=fps, cuts=tuple(range(1, len(pictures))))}
+
+
+def _check_starts(handle: Any, params: KeyframeParams, frames: Frames | None, shots: int) -> None:
+    """A model that cannot start from a picture (FLUX.2 here) is refused before the first
+    keyframe, on the widget that asks for it, rather than at the second shot."""
+    if handle.can_serve("image2image"):
+        return
+    fix = hint(ModelKind(handle.family, handle.kind), "image2image")
+    if frames is not None and frames.count:
+        raise NodeInputError("frames", f"{handle.class_name} cannot start a keyframe from the animatic: {fix}")
+    if params.chain and shots > 1:
+        raise NodeInputError("chain", f"{handle.class_name} cannot start a keyframe from the previous one: {fix}")
 
 
 def _init_image(
