@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import MissingDependency
+from .fixes import component_overrides
 from .resolve import ModelFiles
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.json", "spiece.model")
@@ -60,7 +61,11 @@ def load_pipeline(files: ModelFiles, device: str, dtype: str, offload: str = "of
 
     check_backends(files)
     pipeline = DiffusionPipeline.from_pretrained(
-        files.path, dtype=torch_dtype, use_safetensors=True, local_files_only=True
+        files.path,
+        dtype=torch_dtype,
+        use_safetensors=True,
+        local_files_only=True,
+        **component_overrides(files, torch_dtype),
     )
     pipeline.set_progress_bar_config(disable=True)
     if offload == "model":
