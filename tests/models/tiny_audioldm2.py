@@ -109,8 +109,8 @@ def audioldm2():
             model_in_dim=8,
             sampling_rate=16000,
             upsample_initial_channel=16,
-            upsample_rates=[2, 2],
-            upsample_kernel_sizes=[4, 4],
+            upsample_rates=[10, 4, 4],  # 160 samples a mel frame, as the real one: 100 frames a second
+            upsample_kernel_sizes=[20, 8, 8],
             resblock_kernel_sizes=[3, 7],
             resblock_dilation_sizes=[[1, 3, 5], [1, 3, 5]],
             normalize_before=False,
