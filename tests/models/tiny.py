@@ -521,8 +521,8 @@ BUILDERS: dict[str, Callable[[], object]] = {
 
 def save(name: str, root: Path) -> Path:
     """Build one tiny pipeline and write it as safetensors under ``root/name``."""
-    from .tiny_families import BUILDERS as NEWER  # the families added with diffusers 0.42
     from .tiny_audioldm2 import BUILDERS as AUDIOLDM2
+    from .tiny_families import BUILDERS as NEWER  # the families added with diffusers 0.42
     from .tiny_flux2 import BUILDERS as FLUX2
     from .tiny_i2v import BUILDERS as I2V
 
