@@ -1,12 +1,12 @@
-"""The newer families through ``main.py run``, as a user would wire them: the shipped keyframes
-workflow with FLUX.2 [klein] painting the keyframes, an image-to-video model of each newer
-family animating them (HunyuanVideo 1.5 at its own size, SkyReels-V2, LTX-2 with the text
-model's weights), and AudioLDM 2 making the ambience; every model a tiny random twin saved with
-``save_pretrained`` and loaded back through the model manager."""
+"""The newer families through ``main.py run``, as a user would swap them in: the shipped keyframes
+workflow with FLUX.2 [klein] painting the keyframes (following the animatic and the previous
+keyframe as references), an image-to-video model of each newer family animating them
+(HunyuanVideo 1.5 at its own size, SkyReels-V2, LTX-2 with the text model's weights), and
+AudioLDM 2 making the ambience; every model a tiny random twin saved with ``save_pretrained``
+and loaded back through the model manager."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -16,17 +16,6 @@ from tests.test_model_workflows import ROOT, run_cli
 from tests.test_workflows import eval_rate, ffprobe
 
 KEYFRAMES = ROOT / "workflows" / "tokyo_keyframes.json"
-
-
-def rewired(tmp_path: Path) -> Path:
-    """tokyo_keyframes without the animatic under the keyframes (FLUX.2 starts from noise) and
-    without chaining, saved beside the run."""
-    workflow = json.loads(KEYFRAMES.read_text())
-    workflow["links"] = [link for link in workflow["links"] if link[2:] != ["keyframes", "frames"]]
-    workflow["nodes"]["keyframes"]["params"]["chain"] = False
-    path = tmp_path / "flux2_hunyuan_audioldm2.json"
-    path.write_text(json.dumps(workflow))
-    return path
 
 
 # image-to-video twin -> (video.width/height to ask, side of the clips it makes)
@@ -54,7 +43,7 @@ def test_flux2_keyframes_animated_with_audioldm2_sound_through_main_run(tmp_path
         "output.preset=veryfast",
         "duration.value=2",
     ]
-    done = run_cli(rewired(tmp_path), overrides, tmp_path, {"HF_HOME": str(tmp_path / "hf")})
+    done = run_cli(KEYFRAMES, overrides, tmp_path, {"HF_HOME": str(tmp_path / "hf")})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Traceback" not in done.stderr
     [video] = (tmp_path / "output").glob("*.mp4")

@@ -25,6 +25,10 @@ TRUE_CFG = ("qwen_image",)
 OWN_GUIDER = ("hunyuan_video15",)
 # Families that take no text at all.
 NO_PROMPT = ("svd",)
+# Families that start from noise and follow pictures as references (FLUX.2's multi-reference input)
+# instead of starting from one (image-to-image).
+REFERENCES = ("flux2",)
+REFERENCE_MIN_SIDE = 64  # FLUX.2 refuses smaller reference pictures
 
 
 def accepted(pipe: Any) -> set[str] | None:
@@ -76,6 +80,13 @@ def negative_embeds(pipe: Any, negative: str | None, guidance: float) -> Any:
         return None
     embeds = pipe.encode_prompt(prompt=negative, device=pipe._execution_device)
     return embeds[0] if isinstance(embeds, tuple) else embeds
+
+
+def reference_size(width: int, height: int) -> tuple[int, int]:
+    """The size reference pictures are handed over at: the picture's aspect, at least 64 px a
+    side (FLUX.2's minimum; it scales references to its own working area anyway)."""
+    scale = max(1.0, REFERENCE_MIN_SIDE / min(width, height))
+    return round(width * scale), round(height * scale)
 
 
 def picked_size(pipe: Any, width: int, height: int, *, asked: bool) -> tuple[int, int]:

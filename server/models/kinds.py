@@ -139,8 +139,9 @@ HINTS: dict[tuple[str, str], str] = {
         "text2video",
     ): "this HunyuanVideo 1.5 model animates a picture: connect frames, or load "
     "hunyuanvideo-community/HunyuanVideo-1.5-480p_t2v",
-    ("flux2", "image2image"): "FLUX.2 starts from noise here: turn chain off and leave the frames input "
-    "unconnected, or use FLUX.1 (black-forest-labs/FLUX.1-dev), SD 3.5 or Qwen-Image",
+    ("flux2", "image2image"): "FLUX.2 does not start from a picture, it follows pictures as references: load it "
+    "as text2image (keyframes.diffuse gives it the previous keyframe and the animatic as references), or use "
+    "FLUX.1 (black-forest-labs/FLUX.1-dev), SD 3.5 or Qwen-Image for image-to-image",
     (
         "svd",
         "text2video",

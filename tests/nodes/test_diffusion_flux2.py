@@ -4,6 +4,7 @@ saved and loaded back through diffusion.load."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -92,17 +93,47 @@ def test_flux2_klein_guides_against_the_nodes_negative_prompt(
     assert np.array_equal(plain_a, plain_b)
 
 
-def test_flux2_refuses_to_chain_or_start_from_the_animatic_before_it_runs(
+def test_flux2_follows_the_previous_keyframe_and_the_animatic_as_references(
+    ctx: NodeContext, manager: ModelManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FLUX.2 starts from noise: chaining and the animatic reach it as reference pictures (its
+    multi-reference input), each its own, and they change the picture."""
+    import functools
+
+    from diffusers import Flux2KleinPipeline
+
+    references: list[int] = []
+    real = Flux2KleinPipeline.__call__
+
+    @functools.wraps(real)
+    def spy(self, *args, **kwargs):
+        references.append(len(kwargs.get("image") or []))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Flux2KleinPipeline, "__call__", spy)
+    floats = floats_of(monkeypatch)
+    layout = animatic(count=16)
+    keyframes(ctx, manager, "flux2_klein")
+    chained = keyframes(ctx, manager, "flux2_klein", chain=True)
+    keyframes(ctx, manager, "flux2_klein", chain=True, frames=layout)
+    assert references == [0, 0, 0, 1, 1, 2]
+    assert chained.to_array().shape == (2, 32, 32, 3)
+    assert np.array_equal(floats[0], floats[2]), "the first keyframe has nothing to follow"
+    assert np.abs(floats[1] - floats[3]).max() > 0 and np.abs(floats[4] - floats[0]).max() > 0
+    assert not any(r["kind"] == "image2image" for r in manager.loaded() if r["family"] == "flux2")
+
+
+def test_a_model_that_can_neither_start_from_nor_follow_a_picture_is_refused_before_it_runs(
     ctx: NodeContext, manager: ModelManager, progress
 ) -> None:
-    pipeline = load_tiny(ctx, manager, "flux2_klein")
+    pipeline = dataclasses.replace(load_tiny(ctx, manager, "flux2_klein"), family="other")
     progress.calls.clear()
-    with pytest.raises(NodeInputError, match="turn chain off") as err:
+    with pytest.raises(NodeInputError, match="from the previous one") as err:
         keyframes_diffuse(ctx, KeyframeParams(steps=2, width=32, height=32), pipeline=pipeline, shots=PLAN)
     assert err.value.name == "chain"
     params = KeyframeParams(steps=2, width=32, height=32, chain=False)
-    with pytest.raises(NodeInputError, match="FLUX.1") as err:
-        keyframes_diffuse(ctx, params, pipeline=pipeline, shots=PLAN, frames=animatic(count=4))
+    with pytest.raises(NodeInputError, match="from the animatic") as err:
+        keyframes_diffuse(ctx, params, pipeline=pipeline, shots=PLAN, frames=animatic(count=16))
     assert err.value.name == "frames"
     assert not progress.calls, "refused before anything ran"
 
