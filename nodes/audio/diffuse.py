@@ -1,5 +1,5 @@
-"""audio.diffuse: a sound bed from Stable Audio, or music (with lyrics) from ACE-Step, prompted by
-the scene's audio cues or a text."""
+"""audio.diffuse: a sound bed from Stable Audio or AudioLDM 2, or music (with lyrics) from
+ACE-Step, prompted by the scene's audio cues or a text."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
 
 MAX_SEED = 2**32 - 1
-SECONDS = {"stable_audio": "audio_end_in_s", "ace_step": "audio_duration"}  # each family's length argument
+# each family's length argument
+SECONDS = {"stable_audio": "audio_end_in_s", "ace_step": "audio_duration", "audioldm2": "audio_length_in_s"}
 
 
 class AudioParams(BaseModel):
@@ -30,7 +31,7 @@ class AudioParams(BaseModel):
     steps: int = Param(100, description="Denoising steps.", ge=1, le=500)
     guidance: float = Param(7.0, description="Classifier-free guidance.", ge=0.0, le=30.0, step=0.5)
     negative_prompt: str = Param(
-        "low quality, distorted, music", description="What to avoid (Stable Audio).", multiline=True
+        "low quality, distorted, music", description="What to avoid (Stable Audio, AudioLDM 2).", multiline=True
     )
     lyrics: str = Param(
         "",
@@ -45,7 +46,9 @@ class AudioParams(BaseModel):
     title="Diffuse sound",
     category="audio",
     inputs={
-        "pipeline": Input("PIPELINE", "A text-to-audio model: Stable Audio (sound), ACE-Step (music)."),
+        "pipeline": Input(
+            "PIPELINE", "A text-to-audio model: Stable Audio, AudioLDM 2 (sound, music), ACE-Step (music, songs)."
+        ),
         "scene": Input("SCENE", "The scene: its audio cues, weather and place make the prompt.", optional=True),
         "text": Input("TEXT", "A sound prompt; used instead of the scene when connected.", optional=True),
     },
@@ -63,13 +66,8 @@ def audio_diffuse(
     if handle.family not in SECONDS:
         raise NodeInputError(
             "pipeline",
-            f"{handle.class_name} is a text-to-audio model audio.diffuse does not drive yet (it drives Stable Audio "
-            "and ACE-Step)"
-            + (
-                "; AudioLDM 2 also fails inside diffusers 0.42 with transformers 5 (huggingface/diffusers#12630)"
-                if handle.family == "audioldm2"
-                else ""
-            ),
+            f"{handle.class_name} is a text-to-audio model audio.diffuse does not drive yet (it drives Stable Audio, "
+            "AudioLDM 2 and ACE-Step)",
         )
     if params.lyrics.strip() and handle.family != "ace_step":
         raise NodeInputError("lyrics", f"{handle.class_name} does not sing: lyrics are for ACE-Step; leave them empty")
@@ -93,12 +91,21 @@ def audio_diffuse(
             "callback_steps": 1,
         }
         out = pipe(**fit_call(handle.family, pipe, call))
-        rate = int(getattr(pipe, "sample_rate", None) or pipe.vae.sampling_rate)
+        rate = sample_rate(pipe)
     reporter.end_call()
     audios = out.audios.detach().float().cpu().numpy() if hasattr(out.audios, "detach") else out.audios
     samples = np.asarray(audios[0], dtype=np.float32).T  # (channels, n) -> (n, channels)
+    if samples.ndim == 1:  # AudioLDM 2 makes mono
+        samples = samples[:, None]
     ctx.log.info("sound %.2f s at %d Hz: %s", samples.shape[0] / rate, rate, prompt[:80])
     return {"audio": Audio(np.ascontiguousarray(np.clip(samples, -1.0, 1.0)), rate)}
+
+
+def sample_rate(pipe: Any) -> int:
+    """The waveform's rate: the pipeline's, its vocoder's (AudioLDM 2), or its audio VAE's."""
+    vocoder = getattr(getattr(pipe, "vocoder", None), "config", None)
+    rate = getattr(pipe, "sample_rate", None) or getattr(vocoder, "sampling_rate", None) or pipe.vae.sampling_rate
+    return int(rate)
 
 
 def max_seconds(pipe: Any) -> float | None:

@@ -4,9 +4,10 @@ The nodes speak one language (prompt, negative prompt, steps, guidance, shift, s
 the families do not: FLUX.1 embeds its guidance in the transformer, Qwen-Image guides with
 ``true_cfg_scale``, Stable Video Diffusion has no prompt and a guidance ramp, HunyuanVideo 1.5
 guides through its own ``guider`` component, Wan 2.2 A14B has a second expert with its own
-guidance, flow-matching models take a ``shift`` of the noise schedule. :func:`fit_call` turns
-a call written in the common language into the family's, and refuses, on the widget at fault,
-a value the family cannot take instead of letting diffusers ignore it silently.
+guidance, flow-matching models take a ``shift`` of the noise schedule, FLUX.2 [klein] takes its
+negative prompt only as embeddings, HunyuanVideo 1.5 image-to-video picks its own size.
+:func:`fit_call` turns a call written in the common language into the family's, and refuses, on
+the widget at fault, a value the family cannot take instead of letting diffusers ignore it silently.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ TRUE_CFG = ("qwen_image",)
 OWN_GUIDER = ("hunyuan_video15",)
 # Families that take no text at all.
 NO_PROMPT = ("svd",)
+# Families that start from noise and follow pictures as references (FLUX.2's multi-reference input)
+# instead of starting from one (image-to-image).
+REFERENCES = ("flux2",)
+REFERENCE_MIN_SIDE = 64  # FLUX.2 refuses smaller reference pictures
 
 
 def accepted(pipe: Any) -> set[str] | None:
@@ -57,9 +62,52 @@ def fit_call(family: str, pipe: Any, call: dict[str, Any], *, guidance_2: float 
         call.pop("prompt", None)
         call.pop("negative_prompt", None)
     names = accepted(pipe)
+    if names is not None and "negative_prompt" not in names and "negative_prompt_embeds" in names:
+        negative = negative_embeds(pipe, call.get("negative_prompt"), call.get("guidance_scale") or 0.0)
+        if negative is not None:
+            call["negative_prompt_embeds"] = negative
     if names is None:
         return call
     return {k: v for k, v in call.items() if k in names}
+
+
+def negative_embeds(pipe: Any, negative: str | None, guidance: float) -> Any:
+    """The negative prompt as embeddings, for pipelines that take no negative text but guide
+    against embeddings (FLUX.2 [klein] guides against an empty prompt otherwise); None when
+    there is no negative prompt, no classifier-free guidance, or no ``encode_prompt`` to make them."""
+    distilled = bool(getattr(getattr(pipe, "config", None), "is_distilled", False))
+    if not negative or guidance <= 1.0 or distilled or not hasattr(pipe, "encode_prompt"):
+        return None
+    embeds = pipe.encode_prompt(prompt=negative, device=pipe._execution_device)
+    return embeds[0] if isinstance(embeds, tuple) else embeds
+
+
+def reference_size(width: int, height: int) -> tuple[int, int]:
+    """The size reference pictures are handed over at: the picture's aspect, at least 64 px a
+    side (FLUX.2's minimum; it scales references to its own working area anyway)."""
+    scale = max(1.0, REFERENCE_MIN_SIDE / min(width, height))
+    return round(width * scale), round(height * scale)
+
+
+def picked_size(pipe: Any, width: int, height: int, *, asked: bool) -> tuple[int, int]:
+    """(width, height) of what a pipeline makes from a picture of ``width`` x ``height``.
+
+    Most pipelines take a size; HunyuanVideo 1.5 image-to-video takes none and makes the bucket of
+    its target size nearest the picture's aspect. Where the node's size was ``asked`` for and the
+    model would make another, that is refused rather than silently replaced."""
+    names = accepted(pipe)
+    processor = getattr(pipe, "video_processor", None)
+    if names is None or "width" in names or not hasattr(processor, "calculate_default_height_width"):
+        return width, height
+    target = int(pipe.target_size)
+    made_h, made_w = processor.calculate_default_height_width(height=height, width=width, target_size=target)
+    if asked and (made_w, made_h) != (width, height):
+        raise NodeInputError(
+            "width",
+            f"{type(pipe).__name__} takes no size: it makes {made_w}x{made_h} for this aspect (its buckets around "
+            f"{target} px). Set width and height to 0 (the pictures' aspect) or to {made_w} and {made_h}",
+        )
+    return int(made_w), int(made_h)
 
 
 def _two_experts(pipe: Any) -> bool:

@@ -5,6 +5,8 @@ Consistency between shots comes from img2img chaining: each keyframe after the f
 from the previous one. Layout comes from the animatic: when its frames are connected, each
 keyframe starts from the animatic frame at the shot's start (blended with the previous
 keyframe when chaining), so the model repaints the procedural layout instead of inventing one.
+FLUX.2 does not start from a picture: it follows the same pictures as references (its
+multi-reference input), the animatic frame and the previous keyframe each as its own.
 With control maps (render.controls) and a ControlNet attached to the model (diffusion.controlnet),
 each keyframe also follows the map at its shot's start: the exact depth, poses or segments.
 """
@@ -19,7 +21,14 @@ from pydantic import BaseModel, ConfigDict
 from nodes.datatypes import Frames
 from nodes.diffusion.common import compose_prompt, frame_size, generator, require, running, to_pil, to_uint8
 from nodes.diffusion.control import check_control, controlled
-from nodes.diffusion.families import fit_call, flow_shift_name, flow_strength, shifted
+from nodes.diffusion.families import (
+    REFERENCES,
+    fit_call,
+    flow_shift_name,
+    flow_strength,
+    reference_size,
+    shifted,
+)
 from nodes.diffusion.progress import StepReporter
 from nodes.diffusion.schedulers import scheduler
 from nodes.diffusion.timing import first_frame
@@ -27,6 +36,7 @@ from nodes.scene.shots import ShotPlan
 from server.engine.context import NodeContext
 from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
+from server.models.kinds import ModelKind, hint
 
 MAX_SEED = 2**32 - 1
 SchedulerName = Literal["default", "ddim", "euler", "euler_a", "dpmpp_2m", "dpmpp_2m_karras", "unipc"]  # = SCHEDULERS
@@ -54,17 +64,23 @@ class KeyframeParams(BaseModel):
     scheduler: SchedulerName = Param("default", description="Sampler; default = the one the model ships with.")
     width: int = Param(0, description="Width in pixels; 0 = the model's native size.", ge=0, le=4096, step=8)
     height: int = Param(0, description="Height in pixels; 0 = the model's native size.", ge=0, le=4096, step=8)
-    chain: bool = Param(True, description="Start each keyframe from the previous one (img2img) for consistency.")
+    chain: bool = Param(
+        True,
+        description="Start each keyframe from the previous one (img2img) for consistency; FLUX.2 follows it as a "
+        "reference picture instead.",
+    )
     strength: float = Param(
         0.65,
-        description="When chaining: how far a keyframe may move from the previous one (1 = ignore it).",
+        description="When chaining: how far a keyframe may move from the previous one (1 = ignore it). "
+        "Not for FLUX.2, which follows pictures as references.",
         ge=0.05,
         le=1.0,
         step=0.05,
     )
     layout_strength: float = Param(
         0.8,
-        description="With animatic frames: how far a keyframe may move from the animatic's layout (1 = ignore it).",
+        description="With animatic frames: how far a keyframe may move from the animatic's layout (1 = ignore it). "
+        "Not for FLUX.2, which follows pictures as references.",
         ge=0.05,
         le=1.0,
         step=0.05,
@@ -108,20 +124,41 @@ def keyframes_diffuse(
     handle = require(pipeline, ("text2image", "image2image"))
     if not shots.shots:
         raise NodeInputError("shots", "the shot plan has no shots")
+    _check_starts(handle, params, frames, len(shots.shots))
     reporter = StepReporter(ctx, len(shots.shots), params.steps, handle.family)
     with running(handle, "text2image", loras=False) as pipe:
         width, height = frame_size(pipe, params.width, params.height)
     check_control(handle, control, shots, width, height)
     pictures: list[np.ndarray] = []
     for i, shot in enumerate(shots.shots):
-        init, strength = _init_image(params, frames, i, shot, len(shots.shots), pictures[-1] if pictures else None)
+        previous = pictures[-1] if pictures else None
+        init, strength, references = None, 1.0, []
+        if handle.family in REFERENCES:
+            references = _references(params, frames, i, shot, len(shots.shots), previous)
+        else:
+            init, strength = _init_image(params, frames, i, shot, len(shots.shots), previous)
         prompt = compose_prompt(shot.prompt, style)
         steer = first_frame(control, i, shot, len(shots.shots)) if control is not None else None
-        pictures.append(_diffuse(handle, params, reporter, prompt, init, strength, width, height, ctx.seed + i, steer))
+        picture = _diffuse(
+            handle, params, reporter, prompt, init, strength, width, height, ctx.seed + i, steer, references
+        )
+        pictures.append(picture)
         ctx.log.info("keyframe %d/%d: %s", i + 1, len(shots.shots), prompt[:80])
     fps = len(pictures) / shots.duration if shots.duration > 0 else 1.0
     strip = np.stack(pictures)
     return {"frames": Frames.from_array(strip, fps=fps, cuts=tuple(range(1, len(pictures))))}
+
+
+def _check_starts(handle: Any, params: KeyframeParams, frames: Frames | None, shots: int) -> None:
+    """A model that can neither start from a picture nor follow one is refused before the first
+    keyframe, on the widget that asks for it, rather than at the second shot."""
+    if handle.can_serve("image2image") or handle.family in REFERENCES:
+        return
+    fix = hint(ModelKind(handle.family, handle.kind), "image2image")
+    if frames is not None and frames.count:
+        raise NodeInputError("frames", f"{handle.class_name} cannot start a keyframe from the animatic: {fix}")
+    if params.chain and shots > 1:
+        raise NodeInputError("chain", f"{handle.class_name} cannot start a keyframe from the previous one: {fix}")
 
 
 def _init_image(
@@ -135,6 +172,19 @@ def _init_image(
             layout = _blend(layout, chained)
         return layout, params.layout_strength
     return chained, params.strength
+
+
+def _references(
+    params: KeyframeParams, frames: Frames | None, index: int, shot: Any, shots: int, previous: np.ndarray | None
+) -> list[np.ndarray]:
+    """The pictures a reference-following model (FLUX.2) gets for one keyframe: the animatic's
+    frame at the shot's start (its layout) and, when chaining, the previous keyframe."""
+    references = []
+    if frames is not None and frames.count:
+        references.append(first_frame(frames, index, shot, shots))
+    if params.chain and previous is not None:
+        references.append(previous)
+    return references
 
 
 def _blend(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -154,6 +204,7 @@ def _diffuse(
     height: int,
     seed: int,
     control: np.ndarray | None = None,
+    references: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     kind = "text2image" if init is None else "image2image"
     call: dict[str, Any] = {
@@ -166,6 +217,8 @@ def _diffuse(
         "callback_on_step_end": reporter.on_step_end,
         "callback_on_step_end_tensor_inputs": ["latents"],
     }
+    if references:
+        call["image"] = [to_pil(r, *reference_size(width, height)) for r in references]
     if init is None:
         call.update(width=width, height=height)
     else:

@@ -7,7 +7,8 @@ the animatic) each clip is conditioned the way its family allows:
 - LTX-Video: keyframes at frame indices (the shot's first, ..., last frame);
 - CogVideoX image-to-video: from the shot's first frame.
 - Wan 2.2 TI2V-5B: the same weights do text-to-video and, with frames, image-to-video;
-- SkyReels-V2 image-to-video, HunyuanVideo 1.5 image-to-video, LTX-2: from the first frame;
+- SkyReels-V2 image-to-video, HunyuanVideo 1.5 image-to-video, LTX-2: from the first frame
+  (HunyuanVideo 1.5 makes the size of its bucket nearest the picture's aspect);
 - Stable Video Diffusion: animates the shot's first frame (it takes no prompt);
 - LTX-2: makes each clip's sound with its picture (the ``audio`` output);
 - Wan VACE: follows control maps (render.controls: depth, poses, edges...) frame by frame, with
@@ -36,7 +37,7 @@ from nodes.diffusion.common import (
     to_uint8,
 )
 from nodes.diffusion.control import check_maps
-from nodes.diffusion.families import fit_call, guided, shifted
+from nodes.diffusion.families import fit_call, guided, picked_size, shifted
 from nodes.diffusion.progress import StepReporter
 from nodes.diffusion.timing import is_strip, shot_frames, shot_span
 from nodes.scene.shots import Shot, ShotPlan
@@ -157,7 +158,7 @@ def video_diffuse(
     clips = _clips(shots, text)
     reporter = StepReporter(ctx, len(clips), params.steps, handle.family)
     with running(handle, kind, loras=False) as pipe:
-        width, height = frame_size(pipe, params.width, params.height)
+        width, height = _size(pipe, params, frames if conditioned else None)
     if control is not None:
         check_maps(control, shots, width, height)
     videos, sounds = [], []
@@ -212,6 +213,17 @@ def join_sounds(sounds: list[tuple[np.ndarray, int] | None], lengths: list[int],
             part[: len(samples), : samples.shape[1]] = samples
         parts.append(part)
     return Audio(np.concatenate(parts), rate)
+
+
+def _size(pipe: Any, params: VideoParams, frames: Frames | None) -> tuple[int, int]:
+    """The clips' (width, height): the node's, or the model's native size; for a model that picks
+    its own size from the picture (HunyuanVideo 1.5 image-to-video) the one it will make."""
+    asked = bool(params.width or params.height)
+    if frames is not None and not asked and not accepts(pipe, "width"):
+        width, height = frame_size(pipe, frames.width, frames.height)  # the pictures' aspect
+    else:
+        width, height = frame_size(pipe, params.width, params.height)
+    return picked_size(pipe, width, height, asked=asked)
 
 
 def _clips(shots: ShotPlan | None, text: str | None) -> list[Clip]:

@@ -5,6 +5,7 @@ a model is loaded."""
 from .catalog import ModelEntry, filter_models, find_models, hub_cache_dir, model_roots
 from .errors import (
     DeviceUnavailable,
+    MissingDependency,
     ModelError,
     ModelNotFound,
     OutOfMemory,
@@ -22,6 +23,7 @@ __all__ = [
     "KINDS",
     "DeviceUnavailable",
     "LoadSpec",
+    "MissingDependency",
     "ModelEntry",
     "ModelError",
     "ModelFiles",

@@ -34,6 +34,11 @@ class UnsafeWeights(ModelError):
     """The model folder holds pickled weights only; we load safetensors and nothing else."""
 
 
+class MissingDependency(ModelError):
+    """A component of the model needs an optional package that is not installed (e.g. FLUX.2 [dev]'s
+    text processor needs torchvision under transformers 5)."""
+
+
 class DeviceUnavailable(ModelError):
     """The requested device (e.g. CUDA) does not exist on this machine."""
 

@@ -127,11 +127,21 @@ HINTS: dict[tuple[str, str], str] = {
         "image2video",
     ): "load a SkyReels-V2 image-to-video model, e.g. Skywork/SkyReels-V2-I2V-14B-540P-Diffusers",
     (
+        "skyreels_v2",
+        "text2video",
+    ): "this SkyReels-V2 model animates a picture: connect frames, or load Skywork/SkyReels-V2-T2V-14B-540P-Diffusers",
+    (
         "hunyuan_video15",
         "image2video",
     ): "load a HunyuanVideo 1.5 image-to-video model, e.g. hunyuanvideo-community/HunyuanVideo-1.5-480p_i2v",
-    ("flux2", "image2image"): "FLUX.2 starts from noise here: turn chain off and leave the frames input "
-    "unconnected, or use FLUX.1 (black-forest-labs/FLUX.1-dev), SD 3.5 or Qwen-Image",
+    (
+        "hunyuan_video15",
+        "text2video",
+    ): "this HunyuanVideo 1.5 model animates a picture: connect frames, or load "
+    "hunyuanvideo-community/HunyuanVideo-1.5-480p_t2v",
+    ("flux2", "image2image"): "FLUX.2 does not start from a picture, it follows pictures as references: load it "
+    "as text2image (keyframes.diffuse gives it the previous keyframe and the animatic as references), or use "
+    "FLUX.1 (black-forest-labs/FLUX.1-dev), SD 3.5 or Qwen-Image for image-to-image",
     (
         "svd",
         "text2video",

@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import MissingDependency
+from .fixes import component_overrides
 from .resolve import ModelFiles
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.json", "spiece.model")
+LIBRARIES = ("diffusers", "transformers")
 
 
 @dataclass
@@ -56,11 +59,35 @@ def load_pipeline(files: ModelFiles, device: str, dtype: str, offload: str = "of
         return load_transformers(files, device, torch_dtype)
     from diffusers import DiffusionPipeline
 
+    check_backends(files)
     pipeline = DiffusionPipeline.from_pretrained(
-        files.path, dtype=torch_dtype, use_safetensors=True, local_files_only=True
+        files.path,
+        dtype=torch_dtype,
+        use_safetensors=True,
+        local_files_only=True,
+        **component_overrides(files, torch_dtype),
     )
     pipeline.set_progress_bar_config(disable=True)
     if offload == "model":
         pipeline.enable_model_cpu_offload(device=device)
         return pipeline
     return pipeline.to(device)
+
+
+def check_backends(files: ModelFiles) -> None:
+    """Refuse a pipeline whose component classes the installed libraries only offer as
+    placeholders (their optional backend is missing), naming the component and the package,
+    instead of the library's error from deep inside ``from_pretrained``."""
+    import importlib
+
+    for name, value in files.config.items():
+        if name.startswith("_") or not isinstance(value, list) or len(value) != 2 or value[0] not in LIBRARIES:
+            continue
+        cls = getattr(importlib.import_module(value[0]), str(value[1]), None)
+        backends = getattr(cls, "_backends", None) if type(cls).__name__ == "DummyObject" else None
+        if backends:
+            missing = ", ".join(backends)
+            raise MissingDependency(
+                f"{files.source}: its {name} component ({value[1]}) needs {missing}, which is not installed. "
+                f"Install it (`pip install {missing}`, the build that matches your torch) and load the model again"
+            )

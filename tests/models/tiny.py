@@ -521,10 +521,14 @@ BUILDERS: dict[str, Callable[[], object]] = {
 
 def save(name: str, root: Path) -> Path:
     """Build one tiny pipeline and write it as safetensors under ``root/name``."""
+    from .tiny_audioldm2 import BUILDERS as AUDIOLDM2
     from .tiny_families import BUILDERS as NEWER  # the families added with diffusers 0.42
+    from .tiny_flux2 import BUILDERS as FLUX2
+    from .tiny_i2v import BUILDERS as I2V
 
     folder = root / name
-    {**BUILDERS, **NEWER}[name]().save_pretrained(folder, safe_serialization=True)
+    builders = {**BUILDERS, **NEWER, **I2V, **FLUX2, **AUDIOLDM2}
+    builders[name]().save_pretrained(folder, safe_serialization=True)
     return folder
 
 

@@ -388,12 +388,15 @@ def qwen_image():
 def hunyuan_video15():
     """HunyuanVideo 1.5: a Qwen2.5-VL text model and a byte-level T5 (for glyphs) condition an
     MMDiT; the guidance lives in its ``guider`` component."""
-    from diffusers import (
-        AutoencoderKLHunyuanVideo15,
-        FlowMatchEulerDiscreteScheduler,
-        HunyuanVideo15Pipeline,
-        HunyuanVideo15Transformer3DModel,
-    )
+    from diffusers import HunyuanVideo15Pipeline
+
+    return HunyuanVideo15Pipeline(**hunyuan_video15_parts("t2v"))
+
+
+def hunyuan_video15_parts(task_type: str) -> dict:
+    """The components HunyuanVideo 1.5's text- and image-to-video pipelines share; ``task_type``
+    is the transformer's (both take the first frame's latents and a mask as extra channels)."""
+    from diffusers import AutoencoderKLHunyuanVideo15, FlowMatchEulerDiscreteScheduler, HunyuanVideo15Transformer3DModel
     from diffusers.guiders import ClassifierFreeGuidance
     from transformers import ByT5Tokenizer, Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
 
@@ -413,7 +416,7 @@ def hunyuan_video15():
         image_embed_dim=12,
         rope_axes_dim=(2, 2, 4),
         target_size=16,
-        task_type="t2v",
+        task_type=task_type,
     )
     torch.manual_seed(0)
     vae = AutoencoderKLHunyuanVideo15(
@@ -448,16 +451,16 @@ def hunyuan_video15():
     byt5 = T5EncoderModel(
         T5Config(vocab_size=384, d_model=TEXT_DIM, d_kv=8, d_ff=37, num_layers=2, num_heads=4, decoder_start_token_id=0)
     )
-    return HunyuanVideo15Pipeline(
-        transformer=transformer.eval(),
-        vae=vae.eval(),
-        scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
-        text_encoder=text_encoder.eval(),
-        text_encoder_2=byt5.eval(),
-        tokenizer=qwen_tokenizer(),
-        tokenizer_2=ByT5Tokenizer(),
-        guider=ClassifierFreeGuidance(guidance_scale=6.0),
-    )
+    return {
+        "transformer": transformer.eval(),
+        "vae": vae.eval(),
+        "scheduler": FlowMatchEulerDiscreteScheduler(shift=7.0),
+        "text_encoder": text_encoder.eval(),
+        "text_encoder_2": byt5.eval(),
+        "tokenizer": qwen_tokenizer(),
+        "tokenizer_2": ByT5Tokenizer(),
+        "guider": ClassifierFreeGuidance(guidance_scale=6.0),
+    }
 
 
 def flux_controlnet():

@@ -1,4 +1,5 @@
-"""audio.diffuse with a tiny StableAudio: sound from a text or from the scene's audio cues."""
+"""audio.diffuse with tiny StableAudio, ACE-Step and AudioLDM 2: sound from a text or from the
+scene's audio cues, music with lyrics."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import dataclasses
 import networkx as nx
 import numpy as np
 import pytest
+import torch
 
 from nodes.audio.diffuse import AudioParams, audio_diffuse, scene_prompt
 from nodes.scene.model import Scene
@@ -14,7 +16,7 @@ from server.engine.context import NodeContext
 from server.engine.errors import NodeInputError
 from server.models import ModelManager
 from tests.models.helpers import load_tiny
-from tests.models.tiny import block_network
+from tests.models.tiny import block_network, tiny_model
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +104,35 @@ def test_lyrics_for_a_model_that_does_not_sing_are_refused(ctx: NodeContext, man
     with pytest.raises(NodeInputError, match="does not sing") as err:
         sound(ctx, manager, lyrics="la la la")
     assert err.value.name == "lyrics"
+
+
+def test_audioldm2_makes_sound_through_its_gpt2_saved_as_the_checkpoints_save_it(
+    ctx: NodeContext, manager: ModelManager, monkeypatch: pytest.MonkeyPatch, progress
+) -> None:
+    """AudioLDM 2 checkpoints name their GPT-2 ``GPT2Model``, which diffusers 0.42 cannot generate
+    with under transformers 5: the loader holds the same weights in ``GPT2LMHeadModel``."""
+    import functools
+
+    from diffusers import AudioLDM2Pipeline
+    from transformers import GPT2Model
+
+    negatives: list[str] = []
+    real = AudioLDM2Pipeline.__call__
+
+    @functools.wraps(real)
+    def spy(self, *args, **kwargs):
+        negatives.append(kwargs["negative_prompt"])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(AudioLDM2Pipeline, "__call__", spy)
+    pipeline = load_tiny(ctx, manager, "audioldm2")
+    params = AudioParams(steps=2, seconds=0.5, negative_prompt="hiss")
+    audio = audio_diffuse(ctx, params, pipeline=pipeline, text="a hammer on wood")["audio"]
+    assert audio.sample_rate == 16000 and audio.samples.shape == (8000, 1)
+    assert np.abs(audio.samples).max() > 0 and negatives == ["hiss"]
+    assert progress.calls[-1][:2] == (2, 2)
+    saved = GPT2Model.from_pretrained(tiny_model("audioldm2") / "language_model")
+    with pipeline.use() as pipe:
+        assert type(pipe.language_model).__name__ == "GPT2LMHeadModel"
+        held = pipe.language_model.transformer.state_dict()
+    assert all(torch.equal(held[k], v) for k, v in saved.state_dict().items()), "the checkpoint's own weights"
