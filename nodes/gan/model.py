@@ -24,6 +24,7 @@ from typing import Any
 import torch
 from torch import nn
 from torch.nn import functional as F
+from spacy.lang.en.stop_words import STOP_WORDS
 from torch.nn.utils.parametrizations import spectral_norm
 
 SIZES = (16, 32, 64, 128)  # the decoder doubles from an 8×8 (or 4×4, 16×16) grid
@@ -99,13 +100,16 @@ class WordAttention(nn.Module):
         super().__init__()
         self.heads = heads
         self.w_a = nn.Linear(word, heads * state, bias=False)
+        # Each head's own learned query, shifted by the state: a head can keep reading the same kind
+        # of word in every clip, whatever the noise made of the state.
+        self.query = nn.Parameter(torch.randn(heads, state) * 0.5)  # apart from the start: heads differ
         self.scale = 1.0 / math.sqrt(state)
 
     def forward(self, h: torch.Tensor, words: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Context (B, heads·d) and weights (B, heads, n), each head's row summing to 1."""
         b, n, _ = words.shape
         keys = self.w_a(words).view(b, n, self.heads, -1)
-        scores = torch.einsum("bd,bnkd->bkn", h, keys) * self.scale
+        scores = torch.einsum("bkd,bnkd->bkn", h[:, None, :] + self.query, keys) * self.scale
         weights = torch.softmax(scores.masked_fill(~mask[:, None, :], float("-inf")), dim=-1)
         return torch.einsum("bkn,bnd->bkd", weights, words).flatten(1), weights
 
@@ -173,19 +177,27 @@ class Generator(nn.Module):
 
     SPRITE = 0.5  # the sprite canvas spans half the frame's side
     MAX_SPEED = 0.15  # per frame, in frame widths / 2 (a crossing in 13 frames)
-    REACH = 0.7  # the sprite's centre stays within this much of the frame's half-width
+    # Where the sprite's centre may go (of the frame's half-width) without a penalty. Positions are
+    # not squashed into it (a tanh of the summed velocity): a squashed object that reached a corner
+    # had no gradient to come back and stayed there, fading.
+    REACH = 0.7
 
     def __init__(self, cfg: GanConfig, vocab: int) -> None:
         super().__init__()
         self.cfg = cfg
         hidden, grid, ctx = cfg.width, cfg.grid, cfg.heads * cfg.word_dim
         self.text = TextEncoder(vocab, cfg.word_dim)
+        # Attention reads content words only (spaCy's English stop words left out): "a", "in", "at"
+        # name nothing to draw, yet a third of the early attention rested on them.
+        content = [True, True, *(w not in STOP_WORDS for w in cfg.words)][:vocab]
+        content += [True] * (vocab - len(content))
+        self.register_buffer("content", torch.tensor(content), persistent=False)
         self.init = nn.Linear(cfg.z_dim, 2 * hidden * grid * grid)
         self.attention = WordAttention(hidden, cfg.word_dim, cfg.heads)
         self.cell = ConvLSTMCell(ctx, hidden)
-        self.start = nn.Linear(cfg.z_dim + ctx, 2)
-        self.velocity = nn.Linear(hidden + ctx, 2)
-        fg = channels(hidden, cfg.ups)
+        self.start = nn.Linear(cfg.z_dim + ctx + cfg.word_dim, 2)
+        self.velocity = nn.Linear(hidden + ctx + cfg.word_dim, 2)
+        fg = [hidden] + channels(2 * hidden, cfg.ups)[1:]  # shapes need channels where the sprite is drawn
         self.fg_blocks = nn.ModuleList(UpBlock(fg[k], fg[k + 1], ctx) for k in range(cfg.ups - 1))
         self.fg_out = nn.Conv2d(fg[cfg.ups - 1], 4, 3, padding=1)  # RGB and the mask's logit
         side = cfg.size // 2
@@ -193,9 +205,12 @@ class Generator(nn.Module):
         window = (1 - ramp.abs() ** 4)[:, None] * (1 - ramp.abs() ** 4)[None, :]
         self.register_buffer("window", window[None, None], persistent=False)  # no hard sprite edges
         self.light = nn.Linear(cfg.word_dim, 3)
-        self.bg_init = nn.Linear(cfg.word_dim + cfg.z_dim, hidden * grid * grid)
-        self.bg_blocks = nn.ModuleList(UpBlock(fg[k], fg[k + 1]) for k in range(cfg.ups))
-        self.bg_out = nn.Conv2d(fg[-1], 3, 3, padding=1)
+        # The background is drawn once per clip, so it can afford twice the foreground's channels: a
+        # blurry one made the foreground paint the setting's details instead of the object.
+        bg = channels(2 * hidden, cfg.ups)
+        self.bg_init = nn.Linear(cfg.word_dim + cfg.z_dim, bg[0] * grid * grid)
+        self.bg_blocks = nn.ModuleList(UpBlock(bg[k], bg[k + 1]) for k in range(cfg.ups))
+        self.bg_out = nn.Conv2d(bg[-1], 3, 3, padding=1)
 
     def background(self, sentence: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         cfg = self.cfg
@@ -207,29 +222,33 @@ class Generator(nn.Module):
     def forward(self, ids: torch.Tensor, mask: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Video (B, T, 3, H, W) in [-1, 1] and attention (B, T, n): per frame the heads' mean,
         rows summing to 1 over the caption's words."""
-        video, weights = self.draw(ids, mask, z)
+        video, weights, _ = self.draw(ids, mask, z)
         return video, weights.mean(2)
 
     def draw(
         self, ids: torch.Tensor, mask: torch.Tensor, z: torch.Tensor, background_grad: bool = True
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Video and the per-head attention (B, T, heads, n). Training passes
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Video, the per-head attention (B, T, heads, n) and where the object is in each frame
+        (B, T, 2: x, y in the frame's [-1, 1] coordinates). Training passes
         ``background_grad=False`` for the adversarial pass: the background layer learns from the
         redraw term alone, so the game can only be won by drawing the foreground (when the
         background could, it painted the objects in as still shapes)."""
         cfg, b = self.cfg, ids.shape[0]
         words, sentence = self.text(ids, mask)
+        readable = mask & self.content[ids]
+        readable = torch.where(readable.any(1, keepdim=True), readable, mask)  # all stop words: read them
         h, c = self.init(z).view(b, -1, cfg.grid, cfg.grid).chunk(2, 1)
         first = h = torch.tanh(h)
-        latent = torch.zeros(b, 2, device=z.device, dtype=z.dtype)
+        where = torch.zeros(b, 2, device=z.device, dtype=z.dtype)
         read = torch.zeros(b, self.attention.heads * cfg.word_dim, device=z.device, dtype=z.dtype)
         states, contexts, maps, places = [], [], [], []
         for t in range(cfg.frames):
-            context, weights = self.attention(h.mean((2, 3)), words, mask)
-            if t == 0:  # where the object starts: the noise, and the words the first frame reads
-                latent = self.start(torch.cat([z, context], 1))
+            context, weights = self.attention(h.mean((2, 3)), words, readable)
+            if t == 0:  # where the object starts: the noise, the words the first frame reads, the sentence
+                where = self.REACH * torch.tanh(self.start(torch.cat([z, context, sentence], 1)))
             h, c = self.cell(context, h, c)
-            latent = latent + self.MAX_SPEED * torch.tanh(self.velocity(torch.cat([h.mean((2, 3)), context], 1)))
+            step = self.velocity(torch.cat([h.mean((2, 3)), context, sentence], 1))
+            where = where + self.MAX_SPEED * torch.tanh(step)
             read = read + context
             # The sprite is the first state plus what the recurrence adds, lit by all the words read
             # so far: an object keeps its look unless the LSTM changes it (wings flap), instead of
@@ -237,7 +256,7 @@ class Generator(nn.Module):
             states.append(h + first)
             contexts.append(read / (t + 1))
             maps.append(weights)
-            places.append(self.REACH * torch.tanh(latent))  # the object stays in the picture
+            places.append(where)
         x, cond = torch.stack(states, 1).flatten(0, 1), torch.stack(contexts, 1).flatten(0, 1)
         for block in self.fg_blocks:
             x = block(x, cond)
@@ -245,14 +264,15 @@ class Generator(nn.Module):
         light = 1.5 * torch.sigmoid(self.light(sentence)).repeat_interleave(cfg.frames, 0)[:, :, None, None]
         alpha = torch.sigmoid(alpha) * self.window
         sprite = torch.cat([(torch.sigmoid(rgb) * light).clamp(max=1.0) * alpha, alpha], 1)  # premultiplied
-        placed = place(sprite, torch.stack(places, 1).flatten(0, 1), self.SPRITE, cfg.size)
+        track = torch.stack(places, 1)
+        placed = place(sprite, track.flatten(0, 1), self.SPRITE, cfg.size)
         fg, alpha = placed.split((3, 1), 1)
         bg = self.background(sentence, z)
         if not background_grad:
             bg = bg.detach()
         bg = bg.repeat_interleave(cfg.frames, 0)
         frames = (fg + (1 - alpha) * bg) * 2 - 1
-        return frames.view(b, cfg.frames, 3, cfg.size, cfg.size), torch.stack(maps, 1)
+        return frames.view(b, cfg.frames, 3, cfg.size, cfg.size), torch.stack(maps, 1), track
 
 
 def place(sprite: torch.Tensor, where: torch.Tensor, span: float, size: int) -> torch.Tensor:
@@ -311,7 +331,12 @@ class WordReader(nn.Module):
         super().__init__()
         w = cfg.width
         layers: list[nn.Module] = []
-        for cin, cout, stride in ((3, w, (1, 2, 2)), (w, w, (1, 1, 1)), (w, 2 * w, (2, 2, 2)), (2 * w, 2 * w, (2, 2, 2))):
+        for cin, cout, stride in (
+            (3, w, (1, 2, 2)),
+            (w, w, (1, 1, 1)),
+            (w, 2 * w, (2, 2, 2)),
+            (2 * w, 2 * w, (2, 2, 2)),
+        ):
             layers += [nn.Conv3d(cin, cout, 3, stride, 1), nn.GroupNorm(8, cout), nn.ReLU()]
         self.body = nn.Sequential(*layers, nn.AdaptiveAvgPool3d((2, 2, 2)), nn.Flatten())
         self.out = nn.Linear(2 * w * 8, vocab)

@@ -62,7 +62,7 @@ class TrainSettings:
     reconstruction: float = 10.0
     kl: float = 0.05
     sharpness: float = 0.05
-    coarse: float = 0.0
+    clip_redraw: float = 0.0
     seed: int = 0
 
     RESUMABLE = ("steps",)  # may change between runs: training simply goes further
@@ -173,11 +173,13 @@ def train_step(
     mu, logvar = st.encoder(real)
     eps = noise(settings.seed, st.step, b, mu.shape[1], mu.device, salt=0xE5)
     z_real = mu + eps * (0.5 * logvar).exp()
-    if settings.coarse:
-        both, heads = g.draw(torch.cat([ids, ids]), torch.cat([mask, mask]), torch.cat([z, z_real]))
-        fake, redrawn = both[:b], both[b:]
+    if settings.clip_redraw:
+        both, heads, track = g.draw(
+            torch.cat([ids, ids]), torch.cat([mask, mask]), torch.cat([z, z_real]), background_grad=False
+        )
+        fake, redrawn, heads, track = both[:b], both[b:], heads[:b], track
     else:
-        fake, heads = g.draw(ids, mask, z, background_grad=False)
+        fake, heads, track = g.draw(ids, mask, z, background_grad=False)
     real_f, real_g = d.features(real)
     d_real = d.judge(real_f, real_g, ids, mask)
     d_wrong = d.judge(real_f, real_g, wrong_ids, wrong_mask)
@@ -203,8 +205,10 @@ def train_step(
     if settings.reconstruction:
         kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1).mean()
         loss_g = loss_g + settings.reconstruction * rec + settings.kl * kl
-    if settings.coarse:
-        loss_g = loss_g + settings.coarse * coarse_loss(redrawn, real)
+    if settings.clip_redraw:
+        loss_g = loss_g + settings.clip_redraw * (redrawn - real).abs().mean()
+    outside = F.relu(track.abs() - g.REACH).pow(2).sum(-1).mean()
+    loss_g = loss_g + STAY * outside
     entropy = -(heads * heads.clamp(min=1e-9).log()).sum(-1).mean()
     if settings.sharpness:
         loss_g = loss_g + settings.sharpness * entropy
@@ -224,6 +228,9 @@ def train_step(
     }
 
 
+STAY = 10.0  # weight of the penalty on a foreground leaving the picture (squared distance beyond REACH)
+
+
 def redraw_loss(background: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
     """L1 between the background stream's picture (B, 3, H, W in [0, 1]) for a real clip's noise
     and that clip's static part: the per-pixel median over time, from which anything that moves
@@ -232,12 +239,6 @@ def redraw_loss(background: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
     foreground at all (it did: the objects faded to smears)."""
     still = real.median(1).values
     return (background * 2 - 1 - still).abs().mean()
-
-
-def coarse_loss(redrawn: torch.Tensor, real: torch.Tensor, cell: int = 8) -> torch.Tensor:
-    b, t = real.shape[:2]
-    pool = lambda v: F.avg_pool2d(v.flatten(0, 1), cell)  # noqa: E731
-    return (pool(redrawn) - pool(real)).abs().mean()
 
 
 def word_loss(logits: torch.Tensor, bag: torch.Tensor) -> torch.Tensor:
