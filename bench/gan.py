@@ -115,7 +115,7 @@ def main() -> None:
     model = out["model"]
     print(f"load average after training: {os.getloadavg()}", flush=True)
 
-    classifier_steps = args.classifier_steps or (20 if args.smoke else 800)
+    classifier_steps = args.classifier_steps or (20 if args.smoke else 1500)
     t = time.perf_counter()
     result = evaluate(model, data, seed=0, classifier_steps=classifier_steps)
     eval_s = time.perf_counter() - t

@@ -10,7 +10,8 @@ matching-aware discriminator with a per-frame and a temporal path. The modules s
 - ``folder``: the user's own clips with captions, decoded with PyAV.
 - ``dataset``: the DATASET value both sources make, and its contact sheet.
 - ``text``: captions → token ids (the vocabulary travels with the model).
-- ``model``: the networks (generator, discriminator, clip encoder) in torch.
+- ``model``: the networks (generator with its sprite and background layers, discriminator with
+  its word reader, clip encoder) in torch.
 - ``checkpoint``: atomic safetensors checkpoints with the training state.
 - ``train``: the training loop; ``generate``: sampling; ``values``: MODEL and ATTENTION.
 - ``pictures``: loss curves, attention heat maps and matrices.

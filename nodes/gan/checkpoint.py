@@ -22,7 +22,7 @@ from server.engine.partials import partial_path
 
 from .model import ClipEncoder, Discriminator, GanConfig, Generator
 
-FORMAT = "reelgraph.gan/2"
+FORMAT = "reelgraph.gan/3"  # /3: the sprite generator and D's own word reader
 
 
 class CheckpointError(ValueError):
@@ -95,7 +95,13 @@ def read(path: Path) -> tuple[dict[str, str], dict[str, torch.Tensor]]:
         tensors = load_file(str(path))
     except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
         raise CheckpointError(f"{path} is not a readable .safetensors file ({exc})") from exc
-    if meta.get("format") != FORMAT:
+    found = meta.get("format", "")
+    if found.startswith("reelgraph.gan/") and found != FORMAT:
+        raise CheckpointError(
+            f"{path} was written by an earlier Reelgraph GAN ({found}); this version reads {FORMAT}, whose networks "
+            "differ: train again (another `name`, or remove the file)"
+        )
+    if found != FORMAT:
         raise CheckpointError(f"{path} is a safetensors file but not a Reelgraph GAN checkpoint ({FORMAT})")
     return meta, tensors
 

@@ -68,8 +68,14 @@ def labels(captions: list[str]) -> dict[str, np.ndarray]:
     return {k: np.array([c.label(k) for c in comps]) for k in SCORED}  # type: ignore[union-attr]
 
 
-def train_classifier(dataset: CaptionedClips, seed: int, steps: int, pool: int = 1024, batch: int = 32) -> Classifier:
-    """Real clips of every composition (drawn once into a pool), Adam, cross-entropy per attribute."""
+def train_classifier(
+    dataset: CaptionedClips, seed: int, steps: int, pool: int | None = None, batch: int = 32
+) -> Classifier:
+    """Real clips of every composition (drawn once into a pool), Adam, cross-entropy per attribute.
+
+    The pool grows with the steps (two clips per step, 512 to 3072): trained 1500 steps on 1024
+    clips it memorised them; on 3072 its ceiling on real held-out clips rose to 97–100 %."""
+    pool = pool or min(3072, max(512, 2 * steps))
     torch.manual_seed(seed)
     captions = every_composition(seed, pool)
     clips = dataset.real_for_captions(captions, seed + 7919)

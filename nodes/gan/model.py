@@ -1,18 +1,22 @@
-"""The networks: a two-stream conv-LSTM generator with word attention, a matching-aware
-discriminator with an auxiliary word classifier, and the clip encoder of the VAE-GAN term.
+"""The networks: a conv-LSTM generator with word attention that draws an object-centred sprite
+over a background, a matching-aware discriminator with an auxiliary word reader, and the clip
+encoder of the background's VAE-GAN term.
 
 Notation follows the issue. Text: word vectors V = (v_1..v_n) are learned embeddings (so
 attending to a word reads only that word); the sentence s is a BiLSTM over V, mean-pooled and
 projected. Generator G(s, z): a static background drawn once per clip from (s, z), and a
-foreground drawn frame by frame by a conv-LSTM whose state starts from z; at frame t the pooled
-state h̄_{t-1} attends over the words with K heads of scaled dot-product attention
-A_t^k = softmax(h̄_{t-1}ᵀ W_a^k V / √d), reads c_t = [Σ_i A_t,i^k v_i]_k, and the decoder (FiLM-
-conditioned on c_t) draws the foreground's colour and mask; frame = α·fg + (1 − α)·bg. The mean
-of the heads' A_t is returned: it is the explanation. Discriminator D(video, caption): a
-per-frame 2-D conv path and a temporal 3-D conv path, each giving an unconditional logit plus a
-projection term ⟨φ(video), W_p e(caption)⟩ (a projection discriminator), so a real video with
-the wrong caption can be told from one with the right caption (matching-aware), and a word
-classifier on the same features (AC-GAN). Every D layer is spectrally normalised.
+foreground drawn frame by frame by a conv-LSTM whose state starts from z and from the words its
+heads read first; at frame t the pooled state h̄_{t-1} attends over the caption's content words
+with K heads of scaled dot-product attention A_t^k = softmax((q^k + h̄_{t-1})ᵀ W_a^k V / √d),
+reads c_t = [Σ_i A_t,i^k v_i]_k, and the decoder (FiLM-conditioned on the contexts read so far)
+draws the object's sprite (colour and mask) in its own frame of reference; a velocity from
+(h̄_t, c_t, s) moves the sprite across the picture (a spatial transformer), and
+frame = α·fg + (1 − α)·bg. The mean of the heads' A_t is returned: it is the explanation.
+Discriminator D(video, caption): a per-frame 2-D conv path and a temporal 3-D conv path, each
+giving an unconditional logit plus a projection term ⟨φ(video), W_p e(caption)⟩ (a projection
+discriminator), so a real video with the wrong caption can be told from one with the right
+caption (matching-aware); every layer of those paths is spectrally normalised. Beside them, a
+word reader on a trunk of its own says which words describe the clip (AC-GAN).
 """
 
 from __future__ import annotations
@@ -22,9 +26,9 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import torch
+from spacy.lang.en.stop_words import STOP_WORDS
 from torch import nn
 from torch.nn import functional as F
-from spacy.lang.en.stop_words import STOP_WORDS
 from torch.nn.utils.parametrizations import spectral_norm
 
 SIZES = (16, 32, 64, 128)  # the decoder doubles from an 8×8 (or 4×4, 16×16) grid
@@ -193,6 +197,7 @@ class Generator(nn.Module):
         content += [True] * (vocab - len(content))
         self.register_buffer("content", torch.tensor(content), persistent=False)
         self.init = nn.Linear(cfg.z_dim, 2 * hidden * grid * grid)
+        self.layout = nn.Linear(ctx, 2 * hidden * grid * grid)
         self.attention = WordAttention(hidden, cfg.word_dim, cfg.heads)
         self.cell = ConvLSTMCell(ctx, hidden)
         self.start = nn.Linear(cfg.z_dim + ctx + cfg.word_dim, 2)
@@ -237,7 +242,11 @@ class Generator(nn.Module):
         words, sentence = self.text(ids, mask)
         readable = mask & self.content[ids]
         readable = torch.where(readable.any(1, keepdim=True), readable, mask)  # all stop words: read them
-        h, c = self.init(z).view(b, -1, cfg.grid, cfg.grid).chunk(2, 1)
+        # The object's first picture is laid out from the noise and the words its heads read before
+        # any state exists (their learned queries alone): a car and a ball differ in shape, and a
+        # FiLM scale per channel cannot move pixels — the state's layout has to come from the words.
+        opening, _ = self.attention(torch.zeros(b, self.cfg.width, device=z.device, dtype=z.dtype), words, readable)
+        h, c = (self.init(z) + self.layout(opening)).view(b, -1, cfg.grid, cfg.grid).chunk(2, 1)
         first = h = torch.tanh(h)
         where = torch.zeros(b, 2, device=z.device, dtype=z.dtype)
         read = torch.zeros(b, self.attention.heads * cfg.word_dim, device=z.device, dtype=z.dtype)

@@ -30,7 +30,12 @@ class TrainParams(BaseModel):
         description="Folder in the output folder for checkpoint.safetensors and loss.png. An existing checkpoint "
         "there is resumed (it must have the same settings); reaching `steps` again just loads it.",
     )
-    steps: int = Param(1000, description="Training steps in all (one D and one G update each).", ge=1, le=1_000_000)
+    steps: int = Param(
+        1500,
+        description="Training steps in all (one D and one G update each); 1500 take about 13 minutes on 2 CPU cores.",
+        ge=1,
+        le=1_000_000,
+    )
     batch: int = Param(8, description="Clips per step.", ge=2, le=256)
     width: int = Param(32, description="Network width (channels of the conv-LSTM state).", ge=8, le=256)
     z_dim: int = Param(16, description="Noise dimensions.", ge=1, le=256, advanced=True)
@@ -41,7 +46,7 @@ class TrainParams(BaseModel):
     lr_g: float = Param(
         1e-3,
         description="Adam learning rate of the generator (and the clip encoder). 1e-3 rather than the textbook "
-        "2e-4: in the measured runs (bench/RESULTS.md) 2e-4 left the redraw loss 2.7× higher at step 200.",
+        "2e-4: in a measured run (bench/RESULTS.md) 2e-4 left the redraw loss 2.7× higher at step 200.",
         ge=1e-6,
         le=1e-1,
         step=1e-5,

@@ -50,7 +50,7 @@ class SettingsMismatch(ValueError):
 class TrainSettings:
     """Optimisation settings; stored in the checkpoint and checked on resume."""
 
-    steps: int = 1000
+    steps: int = 1500
     batch: int = 8
     lr_g: float = 1e-3
     lr_d: float = 1e-3
@@ -62,7 +62,6 @@ class TrainSettings:
     reconstruction: float = 10.0
     kl: float = 0.05
     sharpness: float = 0.05
-    clip_redraw: float = 0.0
     seed: int = 0
 
     RESUMABLE = ("steps",)  # may change between runs: training simply goes further
@@ -173,13 +172,7 @@ def train_step(
     mu, logvar = st.encoder(real)
     eps = noise(settings.seed, st.step, b, mu.shape[1], mu.device, salt=0xE5)
     z_real = mu + eps * (0.5 * logvar).exp()
-    if settings.clip_redraw:
-        both, heads, track = g.draw(
-            torch.cat([ids, ids]), torch.cat([mask, mask]), torch.cat([z, z_real]), background_grad=False
-        )
-        fake, redrawn, heads, track = both[:b], both[b:], heads[:b], track
-    else:
-        fake, heads, track = g.draw(ids, mask, z, background_grad=False)
+    fake, heads, track = g.draw(ids, mask, z, background_grad=False)
     real_f, real_g = d.features(real)
     d_real = d.judge(real_f, real_g, ids, mask)
     d_wrong = d.judge(real_f, real_g, wrong_ids, wrong_mask)
@@ -205,8 +198,6 @@ def train_step(
     if settings.reconstruction:
         kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1).mean()
         loss_g = loss_g + settings.reconstruction * rec + settings.kl * kl
-    if settings.clip_redraw:
-        loss_g = loss_g + settings.clip_redraw * (redrawn - real).abs().mean()
     outside = F.relu(track.abs() - g.REACH).pow(2).sum(-1).mean()
     loss_g = loss_g + STAY * outside
     entropy = -(heads * heads.clamp(min=1e-9).log()).sum(-1).mean()

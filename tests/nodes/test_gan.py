@@ -221,6 +221,13 @@ def test_a_file_that_is_not_safetensors_is_refused(ctx, tiny_data, tmp_path):
         train_tiny(ctx, tiny_data, 2, name="broken")
     assert err.value.name == "name"
     assert (folder / "checkpoint.safetensors").read_bytes() == b"garbage"
+    from safetensors.torch import save_file
+
+    older = tmp_path / "older.safetensors"
+    save_file({"g.x": torch.zeros(1)}, str(older), metadata={"format": "reelgraph.gan/2"})
+    with pytest.raises(NodeInputError) as err:
+        gan_load(ctx, LoadParams(path=str(older)))
+    assert err.value.name == "path" and "earlier Reelgraph GAN" in str(err.value) and "train again" in str(err.value)
 
 
 def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(ctx, tiny_data, monkeypatch):
