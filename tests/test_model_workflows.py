@@ -50,6 +50,17 @@ def run_cli(workflow: Path, overrides: list[str], cwd: Path, env: dict[str, str]
     )
 
 
+def video_with_sound(done: subprocess.CompletedProcess, output: Path, side: int) -> tuple[dict, dict, float]:
+    """The run succeeded and wrote one H.264/AAC MP4 of ``side``²: its video and audio streams and fps."""
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    [video] = output.glob("*.mp4")
+    streams = {s["codec_type"]: s for s in ffprobe(video)["streams"]}
+    v, a = streams["video"], streams["audio"]
+    assert (v["codec_name"], a["codec_name"], v["width"], v["height"]) == ("h264", "aac", side, side)
+    return v, a, eval_rate(v["r_frame_rate"])
+
+
 def tiny_overrides(workflow: Workflow) -> tuple[list[str], int]:
     """--set arguments that swap every model for its tiny twin and shrink the work to match,
     and the frame side of the video model's output."""
@@ -103,13 +114,7 @@ def test_runs_with_tiny_models_into_a_video_with_sound(path: Path, tmp_path: Pat
     workflow = Workflow.load(path)
     overrides, side = tiny_overrides(workflow)
     done = run_cli(path, overrides, tmp_path, {"HF_HOME": str(tmp_path / "hf")})
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert "Traceback" not in done.stderr
-    [video] = (tmp_path / "output").glob("*.mp4")
-    streams = {s["codec_type"]: s for s in ffprobe(video)["streams"]}
-    v, a = streams["video"], streams["audio"]
-    assert (v["codec_name"], a["codec_name"], v["width"], v["height"]) == ("h264", "aac", side, side)
-    fps = eval_rate(v["r_frame_rate"])
+    v, a, fps = video_with_sound(done, tmp_path / "output", side)
     assert abs(float(v["duration"]) - float(a["duration"])) <= 1 / fps + 1e-3
     assert abs(float(v["duration"]) - 2.0) <= 0.3, "clips keep the shots' duration (to the model's frame step)"
 

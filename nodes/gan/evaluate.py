@@ -23,29 +23,20 @@ from torch.nn import functional as F
 from .dataset import CaptionedClips
 from .generate import generate
 from .grammar import ATTRIBUTES, SCORED, Composition, parse_caption
+from .model import clip_trunk
 from .values import Attention, GanModel
 
 SIDE = 32  # the classifier sees clips at (at most) 32×32: enough for shape, colour and direction
 
 
 class Classifier(nn.Module):
-    """3-D convolutions with batch norm over (time, height, width), pooled to a 2×2×2 grid so that
-    where things are early and late in the clip (the direction of motion) survives, and one
-    linear head per attribute."""
+    """The clip trunk (``model.clip_trunk``) with batch norm — it is trained on real clips only
+    and then judges, in eval mode — and one linear head per attribute."""
 
     def __init__(self, width: int = 32) -> None:
         super().__init__()
-        w = width
-        layers: list[nn.Module] = []
-        for cin, cout, stride in (
-            (3, w, (1, 2, 2)),
-            (w, w, (1, 1, 1)),
-            (w, 2 * w, (2, 2, 2)),
-            (2 * w, 2 * w, (2, 2, 2)),
-        ):
-            layers += [nn.Conv3d(cin, cout, 3, stride, 1), nn.BatchNorm3d(cout), nn.ReLU()]
-        self.body = nn.Sequential(*layers, nn.AdaptiveAvgPool3d((2, 2, 2)), nn.Flatten())
-        self.heads = nn.ModuleDict({k: nn.Linear(2 * w * 8, len(ATTRIBUTES[k])) for k in SCORED})
+        self.body = clip_trunk(width, nn.BatchNorm3d)
+        self.heads = nn.ModuleDict({k: nn.Linear(2 * width * 8, len(ATTRIBUTES[k])) for k in SCORED})
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         f = self.body(x)

@@ -22,6 +22,7 @@ word reader on a trunk of its own says which words describe the clip (AC-GAN).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -193,8 +194,7 @@ class Generator(nn.Module):
         self.text = TextEncoder(vocab, cfg.word_dim)
         # Attention reads content words only (spaCy's English stop words left out): "a", "in", "at"
         # name nothing to draw, yet a third of the early attention rested on them.
-        content = [True, True, *(w not in STOP_WORDS for w in cfg.words)][:vocab]
-        content += [True] * (vocab - len(content))
+        content = [True, True, *(w not in STOP_WORDS for w in cfg.words)]  # <pad>, <unk>, then the words
         self.register_buffer("content", torch.tensor(content), persistent=False)
         self.init = nn.Linear(cfg.z_dim, 2 * hidden * grid * grid)
         self.layout = nn.Linear(ctx, 2 * hidden * grid * grid)
@@ -324,6 +324,17 @@ class ClipEncoder(nn.Module):
         return self.out(self.body(x)).chunk(2, 1)
 
 
+def clip_trunk(width: int, norm: Callable[[int], nn.Module]) -> nn.Sequential:
+    """3-D convolutions over (time, height, width) of a clip at 32×32, pooled to a 2×2×2 grid so
+    that where things are early and late in the clip (the direction of motion) survives:
+    (B, 3, T, 32, 32) → (B, 2·width·8). Shared by D's word reader and the evaluator."""
+    w = width
+    layers: list[nn.Module] = []
+    for cin, cout, stride in ((3, w, (1, 2, 2)), (w, w, (1, 1, 1)), (w, 2 * w, (2, 2, 2)), (2 * w, 2 * w, (2, 2, 2))):
+        layers += [nn.Conv3d(cin, cout, 3, stride, 1), norm(cout), nn.ReLU()]
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool3d((2, 2, 2)), nn.Flatten())
+
+
 class WordReader(nn.Module):
     """D's auxiliary classifier, on a trunk of its own: 3-D convolutions with group norm over the
     clip at (at most) 32×32, pooled to a 2×2×2 grid so that where things are early and late in the
@@ -338,17 +349,8 @@ class WordReader(nn.Module):
 
     def __init__(self, cfg: GanConfig, vocab: int) -> None:
         super().__init__()
-        w = cfg.width
-        layers: list[nn.Module] = []
-        for cin, cout, stride in (
-            (3, w, (1, 2, 2)),
-            (w, w, (1, 1, 1)),
-            (w, 2 * w, (2, 2, 2)),
-            (2 * w, 2 * w, (2, 2, 2)),
-        ):
-            layers += [nn.Conv3d(cin, cout, 3, stride, 1), nn.GroupNorm(8, cout), nn.ReLU()]
-        self.body = nn.Sequential(*layers, nn.AdaptiveAvgPool3d((2, 2, 2)), nn.Flatten())
-        self.out = nn.Linear(2 * w * 8, vocab)
+        self.body = clip_trunk(cfg.width, lambda c: nn.GroupNorm(8, c))
+        self.out = nn.Linear(2 * cfg.width * 8, vocab)
 
     def forward(self, video: torch.Tensor) -> torch.Tensor:
         x = video.transpose(1, 2)  # (B, 3, T, H, W)

@@ -32,7 +32,7 @@ class TrainParams(BaseModel):
     )
     steps: int = Param(
         1500,
-        description="Training steps in all (one D and one G update each); 1500 take about 13 minutes on 2 CPU cores.",
+        description="Training steps in all (one D and one G update each); 1500 took 11.7 minutes on 2 CPU cores (bench/gan.py).",
         ge=1,
         le=1_000_000,
     )
