@@ -16,6 +16,7 @@ from server.engine.contract import Input, Output, Param, node
 from server.engine.errors import NodeInputError
 
 from .files import write_bytes, write_png
+from .values import Precision
 
 Device = Literal["auto", "cpu", "cuda"]
 CHECKPOINT = "checkpoint.safetensors"
@@ -267,7 +268,13 @@ class GenerateParams(BaseModel):
         description="One caption per line (used when no text is linked).",
         multiline=True,
     )
-    batch: int = Param(64, description="Clips generated together.", ge=1, le=1024, advanced=True)
+    batch: int = Param(16, description="Clips generated together.", ge=1, le=1024, advanced=True)
+    precision: Precision = Param(
+        "auto",
+        description="auto: bfloat16 where the device computes it natively (CPUs with AVX-512 BF16 or AMX, recent "
+        "GPUs), else float32. Generation only; training is always float32.",
+        advanced=True,
+    )
     seed: int = Param(0, description="Noise seed: clip k uses (seed, k).", ge=0, widget="seed")
 
 
@@ -302,7 +309,7 @@ def gan_generate(ctx: NodeContext, params: GenerateParams, *, model: Any, text: 
     unknown = sorted({w for c in captions for w in _tokens(c) if w not in vocab_words})
     if unknown:
         ctx.log.warning("%s: words the model never saw (read as <unk>): %s", ctx.node_id, unknown)
-    clips, attention = generate(model, captions, params.seed, params.batch)
+    clips, attention = generate(model, captions, params.seed, params.batch, params.precision)
     ctx.progress(1, 1, np.concatenate(list(clips[0][:: max(1, len(clips[0]) // 8)]), axis=1))
     t = clips.shape[1]
     video = Frames.from_array(

@@ -135,7 +135,10 @@ def to_tensor(clips: np.ndarray, device: torch.device) -> torch.Tensor:
 
 
 def to_uint8(video: torch.Tensor) -> np.ndarray:
-    return video.detach().permute(0, 1, 3, 4, 2).add(1.0).mul(127.5).clamp(0, 255).round().byte().cpu().numpy()
+    """float (B, T, 3, H, W) in [-1, 1] → uint8 (B, T, H, W, 3), rounded. Converted before it is
+    transposed, so the transposing copy moves bytes, not floats."""
+    pixels = video.detach().float().add(1.0).mul_(127.5).clamp_(0, 255).round_().to(torch.uint8)
+    return pixels.permute(0, 1, 3, 4, 2).cpu().numpy()
 
 
 def noise(seed: int, step: int, n: int, dim: int, device: torch.device, salt: int = 0x2015) -> torch.Tensor:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+
+Precision = Literal["auto", "fp32", "bf16"]  # of generation; see generate.compute_dtype
 
 
 @dataclass

@@ -131,6 +131,47 @@ def test_generate_shapes_attention_and_explain(ctx, tiny_data, test_out):
     assert err.value.name == "clip"
 
 
+@pytest.mark.parametrize("condition", [0, 6])
+def test_up_block_is_a_nearest_upsample_then_a_3x3_convolution(condition):
+    """The sub-pixel form computes the textbook block (upsample ×2, conv, norm, FiLM, ReLU) from the
+    same weights, so checkpoints and the documented architecture stay what they were."""
+    from torch.nn import functional as F
+
+    from nodes.gan.model import UpBlock
+
+    torch.manual_seed(0)
+    block = UpBlock(8, 6, condition)
+    x, cond = torch.randn(3, 8, 5, 7), torch.randn(3, condition)
+    y = block.norm(block.conv(F.interpolate(x, scale_factor=2.0, mode="nearest")))
+    if condition:
+        gamma, beta = block.film(cond)[:, :, None, None].chunk(2, 1)
+        y = y * (1 + gamma) + beta
+    expected = F.relu(y)
+    got = block(x, cond if condition else None)
+    assert got.shape == (3, 6, 10, 14)
+    torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
+
+
+def test_bfloat16_generation_draws_nearly_the_float32_clips(ctx, tiny_data):
+    """Generation in bfloat16 (the default where the CPU has it natively) draws the same pictures as
+    float32 within a few levels, and its attention rows still sum to 1."""
+    from nodes.gan.generate import compute_dtype, generate
+
+    assert compute_dtype("fp32", torch.device("cpu")) == torch.float32
+    assert compute_dtype("bf16", torch.device("cpu")) == torch.bfloat16
+    train_tiny(ctx, tiny_data, 2)
+    model = gan_load(ctx, LoadParams(path=str(Path(ctx.output_dir) / "gan" / "checkpoint.safetensors")))["model"]
+    captions = ["a red car moving left in a city at night", "a green bird moving up in a field at day"] * 3
+    full, att32 = generate(model, captions, seed=1, batch=4, precision="fp32")
+    half, att16 = generate(model, captions, seed=1, batch=4, precision="bf16")
+    assert full.shape == half.shape and full.dtype == half.dtype == np.uint8
+    diff = np.abs(full.astype(int) - half.astype(int))
+    assert diff.any(), "bf16 was asked for but the clips are float32's to the bit"
+    assert diff.mean() < 3.0 and np.percentile(diff, 99) <= 24, (diff.mean(), diff.max())
+    np.testing.assert_allclose(att16.weights.sum(-1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(att16.weights, att32.weights, atol=0.02)
+
+
 def test_matched_caption_scores_higher_after_short_training(ctx):
     """D learns to tell a real clip's caption from another's: matched pairs score higher on held-out clips."""
     from nodes.gan.generate import match_scores
