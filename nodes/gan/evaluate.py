@@ -24,7 +24,7 @@ from .dataset import CaptionedClips
 from .generate import generate
 from .grammar import ATTRIBUTES, SCORED, Composition, parse_caption
 from .model import clip_trunk
-from .values import Attention, GanModel
+from .values import Attention, GanModel, Precision
 
 SIDE = 32  # the classifier sees clips at (at most) 32×32: enough for shape, colour and direction
 
@@ -149,14 +149,23 @@ class Evaluation:
         return "\n".join(rows)
 
 
-def evaluate(model: GanModel, dataset: CaptionedClips, seed: int, classifier_steps: int) -> Evaluation:
-    net = train_classifier(dataset, seed, classifier_steps)
+def evaluate(
+    model: GanModel, dataset: CaptionedClips, seed: int, classifier_steps: int, precision: Precision = "auto"
+) -> Evaluation:
+    return judge(model, train_classifier(dataset, seed, classifier_steps), dataset, seed, precision)
+
+
+def judge(
+    model: GanModel, net: Classifier, dataset: CaptionedClips, seed: int, precision: Precision = "auto"
+) -> Evaluation:
+    """The trained classifier's reading of real held-out clips, of generated ones and of generated
+    ones for shuffled captions (one classifier can judge several generators or precisions)."""
     captions = list(dataset.heldout_captions)
     ceiling = accuracy(net, dataset.heldout_clips, captions)
-    clips, attention = generate(model, captions, seed)
+    clips, attention = generate(model, captions, seed, precision=precision)
     generated = accuracy(net, clips, captions)
     order = np.random.default_rng([seed, 0x5A0F]).permutation(len(captions))
-    shuffled, _ = generate(model, [captions[i] for i in order], seed)
+    shuffled, _ = generate(model, [captions[i] for i in order], seed, precision=precision)
     floor = accuracy(net, shuffled, captions)
     chance = {k: 1.0 / len(ATTRIBUTES[k]) for k in SCORED}
     return Evaluation(ceiling, generated, floor, chance, attention_mass(attention), len(captions))
