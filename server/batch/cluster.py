@@ -55,11 +55,24 @@ def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int |
             runtime_env=runtime_env,
         )
         return True
-    try:
-        ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
-    except (ConnectionError, TimeoutError, RuntimeError) as exc:
-        raise ClusterUnreachable(f"no Ray cluster at --ray-address {address}: {exc}") from None
-    return True
+    attempts = CLIENT_ATTEMPTS if address.startswith("ray://") else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
+            return True
+        except (ConnectionError, TimeoutError, RuntimeError) as exc:
+            if attempt < attempts and SERVER_START_FAILED in str(exc):
+                ray.shutdown()  # nothing is connected; the next attempt gets a fresh server
+                continue
+            raise ClusterUnreachable(f"no Ray cluster at --ray-address {address}: {exc}") from None
+    raise AssertionError("unreachable")  # the last attempt returned or raised
+
+
+# Ray Client's proxier starts one server process per connecting driver. On a loaded machine that
+# start can fail inside Ray (its proxier reads the command line of a process that already exited:
+# psutil.ZombieProcess) while the next connection's start succeeds; the driver then sees this text.
+SERVER_START_FAILED = "Initialization failure from server"
+CLIENT_ATTEMPTS = 3
 
 
 def _send_token_if_any() -> None:

@@ -27,3 +27,43 @@ def test_a_batch_runs_through_ray_client(tmp_path: Path, ray_client_address: str
     records = read_results(out)
     assert len(records) == 3
     assert_capped_to_one_thread(out, records)  # every variant done, on the cluster's workers
+
+
+def test_a_client_server_that_fails_to_start_is_retried_and_other_errors_are_not(monkeypatch) -> None:
+    """Ray's proxier can fail to start a client's server on a loaded machine (it raced a process
+    that had already exited) while the next connection's start succeeds: ``connect`` tries again
+    for that failure only. ``ray.init`` is replaced here so the failure happens on demand; the
+    real Ray Client path is the test above."""
+    import socket
+
+    import ray
+
+    from server.batch import cluster
+
+    listener = socket.create_server(("127.0.0.1", 0))  # the TCP probe finds a listener
+    address = f"ray://127.0.0.1:{listener.getsockname()[1]}"
+    calls: list[str] = []
+
+    def init(**kwargs) -> None:
+        calls.append(kwargs["address"])
+        if len(calls) == 1:
+            raise ConnectionAbortedError(f"{cluster.SERVER_START_FAILED}: psutil.ZombieProcess ...")
+
+    monkeypatch.setattr(ray, "init", init)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "shutdown", lambda: None)
+    try:
+        assert cluster.connect(address) is True
+        assert calls == [address, address]
+
+        calls.clear()
+        monkeypatch.setattr(ray, "init", lambda **kw: (calls.append(kw["address"]), _refuse())[1])
+        with pytest.raises(cluster.ClusterUnreachable, match="token"):
+            cluster.connect(address)
+        assert calls == [address], "an error that is not the server's start failure is not retried"
+    finally:
+        listener.close()
+
+
+def _refuse() -> None:
+    raise ConnectionError("the cluster refused the token")

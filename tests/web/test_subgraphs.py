@@ -58,8 +58,12 @@ def test_convert_run_save_and_unpack_a_subgraph(ed: EditorPage, live_server) -> 
     page.mouse.click(*ed.title_point("group"))
     page.wait_for_selector("#inspector .insp-inner")
     page.evaluate("window.reelgraph.surface.setParam('group', 'tag', 'selected')")
+    succeeded = "document.querySelectorAll('#queue-list .queue-run.status-succeeded').length"
+    before = page.evaluate(succeeded)
     page.locator('[data-action="queue-selected"]').click()  # only the subgraph: not the clip after it
-    page.wait_for_function("window.reelgraph.surface.node('group').rg.state?.status === 'done'", timeout=30_000)
+    # the node states still say 'done' from the first run until the second starts: wait for the run itself
+    page.wait_for_function(f"{succeeded} > {before}", timeout=60_000)
+    assert ed.node_state("group")["state"]["status"] == "done"
     assert ed.node_state("clip")["state"] is None
     assert "steps" in page.inner_text("#inspector")
 
