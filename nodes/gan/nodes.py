@@ -32,8 +32,8 @@ class TrainParams(BaseModel):
         "there is resumed (it must have the same settings); reaching `steps` again just loads it.",
     )
     steps: int = Param(
-        1500,
-        description="Training steps in all (one D and one G update each); 1500 took 11.7 minutes on 2 CPU cores (bench/gan.py).",
+        1800,
+        description="Training steps in all (one D and one G update each); 1800 took 13.7 minutes on 2 CPU cores (bench/gan.py).",
         ge=1,
         le=1_000_000,
     )

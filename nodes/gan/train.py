@@ -50,7 +50,7 @@ class SettingsMismatch(ValueError):
 class TrainSettings:
     """Optimisation settings; stored in the checkpoint and checked on resume."""
 
-    steps: int = 1500
+    steps: int = 1800
     batch: int = 8
     lr_g: float = 1e-3
     lr_d: float = 1e-3
