@@ -184,7 +184,9 @@ def main() -> None:
         f"| default: precision auto ({auto_name}), batches of {BATCH} | {rates['auto']:.1f} | {rates['auto'] / base:.2f}× | ≥ 200 |"
     )
     print(f"| float32, batches of {BATCH} | {rates['fp32']:.1f} | {rates['fp32'] / base:.2f}× | |")
-    print(f"| baseline: float32, batches of 64 (the previous default batch and precision, this code) | {base:.1f} | 1.00× | |")
+    print(
+        f"| baseline: float32, batches of 64 (the previous default batch and precision, this code) | {base:.1f} | 1.00× | |"
+    )
     print(f"| baseline: synthetic renderer, same clips | {draw_rate:.1f} | {draw_rate / base:.2f}× | |")
     print()
     print(
