@@ -53,9 +53,7 @@ def generate(
         clips.append(to_uint8(video))
         maps.append(weights.float().cpu().numpy())
     tokens = tuple(tuple(tokenize(c)[: cfg.max_words]) or ("<unk>",) for c in captions)
-    weights = np.concatenate(maps).astype(np.float32)
-    weights /= weights.sum(-1, keepdims=True)  # rows sum to 1 in float32, whatever precision computed them
-    return np.concatenate(clips), Attention(tuple(captions), tokens, weights)
+    return np.concatenate(clips), Attention(tuple(captions), tokens, np.concatenate(maps).astype(np.float32))
 
 
 @torch.no_grad()

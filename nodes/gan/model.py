@@ -115,7 +115,8 @@ class WordAttention(nn.Module):
         b, n, _ = words.shape
         keys = self.w_a(words).view(b, n, self.heads, -1)
         scores = torch.einsum("bkd,bnkd->bkn", h[:, None, :] + self.query, keys) * self.scale
-        weights = torch.softmax(scores.masked_fill(~mask[:, None, :], float("-inf")), dim=-1)
+        # float32 even under bfloat16 autocast: each row sums to 1 as the explanation promises
+        weights = torch.softmax(scores.float().masked_fill(~mask[:, None, :], float("-inf")), dim=-1)
         return torch.einsum("bkn,bnd->bkd", weights, words).flatten(1), weights
 
 

@@ -55,17 +55,17 @@ def connect(address: str | None, *, num_cpus: int | None = None, num_gpus: int |
             runtime_env=runtime_env,
         )
         return True
-    attempts = CLIENT_ATTEMPTS if address.startswith("ray://") else 1
-    for attempt in range(1, attempts + 1):
+    error: Exception | None = None
+    for _ in range(CLIENT_ATTEMPTS if address.startswith("ray://") else 1):
         try:
             ray.init(address=address, log_to_driver=False, runtime_env=runtime_env)
             return True
         except (ConnectionError, TimeoutError, RuntimeError) as exc:
-            if attempt < attempts and SERVER_START_FAILED in str(exc):
-                ray.shutdown()  # nothing is connected; the next attempt gets a fresh server
-                continue
-            raise ClusterUnreachable(f"no Ray cluster at --ray-address {address}: {exc}") from None
-    raise AssertionError("unreachable")  # the last attempt returned or raised
+            error = exc
+            if SERVER_START_FAILED not in str(exc):
+                break
+            ray.shutdown()  # nothing is connected; the next attempt gets a fresh server
+    raise ClusterUnreachable(f"no Ray cluster at --ray-address {address}: {error}") from None
 
 
 # Ray Client's proxier starts one server process per connecting driver. On a loaded machine that
