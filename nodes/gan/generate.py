@@ -9,7 +9,8 @@ from .text import Vocabulary, tokenize
 from .train import noise, to_uint8
 from .values import Attention, GanModel, Precision
 
-BATCH = 16  # clips per forward pass: measured fastest on a 2-core CPU (bench/gan.py); larger ones spill the caches
+BATCH = 16  # clips painted per pass: measured fastest on a 2-core CPU (bench/gan.py); larger ones spill the caches
+PLAN_BATCH = 256  # clips per pass of the recurrence: small operations, whose cost per call larger batches amortise
 
 
 def native_bf16(device: torch.device) -> bool:
@@ -44,14 +45,17 @@ def generate(
     device = next(model.generator.parameters()).device
     dtype = compute_dtype(precision, device)
     clips, maps = [], []
-    for start in range(0, len(captions), batch):
-        part = captions[start : start + batch]
+    generator = model.generator
+    for start in range(0, len(captions), max(batch, PLAN_BATCH)):
+        part = captions[start : start + max(batch, PLAN_BATCH)]
         ids, mask = vocab.encode(part, cfg.max_words)
         z = torch.cat([noise(seed, start + k, 1, cfg.z_dim, device) for k in range(len(part))])
         with torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32):
-            video, weights = model.generator(torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device), z)
-        clips.append(to_uint8(video))
-        maps.append(weights.float().cpu().numpy())
+            plan = generator.plan(torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device), z)
+            for first in range(0, len(part), batch):
+                video = generator.paint(plan.clips(first, first + batch), z[first : first + batch])
+                clips.append(to_uint8(video))
+        maps.append(plan.heads.mean(2).float().cpu().numpy())
     tokens = tuple(tuple(tokenize(c)[: cfg.max_words]) or ("<unk>",) for c in captions)
     return np.concatenate(clips), Attention(tuple(captions), tokens, np.concatenate(maps).astype(np.float32))
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -45,7 +45,7 @@ class GanConfig:
     z_dim: int = 16
     word_dim: int = 32
     max_words: int = 16
-    heads: int = 3
+    heads: int = 2
     words: tuple[str, ...] = field(default_factory=tuple)
 
     ARCH = ("size", "frames", "width", "z_dim", "word_dim", "max_words", "heads")
@@ -110,14 +110,22 @@ class WordAttention(nn.Module):
         self.query = nn.Parameter(torch.randn(heads, state) * 0.5)  # apart from the start: heads differ
         self.scale = 1.0 / math.sqrt(state)
 
-    def forward(self, h: torch.Tensor, words: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Context (B, heads·d) and weights (B, heads, n), each head's row summing to 1."""
+    def keys(self, words: torch.Tensor) -> torch.Tensor:
+        """W_a V per head (B, n, heads, d): the same for every frame of a clip, so computed once."""
         b, n, _ = words.shape
-        keys = self.w_a(words).view(b, n, self.heads, -1)
+        return self.w_a(words).view(b, n, self.heads, -1)
+
+    def read(
+        self, h: torch.Tensor, keys: torch.Tensor, words: torch.Tensor, mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Context (B, heads·d) and weights (B, heads, n), each head's row summing to 1."""
         scores = torch.einsum("bkd,bnkd->bkn", h[:, None, :] + self.query, keys) * self.scale
         # float32 even under bfloat16 autocast: each row sums to 1 as the explanation promises
         weights = torch.softmax(scores.float().masked_fill(~mask[:, None, :], float("-inf")), dim=-1)
         return torch.einsum("bkn,bnd->bkd", weights, words).flatten(1), weights
+
+    def forward(self, h: torch.Tensor, words: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.read(h, self.keys(words), words, mask)
 
 
 class ConvLSTMCell(nn.Module):
@@ -186,6 +194,20 @@ class UpBlock(nn.Module):
 
 def channels(width: int, ups: int) -> list[int]:
     return [width] + [max(4, width // 2 ** (k + 1)) for k in range(ups)]
+
+
+class Plan(NamedTuple):
+    """What the recurrence decided for a batch of clips, frame by frame; ``paint`` draws it."""
+
+    states: torch.Tensor  # (B, T, width, grid, grid): the object's state (its picture, undecoded)
+    contexts: torch.Tensor  # (B, T, heads·d): the mean of the words read up to each frame
+    heads: torch.Tensor  # (B, T, heads, n): each head's attention
+    track: torch.Tensor  # (B, T, 2): where the object's centre is (x, y in [-1, 1])
+    sentence: torch.Tensor  # (B, d)
+
+    def clips(self, start: int, stop: int) -> Plan:
+        """The plan of clips ``start:stop`` of the batch."""
+        return Plan(*(part[start:stop] for part in self))
 
 
 class Generator(nn.Module):
@@ -261,26 +283,38 @@ class Generator(nn.Module):
         ``background_grad=False`` for the adversarial pass: the background layer learns from the
         redraw term alone, so the game can only be won by drawing the foreground (when the
         background could, it painted the objects in as still shapes)."""
+        plan = self.plan(ids, mask, z)
+        return self.paint(plan, z, background_grad), plan.heads, plan.track
+
+    def plan(self, ids: torch.Tensor, mask: torch.Tensor, z: torch.Tensor) -> Plan:
+        """The recurrence: per frame, what the heads read, the object's state and where it is.
+
+        Split from :meth:`paint` because the two want different batch sizes: this is a 16-step
+        loop of small operations whose cost is per call (larger batches amortise it), while
+        painting decodes every frame at full size (larger batches spill the caches)."""
         cfg, b = self.cfg, ids.shape[0]
         words, sentence = self.text(ids, mask)
+        keys = self.attention.keys(words)
         readable = mask & self.content[ids]
         readable = torch.where(readable.any(1, keepdim=True), readable, mask)  # all stop words: read them
         # The object's first picture is laid out from the noise and the words its heads read before
         # any state exists (their learned queries alone): a car and a ball differ in shape, and a
         # FiLM scale per channel cannot move pixels — the state's layout has to come from the words.
-        opening, _ = self.attention(torch.zeros(b, self.cfg.width, device=z.device, dtype=z.dtype), words, readable)
+        pooled = torch.zeros(b, cfg.width, device=z.device, dtype=z.dtype)
+        opening, _ = self.attention.read(pooled, keys, words, readable)
         h, c = (self.init(z) + self.layout(opening)).view(b, -1, cfg.grid, cfg.grid).chunk(2, 1)
         first = h = torch.tanh(h)
+        pooled = h.mean((2, 3))
         where = torch.zeros(b, 2, device=z.device, dtype=z.dtype)
         read = torch.zeros(b, self.attention.heads * cfg.word_dim, device=z.device, dtype=z.dtype)
         states, contexts, maps, places = [], [], [], []
         for t in range(cfg.frames):
-            context, weights = self.attention(h.mean((2, 3)), words, readable)
+            context, weights = self.attention.read(pooled, keys, words, readable)
             if t == 0:  # where the object starts: the noise, the words the first frame reads, the sentence
                 where = self.REACH * torch.tanh(self.start(torch.cat([z, context, sentence], 1)))
             h, c = self.cell(context, h, c)
-            step = self.velocity(torch.cat([h.mean((2, 3)), context, sentence], 1))
-            where = where + self.MAX_SPEED * torch.tanh(step)
+            pooled = h.mean((2, 3))  # the velocity's input now, the next frame's query
+            where = where + self.MAX_SPEED * torch.tanh(self.velocity(torch.cat([pooled, context, sentence], 1)))
             read = read + context
             # The sprite is the first state plus what the recurrence adds, lit by all the words read
             # so far: an object keeps its look unless the LSTM changes it (wings flap), instead of
@@ -289,22 +323,29 @@ class Generator(nn.Module):
             contexts.append(read / (t + 1))
             maps.append(weights)
             places.append(where)
-        x, cond = torch.stack(states, 1).flatten(0, 1), torch.stack(contexts, 1).flatten(0, 1)
+        return Plan(
+            torch.stack(states, 1), torch.stack(contexts, 1), torch.stack(maps, 1), torch.stack(places, 1), sentence
+        )
+
+    def paint(self, plan: Plan, z: torch.Tensor, background_grad: bool = True) -> torch.Tensor:
+        """The frames of a plan: each frame's sprite decoded from its state (FiLM-conditioned on
+        the words read so far), lit, placed on the track and composited over the background."""
+        cfg = self.cfg
+        b = z.shape[0]
+        x, cond = plan.states.flatten(0, 1), plan.contexts.flatten(0, 1)
         for block in self.fg_blocks:
             x = block(x, cond)
         rgb, alpha = self.fg_out(x).split((3, 1), 1)
-        light = 1.5 * torch.sigmoid(self.light(sentence)).repeat_interleave(cfg.frames, 0)[:, :, None, None]
+        light = 1.5 * torch.sigmoid(self.light(plan.sentence)).repeat_interleave(cfg.frames, 0)[:, :, None, None]
         alpha = torch.sigmoid(alpha) * self.window
         sprite = torch.cat([(torch.sigmoid(rgb) * light).clamp(max=1.0) * alpha, alpha], 1)  # premultiplied
-        track = torch.stack(places, 1)
-        placed = place(sprite, track.flatten(0, 1), self.SPRITE, cfg.size)
+        placed = place(sprite, plan.track.flatten(0, 1), self.SPRITE, cfg.size)
         fg, alpha = placed.split((3, 1), 1)
-        bg = self.background(sentence, z)
+        bg = self.background(plan.sentence, z)
         if not background_grad:
             bg = bg.detach()
         shape = (b, cfg.frames, -1, cfg.size, cfg.size)  # the background broadcast over the frames, not copied
-        frames = torch.addcmul(fg.view(shape), 1 - alpha.view(shape), bg[:, None]).mul_(2).sub_(1)
-        return frames, torch.stack(maps, 1), track
+        return torch.addcmul(fg.view(shape), 1 - alpha.view(shape), bg[:, None]).mul_(2).sub_(1)
 
 
 def place(sprite: torch.Tensor, where: torch.Tensor, span: float, size: int) -> torch.Tensor:

@@ -75,12 +75,30 @@ class TrainParams(BaseModel):
         advanced=True,
     )
     sharpness: float = Param(
-        0.05,
-        description="Weight of the attention-entropy penalty: makes each attention head commit to the words it "
-        "reads, so the attention maps explain the frames. 0 turns it off.",
+        0.5,
+        description="Weight of the attention-entropy penalty once it has ramped up: makes each attention head "
+        "commit to the words it reads, so the attention maps explain the frames. 0 turns it off.",
         ge=0.0,
         le=10.0,
         advanced=True,
+    )
+    sharpness_start: float = Param(
+        0.05,
+        description="Weight of the attention-entropy penalty until `sharpen_from`: low, so heads do not commit "
+        "before the foreground draws anything worth naming.",
+        ge=0.0,
+        le=10.0,
+        advanced=True,
+    )
+    sharpen_from: int = Param(
+        300,
+        description="Step at which the entropy weight starts rising to `sharpness`.",
+        ge=0,
+        le=1_000_000,
+        advanced=True,
+    )
+    sharpen_until: int = Param(
+        900, description="Step at which the entropy weight reaches `sharpness`.", ge=0, le=1_000_000, advanced=True
     )
     reconstruction: float = Param(
         10.0,
@@ -98,7 +116,13 @@ class TrainParams(BaseModel):
         le=100.0,
         advanced=True,
     )
-    heads: int = Param(3, description="Attention heads (words a frame can read at once).", ge=1, le=8, advanced=True)
+    heads: int = Param(
+        2,
+        description="Attention heads (words a frame can read at once: with two, one settles on the object's colour, the other on what it is and where it goes).",
+        ge=1,
+        le=8,
+        advanced=True,
+    )
     checkpoint_every: int = Param(100, description="Steps between checkpoints.", ge=1, le=100_000, advanced=True)
     preview_every: int = Param(
         25, description="Steps between preview strips (0: none).", ge=0, le=100_000, advanced=True
@@ -140,6 +164,12 @@ def gan_train(ctx: NodeContext, params: TrainParams, *, dataset: Any) -> dict:
         raise NodeInputError("dataset", "connect a DATASET from gan.dataset")
     if dataset.train_count is not None and dataset.train_count < 1:
         raise NodeInputError("dataset", "the dataset has no training clips")
+    if params.sharpen_until < params.sharpen_from:
+        raise NodeInputError(
+            "sharpen_until",
+            f"the entropy weight must reach `sharpness` at or after it starts rising: sharpen_until "
+            f"({params.sharpen_until}) is before sharpen_from ({params.sharpen_from})",
+        )
     device = _device(params.device, params.threads)
     cfg = GanConfig(
         size=dataset.size,
@@ -164,6 +194,9 @@ def gan_train(ctx: NodeContext, params: TrainParams, *, dataset: Any) -> dict:
         reconstruction=params.reconstruction,
         kl=params.kl,
         sharpness=params.sharpness,
+        sharpness_start=params.sharpness_start,
+        sharpen_from=params.sharpen_from,
+        sharpen_until=params.sharpen_until,
         seed=params.seed,
     )
     folder = Path(ctx.output_dir) / params.name
@@ -268,7 +301,14 @@ class GenerateParams(BaseModel):
         description="One caption per line (used when no text is linked).",
         multiline=True,
     )
-    batch: int = Param(16, description="Clips generated together.", ge=1, le=1024, advanced=True)
+    batch: int = Param(
+        16,
+        description="Clips painted together (the recurrence runs on up to 256 at once: its small steps cost "
+        "per call, while painting full frames in large batches spills the caches).",
+        ge=1,
+        le=1024,
+        advanced=True,
+    )
     precision: Precision = Param(
         "auto",
         description="auto: bfloat16 where the device computes it natively (CPUs with AVX-512 BF16 or AMX, recent "

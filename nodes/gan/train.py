@@ -61,7 +61,10 @@ class TrainSettings:
     classifier: float = 1.0
     reconstruction: float = 10.0
     kl: float = 0.05
-    sharpness: float = 0.05
+    sharpness: float = 0.5
+    sharpness_start: float = 0.05
+    sharpen_from: int = 300
+    sharpen_until: int = 900
     seed: int = 0
 
     RESUMABLE = ("steps",)  # may change between runs: training simply goes further
@@ -166,8 +169,8 @@ def train_step(
     captions (AC-GAN, Odena et al. 2017: a dense, per-word signal of "draw what the words say"
     from the first steps, where the adversarial logit alone says only "wrong"); ``feature_matching``,
     the distance between D's mean features of real and fake clips (Salimans et al. 2016);
-    ``sharpness``, the entropy of each attention head, so a head commits to the words it reads
-    and the maps explain."""
+    ``sharpness`` (on the schedule of :func:`sharpness_at`), the entropy of each attention head,
+    so a head commits to the words it reads and the maps explain."""
     g, d = st.generator, st.discriminator
     wrong_ids, wrong_mask = ids.roll(1, 0), mask.roll(1, 0)
     bag = bag_of_words(ids, d.reader.out.out_features)
@@ -204,8 +207,9 @@ def train_step(
     outside = F.relu(track.abs() - g.REACH).pow(2).sum(-1).mean()
     loss_g = loss_g + STAY * outside
     entropy = -(heads * heads.clamp(min=1e-9).log()).sum(-1).mean()
-    if settings.sharpness:
-        loss_g = loss_g + settings.sharpness * entropy
+    sharpness = sharpness_at(settings, st.step)
+    if sharpness:
+        loss_g = loss_g + sharpness * entropy
     if not torch.isfinite(loss_g):
         raise NonFiniteLoss(f"generator loss became {loss_g.item()} at step {st.step}")
     st.opt_g.zero_grad(set_to_none=True)
@@ -220,6 +224,22 @@ def train_step(
         "entropy": float(entropy.detach()),
         "redraw_l1": float(rec.detach()),
     }
+
+
+def sharpness_at(settings: TrainSettings, step: int) -> float:
+    """The attention-entropy weight at ``step``: ``sharpness_start`` until ``sharpen_from``, then
+    rising linearly to ``sharpness`` at ``sharpen_until`` and held there.
+
+    Late, because heads commit to whatever they read when the penalty bites: from the first step
+    (weight 0.2), they locked onto the setting and time words, which the background layer draws
+    before the foreground has an object to name. Once the foreground draws objects, the same
+    penalty splits the heads by role (one reads the object, one its colour)."""
+    if step <= settings.sharpen_from:
+        return settings.sharpness_start
+    if step >= settings.sharpen_until:
+        return settings.sharpness
+    k = (step - settings.sharpen_from) / (settings.sharpen_until - settings.sharpen_from)
+    return settings.sharpness_start + (settings.sharpness - settings.sharpness_start) * k
 
 
 STAY = 10.0  # weight of the penalty on a foreground leaving the picture (squared distance beyond REACH)

@@ -172,6 +172,38 @@ def test_bfloat16_generation_draws_nearly_the_float32_clips(ctx, tiny_data):
     np.testing.assert_allclose(att16.weights, att32.weights, atol=0.02)
 
 
+def test_clips_do_not_depend_on_how_generation_splits_the_batch(ctx, tiny_data, monkeypatch):
+    """The recurrence runs in large batches and the painting in small ones: however the captions
+    are split, each clip (and its attention) is what the generator draws for it alone."""
+    import nodes.gan.generate as gen
+
+    train_tiny(ctx, tiny_data, 2)
+    model = gan_load(ctx, LoadParams(path=str(Path(ctx.output_dir) / "gan" / "checkpoint.safetensors")))["model"]
+    captions = [f"a {c} {o} moving left in a city at day" for c in ("red", "blue") for o in ("car", "ball", "boat")]
+    whole, att = gen.generate(model, captions, seed=2, batch=8, precision="fp32")
+    monkeypatch.setattr(gen, "PLAN_BATCH", 4)
+    split, att_split = gen.generate(model, captions, seed=2, batch=3, precision="fp32")
+    assert np.abs(whole.astype(int) - split.astype(int)).max() <= 1
+    np.testing.assert_allclose(att.weights, att_split.weights, atol=1e-6)
+    alone, _ = gen.generate(model, captions[4:5], seed=2, precision="fp32")  # clip 0 of its own call: noise 0
+    again, _ = gen.generate(model, captions[:1], seed=2, precision="fp32")
+    assert np.abs(again.astype(int) - whole[:1].astype(int)).max() <= 1
+    assert np.abs(alone.astype(int) - whole[4:5].astype(int)).max() > 1  # another noise, another clip
+
+
+def test_attention_sharpness_rises_late_and_a_backwards_ramp_is_refused(ctx, tiny_data):
+    from nodes.gan.train import TrainSettings, sharpness_at
+
+    settings = TrainSettings(sharpness=0.5, sharpness_start=0.05, sharpen_from=300, sharpen_until=900)
+    weights = [sharpness_at(settings, step) for step in (0, 300, 600, 900, 5000)]
+    assert weights == pytest.approx([0.05, 0.05, 0.275, 0.5, 0.5])
+    sudden = TrainSettings(sharpness=1.0, sharpness_start=0.0, sharpen_from=10, sharpen_until=10)
+    assert [sharpness_at(sudden, step) for step in (10, 11)] == [0.0, 1.0]
+    with pytest.raises(NodeInputError) as err:
+        train_tiny(ctx, tiny_data, 2, sharpen_from=50, sharpen_until=20)
+    assert err.value.name == "sharpen_until" and "sharpen_from" in str(err.value)
+
+
 def test_matched_caption_scores_higher_after_short_training(ctx):
     """D learns to tell a real clip's caption from another's: matched pairs score higher on held-out clips."""
     from nodes.gan.generate import match_scores
