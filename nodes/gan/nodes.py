@@ -118,7 +118,8 @@ class TrainParams(BaseModel):
     )
     heads: int = Param(
         2,
-        description="Attention heads (words a frame can read at once: with two, one settles on the object's colour, the other on what it is and where it goes).",
+        description="Attention heads (words a frame can read at once). With two, one settles on the object's "
+        "colour, the other on what it is and where it goes.",
         ge=1,
         le=8,
         advanced=True,
