@@ -46,8 +46,9 @@ def generate(
     dtype = compute_dtype(precision, device)
     clips, maps = [], []
     generator = model.generator
-    for start in range(0, len(captions), max(batch, PLAN_BATCH)):
-        part = captions[start : start + max(batch, PLAN_BATCH)]
+    planned = max(batch, PLAN_BATCH)
+    for start in range(0, len(captions), planned):
+        part = captions[start : start + planned]
         ids, mask = vocab.encode(part, cfg.max_words)
         z = torch.cat([noise(seed, start + k, 1, cfg.z_dim, device) for k in range(len(part))])
         with torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32):

@@ -33,7 +33,8 @@ class TrainParams(BaseModel):
     )
     steps: int = Param(
         1800,
-        description="Training steps in all (one D and one G update each); 1800 took 13.7 minutes on 2 CPU cores (bench/gan.py).",
+        description="Training steps in all (one D and one G update each); 1800 took 13.4 minutes on 2 CPU cores "
+        "(bench/gan.py).",
         ge=1,
         le=1_000_000,
     )
